@@ -1,0 +1,44 @@
+/**
+ * The durable stream between ingest and the worker (`raw-game-events`) and between the worker and
+ * the broadcaster (`processed-game-events`). Implemented by the local PostgreSQL-backed stream,
+ * an in-memory stream, Kinesis and Kafka/MSK.
+ *
+ * Delivery is at least once and ordered per partition key (the server id): consumers must be
+ * idempotent.
+ */
+
+/** One record to put on a stream. */
+export interface StreamRecord {
+  /** Keeps order: all records of one key land on one shard / partition, in order. */
+  partitionKey: string;
+  data: Uint8Array;
+}
+
+/** A record read back from a stream, with its position. */
+export interface ConsumedRecord extends StreamRecord {
+  stream: string;
+  /** Shard id (Kinesis), `<topic>-<partition>` (Kafka) or `local`. */
+  shard: string;
+  /** Sequence number (Kinesis), offset (Kafka, local): a decimal string, ordered within a shard. */
+  position: string;
+  /** When the stream accepted the record (epoch ms). */
+  arrivedAt: number;
+}
+
+export interface StreamProducer {
+  /**
+   * Puts records on `stream`. Resolves only when every record is durably accepted, in order per
+   * partition key; rejects with a {@link StreamWriteError}-like error otherwise (nothing is acked).
+   */
+  put(stream: string, records: readonly StreamRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads a stream from a committed position on, on behalf of one named consumer. */
+export interface StreamConsumer {
+  /** The next records after the committed (or last polled) position; waits up to `waitMs` for some. */
+  poll(maxRecords: number, waitMs: number): Promise<ConsumedRecord[]>;
+  /** Marks everything up to and including `record` as processed. */
+  commit(record: ConsumedRecord): Promise<void>;
+  close(): Promise<void>;
+}

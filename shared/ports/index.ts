@@ -1,0 +1,3 @@
+export type * from './dead-letter-sink.ts';
+export type * from './event-stream.ts';
+export type * from './logger.ts';
