@@ -1,0 +1,108 @@
+/**
+ * What the match engine (state machine + enrichment) hands to storage, statistics and dashboards.
+ * The engine lives beside this file; statistics (`../stats`) read {@link MatchTimeline}s only.
+ */
+import type { AnyEvent, PlayingSide, RoundEndReason } from '../events/index.ts';
+
+export const PHASES = [
+  'warmup',
+  'knife',
+  'live',
+  'paused',
+  'round_end',
+  'halftime',
+  'overtime',
+  'game_over',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The stable identity of an event: it makes every write idempotent. */
+export interface EventKey {
+  server: string;
+  session: string;
+  seq: number;
+  /** Index of the event within its frame. */
+  index: number;
+}
+
+/** Kill context flags (set on `player_death` only). */
+export interface KillFlags {
+  /** The round's first death and the killer's victim was an enemy. */
+  openingKill: boolean;
+  /** The round's first death (whoever the killer). */
+  openingDeath: boolean;
+  /** The killer avenged a teammate killed by this victim within the trade window. */
+  tradeKill: boolean;
+  /** SteamIDs of the teammates whose deaths this kill traded. */
+  traded: string[];
+  /** Set when this death left the victim's side with exactly one player alive. */
+  clutch?: { steamId: string; side: PlayingSide; opponents: number };
+}
+
+/** Enrichment attached to every stored event (DESIGN.md section 5). */
+export interface Enrichment {
+  /** Null only before the first match on a server starts (e.g. events before `map_start`). */
+  matchId: string | null;
+  /** The round in progress (never the next one); 0 before the first round. */
+  roundNumber: number;
+  phase: Phase;
+  /** After the round was won, before it officially ended. */
+  isPostRound: boolean;
+  matchTag: string | null;
+  /** Not part of the match's rounds: warmup, knife round, before a restart. */
+  excluded: boolean;
+  /** The event type is not in the catalog: stored raw. */
+  unknownType: boolean;
+  kill?: KillFlags;
+}
+
+export interface EnrichedEvent {
+  key: EventKey;
+  event: AnyEvent;
+  enrichment: Enrichment;
+}
+
+/** One live round of a match as it really happened (voided attempts replaced by their replay). */
+export interface TimelineRound {
+  /** 1-based live round number. */
+  number: number;
+  /** Team names by side during this round. */
+  teams: { CT: string; T: string };
+  /** Side of every player who was on a playing side during this round, by SteamID64. */
+  sides: Record<string, PlayingSide>;
+  winnerSide: PlayingSide | null;
+  winnerTeam: string | null;
+  reason: RoundEndReason | null;
+  startedAt: number;
+  endedAt: number | null;
+  /** Score by team name after this round. */
+  scoreAfter: Record<string, number>;
+  /** The round's events in order, post-round ones included (they carry `isPostRound`). */
+  events: EnrichedEvent[];
+}
+
+export type MatchStatus = 'warmup' | 'live' | 'finished' | 'abandoned';
+
+export interface TimelineTeam {
+  name: string;
+  /** The side the team played in round 1. */
+  startSide: PlayingSide;
+  score: number;
+}
+
+export interface TimelinePlayer {
+  steamId: string;
+  name: string;
+  /** Team name (teams are followed across side swaps). */
+  team: string | null;
+}
+
+/** A match reduced to its live rounds: the input to statistics and to the MatchSummary. */
+export interface MatchTimeline {
+  matchId: string;
+  map: string | null;
+  status: MatchStatus;
+  teams: TimelineTeam[];
+  players: TimelinePlayer[];
+  rounds: TimelineRound[];
+}
