@@ -38,6 +38,8 @@ export interface StreamProducer {
 export interface StreamConsumer {
   /** The next records after the committed (or last polled) position; waits up to `waitMs` for some. */
   poll(maxRecords: number, waitMs: number): Promise<ConsumedRecord[]>;
+  /** Forgets what was polled but not committed: the next poll starts after the committed position. */
+  rewind(): void;
   /** Marks everything up to and including `record` as processed. */
   commit(record: ConsumedRecord): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
+export type * from './connections.ts';
 export type * from './dead-letter-sink.ts';
+export type * from './event-store.ts';
 export type * from './event-stream.ts';
 export type * from './logger.ts';

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../local/src/postgres/embedded-postgres.ts';
+import { startEmbeddedPostgres, stopRunningPostgres } from '../../local/src/postgres/embedded-postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,13 +20,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('postgresAdminUrl', external);
     return async () => {};
   }
-  const dataDir = resolve('.geqo/test-postgres');
-  rmSync(dataDir, { recursive: true, force: true });
+  const dataDir = resolve('.geqo/test-postgres/data');
+  await stopRunningPostgres(dataDir);
+  rmSync(resolve('.geqo/test-postgres'), { recursive: true, force: true });
   const port = 55_000 + Math.floor(Math.random() * 5_000);
   const server = await startEmbeddedPostgres({ dataDir, port });
   project.provide('postgresAdminUrl', server.url);
   return async () => {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(resolve('.geqo/test-postgres'), { recursive: true, force: true });
   };
 }

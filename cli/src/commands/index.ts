@@ -1,6 +1,17 @@
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze.ts';
+import { registerMigrate } from './migrate.ts';
+import { registerReplay } from './replay.ts';
+import { registerServer } from './server.ts';
+import { registerUp } from './up.ts';
 
 /** Adds one command (with its options and `--help`) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerUp,
+  registerMigrate,
+  registerServer,
+  registerReplay,
+  registerAnalyze,
+];

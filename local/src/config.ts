@@ -1,0 +1,101 @@
+/**
+ * The local runtime's configuration: environment variables, overridden by command-line flags.
+ * Every bad value is named at once; nothing else in the runtime reads `process.env`.
+ */
+import { resolve } from 'node:path';
+
+export type StreamEngine = 'postgres' | 'memory' | 'kinesis' | 'kafka';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface LocalConfig {
+  /** `DATABASE_URL`; when unset an embedded PostgreSQL runs with its data under `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  host: string;
+  ingestPort: number;
+  httpPort: number;
+  stream: StreamEngine;
+  rawStream: string;
+  processedStream: string;
+  kafkaBrokers: string[];
+  kinesisEndpoint: string | null;
+  awsRegion: string;
+  logLevel: LogLevel;
+  /** Optional bearer token for the admin REST routes; without it they answer loopback callers only. */
+  adminToken: string | null;
+  /** Records the worker reads per batch. */
+  workerBatchSize: number;
+  /** Frames per second one plugin connection may send before `RATE_LIMITED`. */
+  maxFramesPerSecond: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type ConfigOverrides = Partial<LocalConfig>;
+
+const STREAMS: readonly StreamEngine[] = ['postgres', 'memory', 'kinesis', 'kafka'];
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): LocalConfig {
+  const problems: string[] = [];
+  const port = (key: string, fallback: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 65_535)
+      problems.push(`${key}: "${raw}" is not a port`);
+    return value;
+  };
+  const positive = (key: string, fallback: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) problems.push(`${key}: "${raw}" is not a positive integer`);
+    return value;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (!allowed.includes(raw as T)) problems.push(`${key}: "${raw}" is not one of ${allowed.join(', ')}`);
+    return raw as T;
+  };
+  const config: LocalConfig = {
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: resolve(env.GEQO_DATA_DIR || '.geqo'),
+    embeddedPostgresPort: port('GEQO_PG_PORT', 54_329),
+    host: env.GEQO_HOST || '0.0.0.0',
+    ingestPort: port('GEQO_INGEST_PORT', 13_880),
+    httpPort: port('GEQO_HTTP_PORT', 8_080),
+    stream: oneOf('GEQO_STREAM', STREAMS, 'postgres'),
+    rawStream: env.GEQO_RAW_STREAM || 'raw-game-events',
+    processedStream: env.GEQO_PROCESSED_STREAM || 'processed-game-events',
+    kafkaBrokers: (env.GEQO_KAFKA_BROKERS || '')
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+    kinesisEndpoint: env.GEQO_KINESIS_ENDPOINT || null,
+    awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    logLevel: oneOf('GEQO_LOG_LEVEL', LEVELS, 'info'),
+    adminToken: env.GEQO_ADMIN_TOKEN || null,
+    workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 500),
+    maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
+  };
+  if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    problems.push('DATABASE_URL: expected a postgres:// connection string');
+  }
+  const merged = {
+    ...config,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  if (merged.stream === 'kafka' && merged.kafkaBrokers.length === 0) {
+    problems.push('GEQO_KAFKA_BROKERS (or --brokers): required with the kafka stream');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return merged;
+}

@@ -1,0 +1,181 @@
+/**
+ * `geqo up`: the whole platform in one process (DESIGN.md section 2, "Local runtime"): plugin
+ * WebSocket ingest, the durable local stream, the worker, the broadcaster, the REST API and the
+ * dashboard socket, on an embedded or given PostgreSQL.
+ */
+import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
+import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
+import {
+  PostgresEventStore,
+  PostgresMatchQueries,
+  PostgresServerRepository,
+  PostgresStream,
+} from '@geqo/shared/adapters/postgres';
+import { Broadcaster } from '@geqo/shared/app/broadcast';
+import { FrameIngestor } from '@geqo/shared/app/ingest';
+import { ServerRegistry } from '@geqo/shared/app/servers';
+import { type EngineDriver, GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
+import type { Logger, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
+import type { LocalConfig } from './config.ts';
+import { openDatabase } from './database.ts';
+import { apiRoutes } from './http/api-routes.ts';
+import { DashboardSockets } from './http/dashboard-sockets.ts';
+import { HttpServer } from './http/http-server.ts';
+import { IngestServer } from './ingest-server.ts';
+import { type Loop, startLoop } from './loops.ts';
+
+export interface Runtime {
+  ingestPort: number;
+  httpPort: number;
+  databaseUrl: string;
+  /** Stop accepting, drain what was accepted, checkpoint, close. */
+  stop(): Promise<void>;
+}
+
+const WORKER_CONSUMER = 'worker';
+const BROADCAST_CONSUMER = 'broadcaster';
+
+export async function startRuntime(
+  config: LocalConfig,
+  logger: Logger,
+  options: { engine?: EngineDriver } = {},
+): Promise<Runtime> {
+  const metrics = new PrometheusMetrics();
+  const database = await openDatabase(config, logger, {
+    mode: 'owner',
+    poolSize: 12,
+    applicationName: 'geqo-up',
+  });
+  const { pool } = database;
+
+  // The raw stream: durable in PostgreSQL unless asked for memory.
+  let rawProducer: StreamProducer & { close(): Promise<void> };
+  let rawConsumer: StreamConsumer;
+  let checkpointInTransaction = false;
+  if (config.stream === 'postgres') {
+    const stream = new PostgresStream(pool);
+    rawProducer = stream;
+    rawConsumer = stream.consumer(config.rawStream, WORKER_CONSUMER);
+    checkpointInTransaction = true;
+  } else if (config.stream === 'memory') {
+    const stream = new MemoryStream();
+    rawProducer = stream;
+    rawConsumer = stream.consumer(config.rawStream, WORKER_CONSUMER);
+  } else {
+    throw new Error(`stream engine "${config.stream}" is not available in this build of geqo up`);
+  }
+  // Processed messages are live updates: kept in memory between the worker and the broadcaster.
+  const processed = new MemoryStream();
+  const processedConsumer = processed.consumer(config.processedStream, BROADCAST_CONSUMER);
+
+  const servers = new ServerRegistry(new PostgresServerRepository(pool));
+  const registry = new MemoryConnectionRegistry();
+  const dashboards = new DashboardSockets(registry, logger.child({ component: 'dashboard' }), metrics);
+  const ingestor = new FrameIngestor({ producer: rawProducer, stream: config.rawStream, logger, metrics });
+  const worker = new GameEventWorker({
+    store: new PostgresEventStore(pool),
+    engine: options.engine ?? matchEngineDriver,
+    logger: logger.child({ component: 'worker' }),
+    metrics,
+    processed: { producer: processed, stream: config.processedStream },
+    cacheStates: true,
+  });
+  const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
+
+  const loops: Loop[] = [];
+  loops.push(
+    startLoop(
+      'worker',
+      logger,
+      async () => {
+        const records = await rawConsumer.poll(config.workerBatchSize, 250);
+        const last = records.at(-1);
+        if (!last) return;
+        await worker.processBatch(
+          records,
+          checkpointInTransaction
+            ? { stream: config.rawStream, consumer: WORKER_CONSUMER, offset: last.position }
+            : undefined,
+        );
+        if (!checkpointInTransaction) await rawConsumer.commit(last);
+      },
+      () => rawConsumer.rewind(),
+    ),
+  );
+  loops.push(
+    startLoop('broadcaster', logger, async () => {
+      const records = await processedConsumer.poll(1_000, 250);
+      const last = records.at(-1);
+      if (!last) return;
+      await broadcaster.deliver(records);
+      await processedConsumer.commit(last);
+    }),
+  );
+
+  const health = async () => {
+    try {
+      await pool.query('SELECT 1');
+      return { status: 'ok', database: 'ok', stream: config.stream };
+    } catch (error) {
+      return { status: 'degraded', database: String(error), stream: config.stream };
+    }
+  };
+  const http = new HttpServer(
+    apiRoutes({
+      queries: new PostgresMatchQueries(pool),
+      servers,
+      dashboards,
+      metrics,
+      adminToken: config.adminToken,
+      health,
+    }),
+    dashboards,
+    logger,
+  );
+  const ingest = new IngestServer({
+    ingestor,
+    servers,
+    logger: logger.child({ component: 'ingest' }),
+    metrics,
+    maxFramesPerSecond: config.maxFramesPerSecond,
+  });
+  const httpPort = await http.listen(config.httpPort, config.host);
+  const ingestPort = await ingest.listen(config.ingestPort, config.host);
+  logger.info('ready', { ingestPort, httpPort, stream: config.stream, embeddedPostgres: database.embedded });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    ingestPort,
+    httpPort,
+    databaseUrl: database.url,
+    stop: () => {
+      stopping ??= (async () => {
+        logger.info('shutting down: no new frames; draining');
+        await ingest.close();
+        await rawProducer.close();
+        await drain(rawConsumer, logger);
+        for (const loop of loops) await loop.stop();
+        await http.close();
+        await database.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Waits (bounded) until the worker has committed everything on the stream. */
+async function drain(consumer: StreamConsumer, logger: Logger): Promise<void> {
+  const local = consumer as Partial<{ committedOffset(): Promise<number>; headOffset(): Promise<number> }>;
+  if (!local.committedOffset || !local.headOffset) return;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [committed, head] = await Promise.all([local.committedOffset(), local.headOffset()]);
+    if (committed >= head) return;
+    if (Date.now() > deadline) {
+      logger.warn('drain timed out; the rest is processed at the next start', { committed, head });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

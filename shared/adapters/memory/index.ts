@@ -1,0 +1,2 @@
+export { MemoryConnectionRegistry } from './memory-connection-registry.ts';
+export { MemoryStream } from './memory-stream.ts';

@@ -1,0 +1,208 @@
+import type pg from 'pg';
+import type { EnrichedEvent } from '../../domain/match/index.ts';
+import type { DeadLetter, EventStore, MatchPatch, ServerSnapshot, WorkerWrite } from '../../ports/index.ts';
+import { EventPartitions } from './partitions.ts';
+import { inTransaction } from './pool.ts';
+
+/** Rows per INSERT statement: large enough to amortise round trips, small enough to bound memory. */
+const EVENT_CHUNK = 4_000;
+
+const toIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function eventRecord(enriched: EnrichedEvent) {
+  const { key, event, enrichment } = enriched;
+  const { kill, unknownType, excluded } = enrichment;
+  const flags = kill || unknownType || excluded ? { kill, unknownType, excluded } : null;
+  return {
+    ts: event.ts,
+    s: key.server,
+    se: key.session,
+    q: key.seq,
+    i: key.index,
+    m: enrichment.matchId,
+    r: enrichment.roundNumber,
+    t: event.type,
+    p: enrichment.phase,
+    pr: enrichment.isPostRound,
+    tag: enrichment.matchTag,
+    f: flags,
+    d: event,
+  };
+}
+
+/**
+ * The worker's PostgreSQL writes: every batch in one transaction, events with
+ * `ON CONFLICT DO NOTHING` on their stable key, the engine snapshots and (locally) the stream
+ * checkpoint alongside, so a crash at any point loses nothing and duplicates nothing.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly partitions: EventPartitions;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.partitions = new EventPartitions(pool);
+  }
+
+  async loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>> {
+    const { rows } = await this.pool.query<{ server_id: string; state: unknown; position: string | null }>(
+      'SELECT server_id, state, position FROM match_state WHERE server_id = ANY($1)',
+      [serverIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.server_id,
+        { serverId: row.server_id, state: row.state, position: row.position },
+      ]),
+    );
+  }
+
+  async commit(write: WorkerWrite): Promise<void> {
+    if (write.events.length > 0) await this.partitions.ensureFor(write.events.map((e) => e.event.ts));
+    await inTransaction(this.pool, async (client) => {
+      for (const patch of write.matches) await upsertMatch(client, patch);
+      for (const { matchId, fromRound, at } of write.roundVoids) {
+        await client.query('UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2', [
+          matchId,
+          fromRound,
+        ]);
+        await client.query(
+          `UPDATE game_events SET flags = coalesce(flags, '{}'::jsonb) || '{"voided": true}'::jsonb
+            WHERE match_id = $1 AND round_number >= $2 AND ts <= to_timestamp($3 / 1000.0)`,
+          [matchId, fromRound, at],
+        );
+      }
+      if (write.rounds.length > 0) {
+        await client.query(
+          `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
+           SELECT r.m, r.n, r.ws, r.wt, r.re, r.sa, to_timestamp(r.st / 1000.0), to_timestamp(r.et / 1000.0), false
+             FROM json_to_recordset($1::json) AS r(m text, n int, ws text, wt text, re text, sa jsonb, st float8, et float8)
+           ON CONFLICT (match_id, number) DO UPDATE SET winner_side = EXCLUDED.winner_side,
+             winner_team = EXCLUDED.winner_team, reason = EXCLUDED.reason, score_after = EXCLUDED.score_after,
+             started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, voided = false`,
+          [
+            JSON.stringify(
+              write.rounds.map((r) => ({
+                m: r.matchId,
+                n: r.number,
+                ws: r.winnerSide,
+                wt: r.winnerTeam,
+                re: r.reason,
+                sa: r.scoreAfter,
+                st: r.startedAt,
+                et: r.endedAt,
+              })),
+            ),
+          ],
+        );
+      }
+      if (write.players.length > 0) {
+        await client.query(
+          `INSERT INTO players (steam_id, name, updated_at)
+           SELECT DISTINCT ON (p.s) p.s, p.n, now() FROM json_to_recordset($1::json) AS p(s text, n text)
+           ON CONFLICT (steam_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
+          [JSON.stringify(write.players.map((p) => ({ s: p.steamId, n: p.name })))],
+        );
+      }
+      if (write.matchPlayers.length > 0) {
+        await client.query(
+          `INSERT INTO match_players (match_id, steam_id, team)
+           SELECT DISTINCT ON (p.m, p.s) p.m, p.s, p.t FROM json_to_recordset($1::json) AS p(m text, s text, t text)
+           ON CONFLICT (match_id, steam_id) DO UPDATE SET team = COALESCE(EXCLUDED.team, match_players.team)`,
+          [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
+        );
+      }
+      for (let start = 0; start < write.events.length; start += EVENT_CHUNK) {
+        const chunk = write.events.slice(start, start + EVENT_CHUNK).map(eventRecord);
+        await client.query(
+          `INSERT INTO game_events (ts, server_id, session, seq, idx, match_id, round_number, type, phase,
+             is_post_round, match_tag, flags, payload)
+           SELECT to_timestamp(e.ts / 1000.0), e.s, e.se, e.q, e.i, e.m, e.r, e.t, e.p, e.pr, e.tag, e.f, e.d
+             FROM json_to_recordset($1::json) AS e(ts float8, s text, se text, q bigint, i int, m text, r int,
+               t text, p text, pr boolean, tag text, f jsonb, d jsonb)
+           ON CONFLICT DO NOTHING`,
+          [JSON.stringify(chunk)],
+        );
+      }
+      for (const { matchId, ...gap } of write.gaps) {
+        await client.query(`UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1`, [
+          matchId,
+          JSON.stringify(gap),
+        ]);
+      }
+      await insertDeadLetters(client, write.deadLetters);
+      for (const snapshot of write.snapshots) {
+        await client.query(
+          `INSERT INTO match_state (server_id, state, position, updated_at) VALUES ($1, $2, $3, now())
+           ON CONFLICT (server_id) DO UPDATE SET state = EXCLUDED.state, position = EXCLUDED.position, updated_at = now()`,
+          [snapshot.serverId, JSON.stringify(snapshot.state), snapshot.position],
+        );
+      }
+      if (write.checkpoint) {
+        await client.query(
+          `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at) VALUES ($1, $2, $3, now())
+           ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`,
+          [write.checkpoint.stream, write.checkpoint.consumer, write.checkpoint.offset],
+        );
+      }
+    });
+  }
+}
+
+const MATCH_COLUMNS = {
+  serverId: 'server_id',
+  externalId: 'external_id',
+  map: 'map',
+  tag: 'tag',
+  status: 'status',
+  teams: 'teams',
+  score: 'score',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+} as const;
+
+/** Inserts a new match (a patch with every required field) or updates the fields a patch carries. */
+async function upsertMatch(client: pg.PoolClient, patch: MatchPatch): Promise<void> {
+  const columns: string[] = [];
+  const values: unknown[] = [patch.id];
+  for (const [field, column] of Object.entries(MATCH_COLUMNS) as [keyof typeof MATCH_COLUMNS, string][]) {
+    const value = patch[field];
+    if (value === undefined) continue;
+    columns.push(column);
+    if (field === 'teams' || field === 'score') values.push(JSON.stringify(value));
+    else if (field === 'startedAt' || field === 'endedAt') values.push(toIso(value as number | null));
+    else values.push(value);
+  }
+  const complete =
+    patch.serverId !== undefined && patch.status !== undefined && patch.startedAt !== undefined;
+  const sets = columns.map((column, i) => `${column} = $${i + 2}`).concat('updated_at = now()');
+  if (complete) {
+    await client.query(
+      `INSERT INTO matches (id, ${columns.join(', ')}) VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`,
+      values,
+    );
+  } else if (columns.length > 0) {
+    await client.query(`UPDATE matches SET ${sets.join(', ')} WHERE id = $1`, values);
+  }
+}
+
+export async function insertDeadLetters(
+  db: pg.Pool | pg.PoolClient,
+  letters: readonly DeadLetter[],
+): Promise<void> {
+  for (const letter of letters) {
+    await db.query(
+      `INSERT INTO dead_letters (stream, shard, position, partition_key, payload, code, reason, failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        letter.stream,
+        letter.shard,
+        letter.position,
+        letter.partitionKey,
+        Buffer.from(letter.payload),
+        letter.code,
+        letter.reason,
+        new Date(letter.failedAt).toISOString(),
+      ],
+    );
+  }
+}

@@ -1,0 +1,8 @@
+import { initialSchema } from './0001-initial.ts';
+import { gameEvents } from './0002-game-events.ts';
+import type { Migration } from './migration.ts';
+
+export type { DatabaseCapabilities, Migration } from './migration.ts';
+
+/** Every migration, in version order. Never edit one that has shipped: add the next. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema, gameEvents];

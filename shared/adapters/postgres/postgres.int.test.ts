@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import type { EnrichedEvent } from '../../domain/match/index.ts';
+import type { WorkerWrite } from '../../ports/index.ts';
+import { PostgresEventStore } from './event-store.ts';
+import { migrate } from './migrate.ts';
+import { partitionName } from './partitions.ts';
+import { createPool } from './pool.ts';
+import { PostgresStream } from './stream.ts';
+
+let database: TestDatabase;
+let pool: ReturnType<typeof createPool>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = createPool(database.url);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+const enriched = (seq: number, index: number, ts: number): EnrichedEvent => ({
+  key: { server: 'srv_aaaaaaaaaaaa', session: 's1', seq, index },
+  event: { type: 'round_start', ts },
+  enrichment: {
+    matchId: 'm1',
+    roundNumber: 1,
+    phase: 'live',
+    isPostRound: false,
+    matchTag: null,
+    excluded: false,
+    unknownType: false,
+  },
+});
+
+const emptyWrite = (): WorkerWrite => ({
+  events: [],
+  matches: [],
+  rounds: [],
+  roundVoids: [],
+  gaps: [],
+  players: [],
+  matchPlayers: [],
+  snapshots: [],
+  deadLetters: [],
+});
+
+describe('PostgreSQL adapter', () => {
+  it('migrates once, and again as a no-op, with native partitions where TimescaleDB is missing', async () => {
+    const first = await migrate(pool);
+    const second = await migrate(pool);
+    expect(first.applied.map((m) => m.version)).toEqual([1, 2]);
+    expect(second.applied).toEqual([]);
+    expect(first.capabilities.timescale).toBe(false);
+    const { rows } = await pool.query(
+      `SELECT c.relkind FROM pg_class c WHERE c.relname = 'game_events' AND c.relnamespace = 'public'::regnamespace`,
+    );
+    expect(rows[0]?.relkind).toBe('p');
+  });
+
+  it('stores events idempotently, in a partition made for their day', async () => {
+    const store = new PostgresEventStore(pool);
+    const ts = Date.UTC(2026, 4, 17, 12);
+    const write = {
+      ...emptyWrite(),
+      matches: [
+        {
+          id: 'm1',
+          serverId: 'srv_aaaaaaaaaaaa',
+          externalId: null,
+          map: 'de_ancient',
+          tag: null,
+          status: 'live',
+          teams: [],
+          score: {},
+          startedAt: ts,
+          endedAt: null,
+        },
+      ],
+      events: [enriched(1, 0, ts), enriched(1, 1, ts + 5)],
+      snapshots: [{ serverId: 'srv_aaaaaaaaaaaa', state: { n: 1 }, position: '7' }],
+    };
+    await store.commit(write);
+    await store.commit(write);
+    const { rows } = await pool.query(
+      'SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM game_events GROUP BY 1',
+    );
+    expect(rows).toEqual([{ part: partitionName(ts), n: 2 }]);
+    const snapshots = await store.loadSnapshots(['srv_aaaaaaaaaaaa', 'srv_missing']);
+    expect(snapshots.get('srv_aaaaaaaaaaaa')).toEqual({
+      serverId: 'srv_aaaaaaaaaaaa',
+      state: { n: 1 },
+      position: '7',
+    });
+    expect(snapshots.has('srv_missing')).toBe(false);
+  });
+
+  it('rolls the whole batch back when one write fails', async () => {
+    const store = new PostgresEventStore(pool);
+    const ts = Date.UTC(2026, 4, 17, 13);
+    const bad = {
+      ...emptyWrite(),
+      events: [enriched(2, 0, ts)],
+      // A round of a match that does not exist violates the foreign key.
+      rounds: [
+        {
+          matchId: 'nope',
+          number: 1,
+          winnerSide: null,
+          winnerTeam: null,
+          reason: null,
+          scoreAfter: {},
+          startedAt: ts,
+          endedAt: null,
+        },
+      ],
+      checkpoint: { stream: 'raw-game-events', consumer: 'worker', offset: '99' },
+    };
+    await expect(store.commit(bad)).rejects.toThrow();
+    const events = await pool.query('SELECT count(*)::int AS n FROM game_events WHERE seq = 2');
+    const offsets = await pool.query('SELECT count(*)::int AS n FROM stream_offsets');
+    expect(events.rows[0].n).toBe(0);
+    expect(offsets.rows[0].n).toBe(0);
+  });
+
+  it('streams records in order to a consumer that resumes from its committed offset', async () => {
+    const stream = new PostgresStream(pool);
+    const payload = (n: number) => new Uint8Array([n]);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, n) =>
+        stream.put('t-order', [{ partitionKey: `k${n % 3}`, data: payload(n) }]),
+      ),
+    );
+    const consumer = stream.consumer('t-order', 'c1');
+    const firstBatch = await consumer.poll(10, 0);
+    expect(firstBatch.map((r) => r.data[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await consumer.commit(firstBatch.at(-1)!);
+    await consumer.poll(10, 0);
+    consumer.rewind();
+    const resumed = stream.consumer('t-order', 'c1');
+    const again = await resumed.poll(100, 0);
+    expect(again.map((r) => r.data[0])).toEqual(Array.from({ length: 20 }, (_, i) => i + 10));
+    expect(again[0]?.partitionKey).toBe('k1');
+    await stream.close();
+  });
+
+  it('wakes a waiting consumer as soon as a record is appended', async () => {
+    const stream = new PostgresStream(pool);
+    const consumer = stream.consumer('t-wake', 'c1');
+    const started = Date.now();
+    const polled = consumer.poll(10, 5_000);
+    await stream.put('t-wake', [{ partitionKey: 'k', data: new Uint8Array([42]) }]);
+    const records = await polled;
+    expect(records.map((r) => r.data[0])).toEqual([42]);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    await stream.close();
+  });
+});

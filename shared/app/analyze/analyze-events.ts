@@ -1,0 +1,141 @@
+/**
+ * Offline analysis (`geqo analyze`): the worker's own engine and statistics over a recorded event
+ * stream, no server and no database. Each event gets the key `{server, session, seq, index: 0}`
+ * with `seq` its line number (or its position), exactly as if one plugin had sent it.
+ */
+import type { AnyEvent } from '../../domain/events/index.ts';
+import {
+  applyEvent,
+  createServerState,
+  DEFAULT_MATCH_RULES,
+  type MatchRules,
+  type MatchStatus,
+  type MatchSummary,
+  type MatchTimeline,
+  summarizeMatch,
+  TimelineBuilder,
+} from '../../domain/match/index.ts';
+import { computeMatchStats, type StatsOptionsInput } from '../../domain/stats/index.ts';
+import { readEventLines } from './read-event-lines.ts';
+
+export interface AnalyzeOptions {
+  /** Server id in event keys and match ids (default `file`). */
+  serverId?: string;
+  /** Session in event keys (default `file`). */
+  session?: string;
+  /** Operator label copied to every event, as a frame's `tag` would be. */
+  matchTag?: string;
+  /** The competitive format (default MR12 with MR3 overtimes). */
+  rules?: Partial<MatchRules>;
+  stats?: StatsOptionsInput;
+  /** Called every `progressEvery` events with the count so far. */
+  onProgress?: (eventsApplied: number) => void;
+  progressEvery?: number;
+}
+
+/** One match found in the stream. */
+export interface AnalyzedMatch {
+  matchId: string;
+  timeline: MatchTimeline;
+  summary: MatchSummary;
+}
+
+/** An event with the sequence number it was recorded at (a file's line number). */
+export interface SequencedEvent {
+  seq: number;
+  event: AnyEvent;
+}
+
+/** Bulk events with no bearing on rounds or statistics: not kept in memory. */
+const TRANSIENT_TYPES: ReadonlySet<string> = new Set(['positions', 'player_footstep']);
+
+const EMPTY_SUMMARY: MatchSummary = Object.freeze({
+  map: null,
+  status: 'warmup',
+  teams: [],
+  rounds: [],
+  players: [],
+}) as MatchSummary;
+
+/**
+ * Every match in a stream of events, in the order they started (a file can hold a map change
+ * or a second match after a game over).
+ */
+export async function analyzeMatches(
+  events: AsyncIterable<AnyEvent | SequencedEvent> | Iterable<AnyEvent | SequencedEvent>,
+  options: AnalyzeOptions = {},
+): Promise<AnalyzedMatch[]> {
+  const serverId = options.serverId ?? 'file';
+  const session = options.session ?? 'file';
+  const state = createServerState(serverId, { rules: { ...DEFAULT_MATCH_RULES, ...options.rules } });
+  const builders = new Map<string, TimelineBuilder>();
+  const endStatuses = new Map<string, MatchStatus>();
+  const progressEvery = options.progressEvery ?? 10_000;
+  let position = 0;
+  for await (const item of events) {
+    position++;
+    const { seq, event } = isSequenced(item) ? item : { seq: position, event: item };
+    const input = { key: { server: serverId, session, seq, index: 0 }, event };
+    const step = applyEvent(
+      state,
+      options.matchTag === undefined ? input : { ...input, matchTag: options.matchTag },
+    );
+    for (const effect of step.effects) {
+      if (effect.type === 'match_ended') endStatuses.set(effect.matchId, effect.status);
+    }
+    const matchId = step.enriched.enrichment.matchId;
+    if (matchId !== null) {
+      let builder = builders.get(matchId);
+      if (builder === undefined) {
+        builder = new TimelineBuilder({ matchId, dropEventTypes: TRANSIENT_TYPES });
+        builders.set(matchId, builder);
+      }
+      builder.add(step.enriched);
+    }
+    if (options.onProgress !== undefined && position % progressEvery === 0) options.onProgress(position);
+  }
+  const analyzed: AnalyzedMatch[] = [];
+  for (const [matchId, builder] of builders) {
+    const built = builder.build();
+    const endStatus = endStatuses.get(matchId);
+    const timeline = endStatus === 'abandoned' ? { ...built, status: endStatus } : built;
+    const players = computeMatchStats(timeline, options.stats);
+    analyzed.push({ matchId, timeline, summary: summarizeMatch(timeline, players) });
+  }
+  return analyzed;
+}
+
+/**
+ * The MatchSummary of the stream's match: the last one that played a live round (an empty
+ * summary when none did).
+ */
+export async function analyzeEvents(
+  events: AsyncIterable<AnyEvent | SequencedEvent> | Iterable<AnyEvent | SequencedEvent>,
+  options: AnalyzeOptions = {},
+): Promise<MatchSummary> {
+  return pickMainMatch(await analyzeMatches(events, options))?.summary ?? EMPTY_SUMMARY;
+}
+
+/** The match a user means when they analyze a file: the last one with live rounds, else the last one. */
+export function pickMainMatch(matches: readonly AnalyzedMatch[]): AnalyzedMatch | undefined {
+  return matches.findLast((match) => match.timeline.rounds.length > 0) ?? matches.at(-1);
+}
+
+/** Every match in a JSON-lines file, each event keyed by its line number. */
+export async function analyzeJsonLinesFile(
+  path: string,
+  options: AnalyzeOptions = {},
+): Promise<AnalyzedMatch[]> {
+  return analyzeMatches(sequenced(readEventLines(path)), options);
+}
+
+/** An event always has a `type`; a sequenced wrapper never does. */
+function isSequenced(item: AnyEvent | SequencedEvent): item is SequencedEvent {
+  return !('type' in item);
+}
+
+async function* sequenced(
+  lines: AsyncIterable<{ line: number; event: AnyEvent }>,
+): AsyncGenerator<SequencedEvent> {
+  for await (const { line, event } of lines) yield { seq: line, event };
+}

@@ -1,0 +1,2 @@
+export * from './analyze-events.ts';
+export * from './read-event-lines.ts';

@@ -1,0 +1,2 @@
+export * from './broadcaster.ts';
+export * from './dashboard-session.ts';

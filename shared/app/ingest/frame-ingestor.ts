@@ -1,0 +1,74 @@
+import { type CodecLimits, DEFAULT_CODEC_LIMITS, decodeFrame } from '../../domain/codec/index.ts';
+import type { Logger, Metrics, StreamProducer } from '../../ports/index.ts';
+
+/** What ingest answers a plugin, as JSON text (DESIGN.md section 3). */
+export type IngestReply =
+  | { type: 'ack'; seq: number }
+  | { type: 'error'; code: string; message: string; seq?: number; retriable?: boolean };
+
+export interface FrameIngestorDeps {
+  producer: StreamProducer;
+  /** `raw-game-events`. */
+  stream: string;
+  logger: Logger;
+  metrics: Metrics;
+  limits?: Partial<CodecLimits>;
+}
+
+/**
+ * The ingest use case: validate one frame from an authenticated server and put it, as the bytes
+ * received, on the raw stream (partition key: the server id). The ack is sent only once the
+ * stream holds the frame; a bad frame gets an error reply and changes nothing else.
+ */
+export class FrameIngestor {
+  private readonly limits: CodecLimits;
+
+  constructor(private readonly deps: FrameIngestorDeps) {
+    this.limits = { ...DEFAULT_CODEC_LIMITS, ...deps.limits };
+  }
+
+  async ingest(serverId: string, message: Uint8Array | string): Promise<IngestReply> {
+    const { logger, metrics } = this.deps;
+    const decoded = decodeFrame(message, this.limits);
+    if (!decoded.ok) {
+      metrics.count('ingest_frames_rejected', 1, { code: decoded.code });
+      logger.warn('frame rejected', {
+        serverId,
+        code: decoded.code,
+        reason: decoded.message,
+        seq: decoded.seq,
+      });
+      return { type: 'error', code: decoded.code, message: decoded.message, ...seqOf(decoded.seq) };
+    }
+    const { frame } = decoded;
+    if (frame.server !== serverId) {
+      metrics.count('ingest_frames_rejected', 1, { code: 'SERVER_MISMATCH' });
+      logger.warn('frame names another server', { serverId, frameServer: frame.server, seq: frame.seq });
+      return {
+        type: 'error',
+        code: 'SERVER_MISMATCH',
+        message: `frame names server "${frame.server}" but this connection is authenticated as "${serverId}"`,
+        seq: frame.seq,
+      };
+    }
+    const bytes = typeof message === 'string' ? Buffer.from(message, 'base64') : message;
+    try {
+      await this.deps.producer.put(this.deps.stream, [{ partitionKey: serverId, data: bytes }]);
+    } catch (error) {
+      metrics.count('ingest_stream_errors');
+      logger.error('stream put failed', { serverId, seq: frame.seq, error: String(error) });
+      return {
+        type: 'error',
+        code: 'UNAVAILABLE',
+        message: 'the event stream is not available right now; resend this frame later',
+        seq: frame.seq,
+        retriable: true,
+      };
+    }
+    metrics.count('ingest_frames');
+    metrics.count('ingest_events', frame.events.length);
+    return { type: 'ack', seq: frame.seq };
+  }
+}
+
+const seqOf = (seq: number | undefined) => (seq === undefined ? {} : { seq });

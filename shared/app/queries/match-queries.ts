@@ -1,0 +1,94 @@
+/** Read models served by the REST API (DESIGN.md section 8). */
+
+export interface MatchListItem {
+  id: string;
+  serverId: string;
+  externalId: string | null;
+  map: string | null;
+  tag: string | null;
+  status: string;
+  teams: unknown;
+  score: Record<string, number>;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+export interface MatchDetail extends MatchListItem {
+  gaps: unknown[];
+  rounds: number;
+  events: number;
+}
+
+export interface RoundItem {
+  number: number;
+  winnerSide: string | null;
+  winnerTeam: string | null;
+  reason: string | null;
+  scoreAfter: Record<string, number>;
+  startedAt: string;
+  endedAt: string | null;
+  voided: boolean;
+}
+
+export interface StoredEvent {
+  key: { server: string; session: string; seq: number; index: number };
+  ts: number;
+  type: string;
+  roundNumber: number;
+  phase: string;
+  isPostRound: boolean;
+  matchTag: string | null;
+  flags: Record<string, unknown> | null;
+  event: Record<string, unknown>;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  next: string | null;
+}
+
+export interface EventQuery {
+  type?: string;
+  round?: number;
+  after?: string;
+  limit: number;
+}
+
+export interface MatchQueries {
+  listMatches(options: { limit: number; status?: string; serverId?: string }): Promise<MatchListItem[]>;
+  getMatch(id: string): Promise<MatchDetail | null>;
+  listRounds(matchId: string, options?: { includeVoided?: boolean }): Promise<RoundItem[]>;
+  listEvents(matchId: string, query: EventQuery): Promise<EventPage>;
+}
+
+export const EVENTS_DEFAULT_LIMIT = 1_000;
+export const EVENTS_MAX_LIMIT = 100_000;
+
+/** The `after` cursor: the sort key of the last event of a page, opaque to clients. */
+export interface EventCursor {
+  ts: number;
+  server: string;
+  session: string;
+  seq: number;
+  index: number;
+}
+
+export function encodeCursor(cursor: EventCursor): string {
+  return Buffer.from(
+    JSON.stringify([cursor.ts, cursor.server, cursor.session, cursor.seq, cursor.index]),
+  ).toString('base64url');
+}
+
+export function decodeCursor(text: string): EventCursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 5) return null;
+    const [ts, server, session, seq, index] = value as unknown[];
+    if (typeof ts !== 'number' || typeof server !== 'string' || typeof session !== 'string') return null;
+    if (typeof seq !== 'number' || typeof index !== 'number') return null;
+    return { ts, server, session, seq, index };
+  } catch {
+    return null;
+  }
+}

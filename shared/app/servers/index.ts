@@ -1,0 +1,2 @@
+export * from './server-registry.ts';
+export * from './server-token.ts';

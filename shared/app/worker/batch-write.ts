@@ -1,0 +1,78 @@
+import type { EnrichedEvent } from '../../domain/match/index.ts';
+import type {
+  DeadLetter,
+  MatchPatch,
+  MatchPlayerRow,
+  PlayerRow,
+  RoundRow,
+  ServerSnapshot,
+  StreamCheckpoint,
+  WorkerWrite,
+} from '../../ports/index.ts';
+import type { WorkerEffect } from './engine-driver.ts';
+
+/**
+ * Collects one batch's writes. Rows are keyed so the last version of a match or round wins; a
+ * round void drops the batch's earlier rows of the voided rounds, so their replay is what lands.
+ */
+export class BatchWrite {
+  readonly events: EnrichedEvent[] = [];
+  readonly deadLetters: DeadLetter[] = [];
+  readonly gaps: WorkerWrite['gaps'][number][] = [];
+  private readonly matches = new Map<string, MatchPatch>();
+  private readonly rounds = new Map<string, RoundRow>();
+  private readonly roundVoids: { matchId: string; fromRound: number; at: number }[] = [];
+  private readonly players = new Map<string, PlayerRow>();
+  private readonly matchPlayers = new Map<string, MatchPlayerRow>();
+
+  add(effect: WorkerEffect): void {
+    switch (effect.kind) {
+      case 'match':
+        // Later changes of the same match in the batch land on top of earlier ones.
+        this.matches.set(effect.patch.id, { ...this.matches.get(effect.patch.id), ...effect.patch });
+        return;
+      case 'round':
+        this.rounds.set(`${effect.row.matchId}\u0000${effect.row.number}`, effect.row);
+        return;
+      case 'round_void':
+        for (const [key, row] of this.rounds) {
+          if (row.matchId === effect.matchId && row.number >= effect.fromRound) this.rounds.delete(key);
+        }
+        this.roundVoids.push({ matchId: effect.matchId, fromRound: effect.fromRound, at: effect.at });
+        return;
+      case 'player':
+        this.players.set(effect.row.steamId, effect.row);
+        return;
+      case 'match_player':
+        this.matchPlayers.set(`${effect.row.matchId}\u0000${effect.row.steamId}`, effect.row);
+        return;
+      default: {
+        const unexpected: never = effect;
+        throw new TypeError(`unknown effect ${JSON.stringify(unexpected)}`);
+      }
+    }
+  }
+
+  get matchRows(): MatchPatch[] {
+    return [...this.matches.values()];
+  }
+
+  get roundRows(): RoundRow[] {
+    return [...this.rounds.values()];
+  }
+
+  toWrite(snapshots: ServerSnapshot[], checkpoint?: StreamCheckpoint): WorkerWrite {
+    return {
+      events: this.events,
+      matches: this.matchRows,
+      rounds: this.roundRows,
+      roundVoids: this.roundVoids,
+      gaps: this.gaps,
+      players: [...this.players.values()],
+      matchPlayers: [...this.matchPlayers.values()],
+      snapshots,
+      deadLetters: this.deadLetters,
+      ...(checkpoint ? { checkpoint } : {}),
+    };
+  }
+}

@@ -1,0 +1,284 @@
+import { decodeFrame, type Frame } from '../../domain/codec/index.ts';
+import {
+  createSequencerState,
+  DEFAULT_SEQUENCER_OPTIONS,
+  expireGaps,
+  offerFrame,
+  type SequenceGap,
+  type SequencerOptions,
+  type SequencerState,
+} from '../../domain/sequencing/index.ts';
+import type {
+  ConsumedRecord,
+  DeadLetter,
+  DeadLetterSink,
+  EventStore,
+  Logger,
+  Metrics,
+  ServerSnapshot,
+  StreamCheckpoint,
+  StreamProducer,
+} from '../../ports/index.ts';
+import { BatchWrite } from './batch-write.ts';
+import type { EngineDriver } from './engine-driver.ts';
+import { processedRecords } from './processed-messages.ts';
+
+/** A frame waiting in the sequencer (plain JSON: it is part of the snapshot). */
+interface QueuedFrame {
+  frame: Frame;
+  position: string;
+}
+
+/** Everything the worker keeps per game server; saved as `match_state.state`. */
+interface ServerState {
+  engine: unknown;
+  sequencer: SequencerState<QueuedFrame>;
+}
+
+export interface WorkerDeps {
+  store: EventStore;
+  engine: EngineDriver;
+  logger: Logger;
+  metrics: Metrics;
+  /** Where processed messages go (`processed-game-events`); none in `geqo analyze`. */
+  processed?: { producer: StreamProducer; stream: string };
+  /** Poison records go here; without one they are written to `dead_letters` in the batch's transaction. */
+  deadLetters?: DeadLetterSink;
+  sequencer?: SequencerOptions;
+  /**
+   * Keep server states in memory between batches. Only safe when this worker is the only
+   * consumer of its servers (the local runtime); a Lambda reloads the snapshots every batch.
+   */
+  cacheStates?: boolean;
+  clock?: () => number;
+}
+
+export interface BatchReport {
+  records: number;
+  frames: number;
+  duplicates: number;
+  events: number;
+  deadLettered: number;
+  gaps: SequenceGap[];
+}
+
+/**
+ * The worker use case (DESIGN.md section 5): decode the raw records, apply each server's frames
+ * in `seq` order through the match engine, and write events, match rows, snapshots (and the local
+ * checkpoint) in one transaction; then publish the processed messages.
+ *
+ * A record that can never succeed is dead-lettered with its payload, position and reason and
+ * counts as handled. Anything else that fails (the database) rejects the whole batch, which the
+ * stream then redelivers: writes are idempotent and snapshots carry each session's progress, so a
+ * redelivery changes nothing that was already committed.
+ */
+export class GameEventWorker {
+  private readonly states = new Map<string, ServerState>();
+  private readonly sequencerOptions: SequencerOptions;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.sequencerOptions = deps.sequencer ?? DEFAULT_SEQUENCER_OPTIONS;
+    this.now = deps.clock ?? Date.now;
+  }
+
+  async processBatch(
+    records: readonly ConsumedRecord[],
+    checkpoint?: StreamCheckpoint,
+  ): Promise<BatchReport> {
+    const { logger, metrics } = this.deps;
+    const started = this.now();
+    const report: BatchReport = {
+      records: records.length,
+      frames: 0,
+      duplicates: 0,
+      events: 0,
+      deadLettered: 0,
+      gaps: [],
+    };
+    const write = new BatchWrite();
+    const touched = new Map<string, string>();
+    const letters: DeadLetter[] = [];
+    const decoded: { record: ConsumedRecord; frame: Frame }[] = [];
+
+    for (const record of records) {
+      const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
+      if (!result.ok) {
+        letters.push(this.letter(record, result.code, result.message));
+        continue;
+      }
+      if (result.frame.server !== record.partitionKey) {
+        letters.push(
+          this.letter(
+            record,
+            'SERVER_MISMATCH',
+            `frame names server "${result.frame.server}", record key is "${record.partitionKey}"`,
+          ),
+        );
+        continue;
+      }
+      decoded.push({ record, frame: result.frame });
+    }
+
+    const serverIds = [...new Set(decoded.map((d) => d.frame.server))];
+    try {
+      await this.loadStates(serverIds);
+      for (const { record, frame } of decoded) {
+        const state = this.states.get(frame.server)!;
+        touched.set(frame.server, record.position);
+        const offered = offerFrame(
+          state.sequencer,
+          {
+            session: frame.session,
+            seq: frame.seq,
+            arrivedAt: record.arrivedAt,
+            item: { frame, position: record.position },
+          },
+          this.sequencerOptions,
+        );
+        if (offered.duplicate) report.duplicates += 1;
+        this.recordGaps(frame.server, state, offered.gaps, report, write);
+        for (const ready of offered.ready) this.applyFrame(state, ready, write, report, letters, record);
+      }
+      // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
+      const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
+      for (const serverId of touched.keys()) {
+        const state = this.states.get(serverId)!;
+        const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
+        this.recordGaps(serverId, state, expired.gaps, report, write);
+        for (const ready of expired.ready)
+          this.applyFrame(state, ready, write, report, letters, records.at(-1)!);
+      }
+
+      if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
+      else write.deadLetters.push(...letters);
+      const snapshots: ServerSnapshot[] = [...touched].map(([serverId, position]) => ({
+        serverId,
+        state: this.states.get(serverId)!,
+        position,
+      }));
+      await this.deps.store.commit(write.toWrite(snapshots, checkpoint));
+    } catch (error) {
+      // The in-memory states may hold changes that were never committed: forget them, so the
+      // redelivered batch starts from the saved snapshots.
+      for (const serverId of serverIds) this.states.delete(serverId);
+      throw error;
+    }
+    if (!this.deps.cacheStates) this.states.clear();
+
+    report.deadLettered = letters.length;
+    for (const letter of letters) {
+      logger.warn('record dead-lettered', {
+        code: letter.code,
+        reason: letter.reason,
+        shardId: letter.shard,
+        sequenceNumber: letter.position,
+        serverId: letter.partitionKey,
+      });
+    }
+    metrics.count('worker_records', records.length);
+    metrics.count('worker_events', report.events);
+    if (report.duplicates > 0) metrics.count('worker_duplicate_frames', report.duplicates);
+    if (letters.length > 0) metrics.count('worker_dead_letters', letters.length);
+    metrics.observe('worker_batch_ms', this.now() - started);
+
+    if (this.deps.processed) {
+      const out = processedRecords(write.events, write.roundRows, write.matchRows);
+      if (out.length > 0) await this.deps.processed.producer.put(this.deps.processed.stream, out);
+    }
+    return report;
+  }
+
+  private applyFrame(
+    state: ServerState,
+    queued: QueuedFrame,
+    write: BatchWrite,
+    report: BatchReport,
+    letters: DeadLetter[],
+    record: ConsumedRecord,
+  ): void {
+    const { frame } = queued;
+    report.frames += 1;
+    frame.events.forEach((event, index) => {
+      try {
+        const step = this.deps.engine.apply(state.engine, {
+          key: { server: frame.server, session: frame.session, seq: frame.seq, index },
+          event,
+          ...(frame.tag === undefined ? {} : { matchTag: frame.tag }),
+          ...(frame.match === undefined ? {} : { externalMatchId: frame.match }),
+        });
+        write.events.push(step.enriched);
+        for (const effect of step.effects) write.add(effect);
+        report.events += 1;
+      } catch (error) {
+        // A bug in the engine for this event: never retried (it would fail again and block the
+        // shard); the event goes to the dead letters with the frame, and the rest goes on.
+        this.deps.logger.error('engine failed on an event', {
+          serverId: frame.server,
+          seq: frame.seq,
+          index,
+          error: String(error),
+        });
+        letters.push(
+          this.letter(
+            { ...record, position: queued.position },
+            'ENGINE_ERROR',
+            `event ${index} (${event.type}) of frame ${frame.seq}: ${(error as Error).message}`,
+          ),
+        );
+      }
+    });
+  }
+
+  private recordGaps(
+    serverId: string,
+    state: ServerState,
+    gaps: SequenceGap[],
+    report: BatchReport,
+    write: BatchWrite,
+  ): void {
+    for (const gap of gaps) {
+      report.gaps.push(gap);
+      const matchId = this.deps.engine.currentMatchId(state.engine);
+      if (matchId) write.gaps.push({ matchId, ...gap, at: this.now() });
+      this.deps.metrics.count('worker_sequence_gaps');
+      this.deps.logger.warn('sequence gap skipped', {
+        serverId,
+        session: gap.session,
+        from: gap.from,
+        to: gap.to,
+        reason: gap.reason,
+        matchId,
+      });
+    }
+  }
+
+  private letter(record: ConsumedRecord, code: string, reason: string): DeadLetter {
+    return {
+      stream: record.stream,
+      shard: record.shard,
+      position: record.position,
+      partitionKey: record.partitionKey,
+      payload: record.data,
+      code,
+      reason,
+      failedAt: this.now(),
+    };
+  }
+
+  private async loadStates(serverIds: string[]): Promise<void> {
+    const missing = serverIds.filter((id) => !this.states.has(id));
+    if (missing.length === 0) return;
+    const snapshots = await this.deps.store.loadSnapshots(missing);
+    for (const serverId of missing) {
+      const snapshot = snapshots.get(serverId)?.state as ServerState | undefined;
+      this.states.set(
+        serverId,
+        snapshot ?? {
+          engine: this.deps.engine.createState(serverId),
+          sequencer: createSequencerState<QueuedFrame>(),
+        },
+      );
+    }
+  }
+}

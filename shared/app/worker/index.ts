@@ -1,0 +1,4 @@
+export * from './engine-driver.ts';
+export * from './game-event-worker.ts';
+export * from './match-engine-driver.ts';
+export * from './processed-messages.ts';

@@ -1,0 +1,87 @@
+/**
+ * Where the worker writes what it learned from a batch of records, in one transaction.
+ * Implemented by PostgreSQL (Aurora on AWS, embedded or local locally).
+ */
+import type { EnrichedEvent } from '../domain/match/index.ts';
+import type { DeadLetter } from './dead-letter-sink.ts';
+
+/** A whole `matches` row. */
+export interface MatchRow {
+  id: string;
+  serverId: string;
+  externalId: string | null;
+  map: string | null;
+  tag: string | null;
+  status: string;
+  teams: unknown;
+  score: Record<string, number>;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+/**
+ * A change to a `matches` row: a new match carries every field; later changes only the fields
+ * that changed (status, score, teams, end).
+ */
+export type MatchPatch = Pick<MatchRow, 'id'> & Partial<Omit<MatchRow, 'id'>>;
+
+export interface RoundRow {
+  matchId: string;
+  number: number;
+  winnerSide: string | null;
+  winnerTeam: string | null;
+  reason: string | null;
+  scoreAfter: Record<string, number>;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface PlayerRow {
+  steamId: string;
+  name: string;
+}
+
+export interface MatchPlayerRow {
+  matchId: string;
+  steamId: string;
+  team: string | null;
+}
+
+/** The engine state of one server and the stream position it reflects. */
+export interface ServerSnapshot {
+  serverId: string;
+  state: unknown;
+  position: string | null;
+}
+
+/** The local stream's consumer offset, committed with the writes it covers (exactly-once locally). */
+export interface StreamCheckpoint {
+  stream: string;
+  consumer: string;
+  offset: string;
+}
+
+export interface WorkerWrite {
+  events: readonly EnrichedEvent[];
+  matches: readonly MatchPatch[];
+  rounds: readonly RoundRow[];
+  /**
+   * Rounds from `fromRound` on are voided by a backup restore at `at` (epoch ms): their rows and
+   * the events stored for them so far are flagged; the replayed rounds rewrite the rows.
+   */
+  roundVoids: readonly { matchId: string; fromRound: number; at: number }[];
+  /** Sequence gaps the worker skipped, recorded on the match in progress. */
+  gaps: readonly { matchId: string; session: string; from: number; to: number; reason: string; at: number }[];
+  players: readonly PlayerRow[];
+  matchPlayers: readonly MatchPlayerRow[];
+  snapshots: readonly ServerSnapshot[];
+  deadLetters: readonly DeadLetter[];
+  checkpoint?: StreamCheckpoint;
+}
+
+export interface EventStore {
+  /** The last saved snapshot of each server that has one. */
+  loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>>;
+  /** Writes everything in one transaction; idempotent (events `ON CONFLICT DO NOTHING`). */
+  commit(write: WorkerWrite): Promise<void>;
+}

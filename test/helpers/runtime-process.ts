@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface RuntimeProcess {
+  child: ChildProcess;
+  ingestPort: number;
+  httpPort: number;
+  /** Log lines (JSON objects) seen so far. */
+  logs: Record<string, unknown>[];
+  /** Stops with SIGINT and waits for a clean exit (returns its exit code). */
+  stop(): Promise<number | null>;
+  /** SIGKILL: no chance to drain or checkpoint. */
+  kill(): Promise<void>;
+}
+
+/** A free TCP port on loopback (for a runtime that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Runs `geqo up` as a child process, as a user would, and waits for its `ready` log line. */
+export async function startRuntimeProcess(options: {
+  databaseUrl: string;
+  ingestPort?: number;
+  httpPort?: number;
+  env?: Record<string, string>;
+}): Promise<RuntimeProcess> {
+  const child = spawn(process.execPath, [resolve('bin/geqo.mjs'), 'up'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      GEQO_HOST: '127.0.0.1',
+      GEQO_INGEST_PORT: String(options.ingestPort ?? 0),
+      GEQO_HTTP_PORT: String(options.httpPort ?? 0),
+      GEQO_LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const ready = new Promise<{ ingestPort: number; httpPort: number }>((resolveReady, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.msg === 'ready') {
+          resolveReady({ ingestPort: Number(entry.ingestPort), httpPort: Number(entry.httpPort) });
+        }
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then((code) => reject(new Error(`geqo up exited (${code}) before it was ready:\n${stderr}`)));
+    setTimeout(() => reject(new Error(`geqo up not ready after 60 s:\n${stderr}`)), 60_000).unref();
+  });
+  const ports = await ready;
+  return {
+    child,
+    ...ports,
+    logs,
+    stop: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import pg from 'pg';
+
+export interface StoredRow {
+  key: string;
+  ts: number;
+  type: string;
+  matchId: string | null;
+  round: number;
+  phase: string;
+  postRound: boolean;
+  flags: unknown;
+  payload: unknown;
+}
+
+/** Every stored event of a database, in key order, for key-for-key comparisons. */
+export async function storedEvents(databaseUrl: string): Promise<StoredRow[]> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT server_id, session, seq, idx, (extract(epoch from ts) * 1000)::float8 AS ms, type, match_id,
+              round_number, phase, is_post_round, flags, payload
+         FROM game_events ORDER BY server_id, session, seq, idx`,
+    );
+    return rows.map((row) => ({
+      key: `${row.server_id}/${row.session}/${row.seq}/${row.idx}`,
+      ts: Math.round(row.ms),
+      type: row.type,
+      matchId: row.match_id,
+      round: row.round_number,
+      phase: row.phase,
+      postRound: row.is_post_round,
+      flags: row.flags,
+      payload: row.payload,
+    }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls until `count()` reaches `expected` and stays there (the worker drained). */
+export async function waitForCount(
+  count: () => Promise<number>,
+  expected: number,
+  timeoutMs = 90_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    last = await count();
+    if (last >= expected) return last;
+    if (Date.now() > deadline)
+      throw new Error(`expected ${expected} rows, have ${last} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function countEvents(databaseUrl: string): Promise<number> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM game_events');
+    return rows[0].n as number;
+  } finally {
+    await client.end();
+  }
+}
