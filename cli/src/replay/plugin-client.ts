@@ -65,7 +65,7 @@ type Reply =
  * jitter, and resends unacked frames in order. Retriable errors (`UNAVAILABLE`, `RATE_LIMITED`)
  * are resent later; other rejections are final and reported.
  *
- * Events: `ack` (seq, events, latencyMs), `rejected` (Rejection), `connected`, `disconnected`.
+ * Events: `sent` (seq, at), `ack` (seq, events, latencyMs), `rejected` (Rejection), `connected`, `disconnected`.
  */
 export class PluginClient extends EventEmitter {
   readonly stats: ClientStats = {
@@ -155,6 +155,7 @@ export class PluginClient extends EventEmitter {
     this.unacked.set(entry.seq, entry);
     this.transmit(socket, entry.bytes);
     this.stats.sentFrames += 1;
+    this.emit('sent', { seq: entry.seq, at: entry.sentAt });
   }
 
   private transmit(socket: WebSocket, bytes: Uint8Array): void {

@@ -138,6 +138,32 @@ export const Economy = event('economy', {
   players: Type.Array(Type.Object({ steamId: SteamId, money: Int, equipValue: Opt(Int) }), { maxItems: 64 }),
 });
 
+// CS2 server log only
+/**
+ * The server's own `round_stats` table, as the CS2 log prints it in a `JSON_BEGIN{ … }}JSON_END`
+ * block when each round is set up. `round` is the round about to be played (1-based) and
+ * `scoreCT`/`scoreT` the score before it; every player's `stats` are cumulative for the map, keyed
+ * by the server's field names (`money`, `kills`, `deaths`, `assists`, `dmg`, `hsp`, `kdr`, `adr`,
+ * `mvp`, `ef`, `ud`, `3k`, `4k`, `5k`, `clutchk`, `firstk`, `pistolk`, `sniperk`, `blindk`, `bombk`,
+ * `firedmg`, `uniquek`, `dinks`, `chickenk`, …). Kept as the server's own figures to check ours
+ * against; empty slots (account id 0) are left out.
+ */
+export const ServerRoundStats = event('server_round_stats', {
+  round: Type.Integer({ minimum: 0 }),
+  scoreCT: Type.Integer({ minimum: 0 }),
+  scoreT: Type.Integer({ minimum: 0 }),
+  map: Opt(Str),
+  server: Opt(Str),
+  players: Type.Array(
+    Type.Object({
+      steamId: SteamId,
+      side: Opt(Side),
+      stats: Type.Record(Type.String({ maxLength: 64 }), Type.Number()),
+    }),
+    { maxItems: 64 },
+  ),
+});
+
 /** Every known event schema, keyed by its `type`. */
 export const EVENT_SCHEMAS = {
   map_start: MapStart,
@@ -173,6 +199,7 @@ export const EVENT_SCHEMAS = {
   bomb_exploded: BombExploded,
   item_purchase: ItemPurchase,
   economy: Economy,
+  server_round_stats: ServerRoundStats,
 } as const satisfies Record<string, TObject>;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

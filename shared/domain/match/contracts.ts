@@ -54,6 +54,41 @@ export interface Enrichment {
   /** The event type is not in the catalog: stored raw. */
   unknownType: boolean;
   kill?: KillFlags;
+  /**
+   * Set on the event that voided rounds (backup restore, restart, knife round found, a round
+   * restarted mid-play): rounds from this number on, stored so far, are void; their replays follow.
+   */
+  voidsRoundsFrom?: number;
+  /** Set on the `round_start` of a live round: who plays which side in it. */
+  roundStart?: RoundStartInfo;
+  /** Set on the `round_end` that decided a live round (never on a fake or ignored one). */
+  roundEnd?: RoundEndInfo;
+}
+
+/** Stable keys of the two teams of a match: `A` started the first live round on CT. */
+export type TeamKey = 'A' | 'B';
+
+/** The teams and sides of a live round, as known when it started. */
+export interface RoundStartInfo {
+  number: number;
+  /** The team on CT this round (the other one is T). */
+  ctTeam: TeamKey;
+  /** Current names of both teams (a name can become known mid-match: the last one wins). */
+  teamNames: Record<TeamKey, string>;
+  /** Side of every player on a playing side at round start, by SteamID64. */
+  sides: Record<string, PlayingSide>;
+}
+
+/** The result of a live round, as decided. */
+export interface RoundEndInfo {
+  number: number;
+  winnerSide: PlayingSide;
+  winnerTeam: string;
+  reason: RoundEndReason;
+  /** Score by team name after this round. */
+  scoreAfter: Record<string, number>;
+  /** The team that played CT this round (the score reported by the game can correct a guess made at round start). */
+  ctTeam: TeamKey;
 }
 
 export interface EnrichedEvent {

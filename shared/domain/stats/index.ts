@@ -1,0 +1,17 @@
+/**
+ * Match statistics as pure functions of a `MatchTimeline` (definitions:
+ * `reference/stats.md`; every window and threshold is a `StatsOptions` setting).
+ *
+ * - End of match: `computeMatchStats(timeline)` gives the MatchSummary player lines.
+ * - Live view: when a round ends, `buildRoundStats(round)` and keep the record by round number;
+ *   replace it if the round is replayed, drop it if the round is voided, and call
+ *   `aggregateMatchStats(records, players)` for the current lines. Every per-round figure is a
+ *   count or a per-round flag, so the sum equals the end-of-match result.
+ * - Kill enrichment: the match engine uses `RoundKillTracker` for opening, trade and clutch flags.
+ */
+export * from './buy-types.ts';
+export * from './kill-tracker.ts';
+export * from './match-stats.ts';
+export * from './options.ts';
+export * from './ratings.ts';
+export * from './round-stats.ts';
