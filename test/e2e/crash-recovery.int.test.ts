@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { readAllEvents } from '../../cli/src/replay/read-events.ts';
+import { freePort, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { freePort, startRuntimeProcess } from '../helpers/runtime-process.ts';
 import { countEvents, storedEvents, waitForCount } from '../helpers/stored-events.ts';
 
 const MATCH = resolve(

@@ -5,12 +5,12 @@
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardClient } from '../../cli/src/dashboard-client.ts';
 import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { readAllEvents } from '../../cli/src/replay/read-events.ts';
-import { DashboardClient } from '../helpers/dashboard-client.ts';
+import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { type RuntimeProcess, startRuntimeProcess } from '../helpers/runtime-process.ts';
 import { countEvents, storedEvents, waitForCount } from '../helpers/stored-events.ts';
 
 const MATCH = resolve('../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl');

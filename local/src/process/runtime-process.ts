@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export interface RuntimeProcess {
   child: ChildProcess;
@@ -28,17 +28,27 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `geqo up` as a child process, as a user would, and waits for its `ready` log line. */
+const GEQO_BIN = fileURLToPath(new URL('../../../bin/geqo.mjs', import.meta.url));
+
+/**
+ * Runs `geqo up` as a child process, as a user would, and waits for its `ready` log line. Used by
+ * the end-to-end tests and the benchmark. Without `databaseUrl` it runs its embedded PostgreSQL
+ * in `dataDir`.
+ */
 export async function startRuntimeProcess(options: {
-  databaseUrl: string;
+  databaseUrl?: string;
+  dataDir?: string;
   ingestPort?: number;
   httpPort?: number;
   env?: Record<string, string>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, [resolve('bin/geqo.mjs'), 'up'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), GEQO_BIN, 'up'], {
     env: {
       ...process.env,
-      DATABASE_URL: options.databaseUrl,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...(options.dataDir ? { GEQO_DATA_DIR: options.dataDir } : {}),
       GEQO_HOST: '127.0.0.1',
       GEQO_INGEST_PORT: String(options.ingestPort ?? 0),
       GEQO_HTTP_PORT: String(options.httpPort ?? 0),
