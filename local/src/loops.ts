@@ -14,6 +14,8 @@ export function startLoop(
   logger: Logger,
   step: () => Promise<void>,
   onError?: () => void,
+  /** Runs once after the last step, e.g. to wait for work still in flight. */
+  onStop?: () => Promise<void>,
 ): Loop {
   let running = true;
   let failures = 0;
@@ -48,6 +50,9 @@ export function startLoop(
       running = false;
       (wake as (() => void) | null)?.();
       await done;
+      await onStop?.().catch((error: unknown) =>
+        logger.error(`${name} failed to finish`, { error: String(error) }),
+      );
     },
   };
 }

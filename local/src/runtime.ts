@@ -14,7 +14,12 @@ import {
 import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
-import { type EngineDriver, GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
+import {
+  DecodedFrameCache,
+  type EngineDriver,
+  GameEventWorker,
+  matchEngineDriver,
+} from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { openDatabase } from './database.ts';
@@ -23,6 +28,7 @@ import { DashboardSockets } from './http/dashboard-sockets.ts';
 import { HttpServer } from './http/http-server.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
+import { WorkerPipeline } from './worker-pipeline.ts';
 
 export interface Runtime {
   ingestPort: number;
@@ -71,35 +77,44 @@ export async function startRuntime(
   const servers = new ServerRegistry(new PostgresServerRepository(pool));
   const registry = new MemoryConnectionRegistry();
   const dashboards = new DashboardSockets(registry, logger.child({ component: 'dashboard' }), metrics);
-  const ingestor = new FrameIngestor({ producer: rawProducer, stream: config.rawStream, logger, metrics });
+  // Ingest and worker share this process: the worker takes the frames ingest decoded.
+  const frameCache = new DecodedFrameCache();
+  const ingestor = new FrameIngestor({
+    producer: rawProducer,
+    stream: config.rawStream,
+    logger,
+    metrics,
+    onAccepted: (serverId, bytes, frame) => frameCache.put(serverId, bytes, frame),
+  });
   const worker = new GameEventWorker({
     store: new PostgresEventStore(pool),
     engine: options.engine ?? matchEngineDriver,
     logger: logger.child({ component: 'worker' }),
     metrics,
-    processed: { producer: processed, stream: config.processedStream },
+    processed: {
+      producer: processed,
+      stream: config.processedStream,
+      wanted: (topic) => registry.hasSubscribers(topic),
+    },
     cacheStates: true,
+    frameCache,
   });
   const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
 
   const loops: Loop[] = [];
+  const pipeline = new WorkerPipeline(worker, rawConsumer, {
+    stream: config.rawStream,
+    consumerName: WORKER_CONSUMER,
+    batchSize: config.workerBatchSize,
+    checkpointInTransaction,
+  });
   loops.push(
     startLoop(
       'worker',
       logger,
-      async () => {
-        const records = await rawConsumer.poll(config.workerBatchSize, 250);
-        const last = records.at(-1);
-        if (!last) return;
-        await worker.processBatch(
-          records,
-          checkpointInTransaction
-            ? { stream: config.rawStream, consumer: WORKER_CONSUMER, offset: last.position }
-            : undefined,
-        );
-        if (!checkpointInTransaction) await rawConsumer.commit(last);
-      },
-      () => rawConsumer.rewind(),
+      () => pipeline.step(),
+      () => pipeline.reset(),
+      () => pipeline.flush(),
     ),
   );
   loops.push(

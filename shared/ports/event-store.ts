@@ -54,6 +54,16 @@ export interface ServerSnapshot {
   position: string | null;
 }
 
+/**
+ * A snapshot to save, serialised when its batch was prepared (the live state object moves on
+ * while the batch is being written).
+ */
+export interface SnapshotWrite {
+  serverId: string;
+  stateJson: string;
+  position: string | null;
+}
+
 /** The local stream's consumer offset, committed with the writes it covers (exactly-once locally). */
 export interface StreamCheckpoint {
   stream: string;
@@ -63,6 +73,8 @@ export interface StreamCheckpoint {
 
 export interface WorkerWrite {
   events: readonly EnrichedEvent[];
+  /** When given, `JSON.stringify(events[i].event)`, already made (the store must not redo it). */
+  eventJson?: readonly string[];
   matches: readonly MatchPatch[];
   rounds: readonly RoundRow[];
   /**
@@ -74,7 +86,7 @@ export interface WorkerWrite {
   gaps: readonly { matchId: string; session: string; from: number; to: number; reason: string; at: number }[];
   players: readonly PlayerRow[];
   matchPlayers: readonly MatchPlayerRow[];
-  snapshots: readonly ServerSnapshot[];
+  snapshots: readonly SnapshotWrite[];
   deadLetters: readonly DeadLetter[];
   checkpoint?: StreamCheckpoint;
 }

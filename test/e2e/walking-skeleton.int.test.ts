@@ -10,6 +10,7 @@ import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { readAllEvents } from '../../cli/src/replay/read-events.ts';
 import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
+import { fromStoredForm } from '../../shared/domain/events/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { countEvents, storedEvents, waitForCount } from '../helpers/stored-events.ts';
 
@@ -59,7 +60,7 @@ describe('geqo up + geqo replay + a dashboard', () => {
     const stored = await storedEvents(database.url);
     expect(stored).toHaveLength(events.length);
     expect(new Set(stored.map((row) => row.key)).size).toBe(events.length);
-    expect(stored.map((row) => row.payload)).toEqual(events);
+    expect(stored.map((row) => fromStoredForm(row.payload as Record<string, unknown>))).toEqual(events);
     expect(new Set(stored.map((row) => row.matchId))).toEqual(new Set([matchId]));
 
     // The REST API pages through the same events.

@@ -59,7 +59,8 @@ export class DashboardSockets implements ConnectionSender {
       ws.close(1013, 'too slow');
       return 'gone';
     }
-    ws.send(message);
+    // Messages are JSON: bytes go out as a text frame, without decoding and re-encoding.
+    ws.send(message, { binary: false });
     return 'sent';
   }
 

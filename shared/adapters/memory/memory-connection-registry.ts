@@ -24,6 +24,11 @@ export class MemoryConnectionRegistry implements ConnectionRegistry {
     this.byConnection.delete(connectionId);
   }
 
+  /** Synchronous: whether anyone follows `topic` right now. */
+  hasSubscribers(topic: string): boolean {
+    return (this.byTopic.get(topic)?.size ?? 0) > 0;
+  }
+
   async subscribers(topic: string): Promise<readonly string[]> {
     return [...(this.byTopic.get(topic) ?? [])];
   }

@@ -1,3 +1,4 @@
+export { PostgresConnectionRegistry } from './connection-registry.ts';
 export { insertDeadLetters, PostgresEventStore } from './event-store.ts';
 export { PostgresMatchQueries } from './match-queries.ts';
 export { detectCapabilities, type MigrationReport, migrate } from './migrate.ts';

@@ -10,6 +10,7 @@ import {
   type RoundItem,
   type StoredEvent,
 } from '../../app/queries/index.ts';
+import { fromStoredForm } from '../../domain/events/index.ts';
 
 interface MatchRowDb {
   id: string;
@@ -137,7 +138,7 @@ export class PostgresMatchQueries implements MatchQueries {
       isPostRound: row.is_post_round,
       matchTag: row.match_tag,
       flags: row.flags,
-      event: row.payload,
+      event: fromStoredForm(row.payload) as unknown as Record<string, unknown>,
     }));
     const last = events.at(-1);
     const next =

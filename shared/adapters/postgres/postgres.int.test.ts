@@ -80,7 +80,7 @@ describe('PostgreSQL adapter', () => {
         },
       ],
       events: [enriched(1, 0, ts), enriched(1, 1, ts + 5)],
-      snapshots: [{ serverId: 'srv_aaaaaaaaaaaa', state: { n: 1 }, position: '7' }],
+      snapshots: [{ serverId: 'srv_aaaaaaaaaaaa', stateJson: '{"n":1}', position: '7' }],
     };
     await store.commit(write);
     await store.commit(write);
@@ -95,6 +95,20 @@ describe('PostgreSQL adapter', () => {
       position: '7',
     });
     expect(snapshots.has('srv_missing')).toBe(false);
+  });
+
+  it('keeps tabs, newlines, backslashes and unicode intact through COPY', async () => {
+    const store = new PostgresEventStore(pool);
+    const ts = Date.UTC(2026, 4, 17, 14);
+    const text = 'gg\twp\nline two \\ back\\slash "quoted" \u200bzero-width ñ';
+    const chat: EnrichedEvent = {
+      ...enriched(9, 0, ts),
+      key: { server: 'srv_aaaaaaaaaaaa', session: 'tab\tsession\\x', seq: 9, index: 0 },
+      event: { type: 'chat', ts, steamId: '76561198081484775', text, teamOnly: false },
+    };
+    await store.commit({ ...emptyWrite(), events: [chat] });
+    const { rows } = await pool.query('SELECT session, payload FROM game_events WHERE seq = 9');
+    expect(rows).toEqual([{ session: 'tab\tsession\\x', payload: chat.event }]);
   });
 
   it('rolls the whole batch back when one write fails', async () => {

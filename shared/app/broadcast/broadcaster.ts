@@ -33,12 +33,7 @@ export class Broadcaster {
         subscribersByTopic.set(record.partitionKey, subscribers);
       }
       if (subscribers.length === 0) continue;
-      const message = Buffer.from(
-        record.data.buffer,
-        record.data.byteOffset,
-        record.data.byteLength,
-      ).toString('utf8');
-      const outcomes = await Promise.all(subscribers.map((id) => sender.send(id, message)));
+      const outcomes = await Promise.all(subscribers.map((id) => sender.send(id, record.data)));
       outcomes.forEach((outcome, i) => {
         if (outcome === 'sent') sent += 1;
         else gone += 1;

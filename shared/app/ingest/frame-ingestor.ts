@@ -1,4 +1,4 @@
-import { type CodecLimits, DEFAULT_CODEC_LIMITS, decodeFrame } from '../../domain/codec/index.ts';
+import { type CodecLimits, DEFAULT_CODEC_LIMITS, decodeFrame, type Frame } from '../../domain/codec/index.ts';
 import type { Logger, Metrics, StreamProducer } from '../../ports/index.ts';
 
 /** What ingest answers a plugin, as JSON text (DESIGN.md section 3). */
@@ -13,6 +13,8 @@ export interface FrameIngestorDeps {
   logger: Logger;
   metrics: Metrics;
   limits?: Partial<CodecLimits>;
+  /** Called with each accepted frame once it is on the stream (the in-process worker reuses it). */
+  onAccepted?: (serverId: string, bytes: Uint8Array, frame: Frame) => void;
 }
 
 /**
@@ -65,6 +67,7 @@ export class FrameIngestor {
         retriable: true,
       };
     }
+    this.deps.onAccepted?.(serverId, bytes, frame);
     metrics.count('ingest_frames');
     metrics.count('ingest_events', frame.events.length);
     return { type: 'ack', seq: frame.seq };

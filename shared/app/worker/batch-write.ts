@@ -5,7 +5,7 @@ import type {
   MatchPlayerRow,
   PlayerRow,
   RoundRow,
-  ServerSnapshot,
+  SnapshotWrite,
   StreamCheckpoint,
   WorkerWrite,
 } from '../../ports/index.ts';
@@ -17,6 +17,8 @@ import type { WorkerEffect } from './engine-driver.ts';
  */
 export class BatchWrite {
   readonly events: EnrichedEvent[] = [];
+  /** `JSON.stringify` of each event's payload, made once for the store and the dashboards. */
+  readonly eventJson: string[] = [];
   readonly deadLetters: DeadLetter[] = [];
   readonly gaps: WorkerWrite['gaps'][number][] = [];
   private readonly matches = new Map<string, MatchPatch>();
@@ -61,9 +63,10 @@ export class BatchWrite {
     return [...this.rounds.values()];
   }
 
-  toWrite(snapshots: ServerSnapshot[], checkpoint?: StreamCheckpoint): WorkerWrite {
+  toWrite(snapshots: SnapshotWrite[], checkpoint?: StreamCheckpoint): WorkerWrite {
     return {
       events: this.events,
+      eventJson: this.eventJson,
       matches: this.matchRows,
       rounds: this.roundRows,
       roundVoids: this.roundVoids,

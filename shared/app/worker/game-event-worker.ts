@@ -1,4 +1,5 @@
 import { decodeFrame, type Frame } from '../../domain/codec/index.ts';
+import { toStoredForm } from '../../domain/events/index.ts';
 import {
   createSequencerState,
   DEFAULT_SEQUENCER_OPTIONS,
@@ -15,11 +16,12 @@ import type {
   EventStore,
   Logger,
   Metrics,
-  ServerSnapshot,
+  SnapshotWrite,
   StreamCheckpoint,
   StreamProducer,
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
+import type { DecodedFrameCache } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
 import { processedRecords } from './processed-messages.ts';
 
@@ -41,7 +43,12 @@ export interface WorkerDeps {
   logger: Logger;
   metrics: Metrics;
   /** Where processed messages go (`processed-game-events`); none in `geqo analyze`. */
-  processed?: { producer: StreamProducer; stream: string };
+  processed?: {
+    producer: StreamProducer;
+    stream: string;
+    /** In-process only: whether a topic has subscribers; `events` messages of others are skipped. */
+    wanted?: (topic: string) => boolean;
+  };
   /** Poison records go here; without one they are written to `dead_letters` in the batch's transaction. */
   deadLetters?: DeadLetterSink;
   sequencer?: SequencerOptions;
@@ -51,6 +58,19 @@ export interface WorkerDeps {
    */
   cacheStates?: boolean;
   clock?: () => number;
+  /** Frames ingest already decoded in this process (`geqo up`), to skip decoding them again. */
+  frameCache?: DecodedFrameCache;
+}
+
+/** A batch applied in memory, ready to be written. */
+export interface PreparedBatch {
+  write: BatchWrite;
+  snapshots: SnapshotWrite[];
+  letters: DeadLetter[];
+  checkpoint: StreamCheckpoint | undefined;
+  report: BatchReport;
+  started: number;
+  serverIds: string[];
 }
 
 export interface BatchReport {
@@ -82,11 +102,20 @@ export class GameEventWorker {
     this.now = deps.clock ?? Date.now;
   }
 
+  /** Prepares and commits one batch. */
   async processBatch(
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
   ): Promise<BatchReport> {
-    const { logger, metrics } = this.deps;
+    return this.commit(await this.prepare(records, checkpoint));
+  }
+
+  /**
+   * Decodes and applies a batch to the in-memory states and builds its writes, without writing.
+   * With `cacheStates`, the next batch may be prepared while this one commits (pipelining); if a
+   * commit then fails, call {@link discardStates} and redeliver from the last committed position.
+   */
+  async prepare(records: readonly ConsumedRecord[], checkpoint?: StreamCheckpoint): Promise<PreparedBatch> {
     const started = this.now();
     const report: BatchReport = {
       records: records.length,
@@ -102,6 +131,11 @@ export class GameEventWorker {
     const decoded: { record: ConsumedRecord; frame: Frame }[] = [];
 
     for (const record of records) {
+      const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
+      if (cached) {
+        decoded.push({ record, frame: cached });
+        continue;
+      }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
       if (!result.ok) {
         letters.push(this.letter(record, result.code, result.message));
@@ -150,16 +184,28 @@ export class GameEventWorker {
           this.applyFrame(state, ready, write, report, letters, records.at(-1)!);
       }
 
-      if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
-      else write.deadLetters.push(...letters);
-      const snapshots: ServerSnapshot[] = [...touched].map(([serverId, position]) => ({
+      const snapshots: SnapshotWrite[] = [...touched].map(([serverId, position]) => ({
         serverId,
-        state: this.states.get(serverId)!,
+        stateJson: JSON.stringify(this.states.get(serverId)!),
         position,
       }));
+      return { write, snapshots, letters, checkpoint, report, started, serverIds };
+    } catch (error) {
+      for (const serverId of serverIds) this.states.delete(serverId);
+      throw error;
+    }
+  }
+
+  /** Writes a prepared batch in one transaction, then publishes its processed messages. */
+  async commit(prepared: PreparedBatch): Promise<BatchReport> {
+    const { logger, metrics } = this.deps;
+    const { write, snapshots, letters, checkpoint, report, started, serverIds } = prepared;
+    try {
+      if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
+      else write.deadLetters.push(...letters);
       await this.deps.store.commit(write.toWrite(snapshots, checkpoint));
     } catch (error) {
-      // The in-memory states may hold changes that were never committed: forget them, so the
+      // The in-memory states hold changes that were never committed: forget them, so the
       // redelivered batch starts from the saved snapshots.
       for (const serverId of serverIds) this.states.delete(serverId);
       throw error;
@@ -176,17 +222,28 @@ export class GameEventWorker {
         serverId: letter.partitionKey,
       });
     }
-    metrics.count('worker_records', records.length);
+    metrics.count('worker_records', report.records);
     metrics.count('worker_events', report.events);
     if (report.duplicates > 0) metrics.count('worker_duplicate_frames', report.duplicates);
     if (letters.length > 0) metrics.count('worker_dead_letters', letters.length);
     metrics.observe('worker_batch_ms', this.now() - started);
 
     if (this.deps.processed) {
-      const out = processedRecords(write.events, write.roundRows, write.matchRows);
+      const out = processedRecords(
+        write.events,
+        write.roundRows,
+        write.matchRows,
+        write.eventJson,
+        this.deps.processed.wanted,
+      );
       if (out.length > 0) await this.deps.processed.producer.put(this.deps.processed.stream, out);
     }
     return report;
+  }
+
+  /** Forgets every in-memory state: the next batches start from the saved snapshots. */
+  discardStates(): void {
+    this.states.clear();
   }
 
   private applyFrame(
@@ -208,6 +265,7 @@ export class GameEventWorker {
           ...(frame.match === undefined ? {} : { externalMatchId: frame.match }),
         });
         write.events.push(step.enriched);
+        write.eventJson.push(JSON.stringify(toStoredForm(event)));
         for (const effect of step.effects) write.add(effect);
         report.events += 1;
       } catch (error) {

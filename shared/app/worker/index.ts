@@ -1,3 +1,4 @@
+export * from './decoded-frame-cache.ts';
 export * from './engine-driver.ts';
 export * from './game-event-worker.ts';
 export * from './match-engine-driver.ts';

@@ -1,8 +1,12 @@
+import { toStoredForm } from '../../domain/events/index.ts';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
 import type { MatchPatch, RoundRow, StreamRecord } from '../../ports/index.ts';
 import { MATCHES_TOPIC } from '../broadcast/index.ts';
 
-/** One event as dashboards receive it. `key` is `[server, session, seq, index]`. */
+/**
+ * One event as dashboards receive it. `key` is `[server, session, seq, index]`; `data` is the
+ * event in its stored form (`positions` as rows, see `domain/events/stored-form.ts`).
+ */
 export interface DashboardEvent {
   key: [string, string, number, number];
   ts: number;
@@ -33,8 +37,14 @@ export function toDashboardEvent({ key, event, enrichment }: EnrichedEvent): Das
     round: enrichment.roundNumber,
     phase: enrichment.phase,
     postRound: enrichment.isPostRound,
-    data: event,
+    data: toStoredForm(event),
   };
+}
+
+/** {@link toDashboardEvent} as JSON, around the event's own JSON. */
+export function dashboardEventJson({ key, event, enrichment }: EnrichedEvent, eventJson: string): string {
+  const keyJson = JSON.stringify([key.server, key.session, key.seq, key.index]);
+  return `{"key":${keyJson},"ts":${event.ts},"type":${JSON.stringify(event.type)},"round":${enrichment.roundNumber},"phase":"${enrichment.phase}","postRound":${enrichment.isPostRound},"data":${eventJson}}`;
 }
 
 /**
@@ -45,18 +55,29 @@ export function processedRecords(
   events: readonly EnrichedEvent[],
   rounds: readonly RoundRow[],
   matches: readonly MatchPatch[],
+  eventJson?: readonly string[],
+  /** Leave out `events` messages of matches nobody follows (known only in-process). */
+  wanted: (topic: string) => boolean = () => true,
 ): StreamRecord[] {
-  const byMatch = new Map<string, DashboardEvent[]>();
-  for (const enriched of events) {
+  // The `events` messages are assembled from each event's JSON, made once by the worker:
+  // the same text as JSON.stringify of {type, matchId, events: DashboardEvent[]}.
+  const byMatch = new Map<string, string[]>();
+  events.forEach((enriched, i) => {
     const matchId = enriched.enrichment.matchId;
-    if (!matchId) continue;
+    if (!matchId || !wanted(matchId)) return;
     const list = byMatch.get(matchId) ?? [];
     if (list.length === 0) byMatch.set(matchId, list);
-    list.push(toDashboardEvent(enriched));
-  }
+    list.push(dashboardEventJson(enriched, eventJson?.[i] ?? JSON.stringify(toStoredForm(enriched.event))));
+  });
   const records: StreamRecord[] = [];
-  for (const [matchId, list] of byMatch)
-    records.push(record(matchId, { type: 'events', matchId, events: list }));
+  for (const [matchId, list] of byMatch) {
+    records.push({
+      partitionKey: matchId,
+      data: encoder.encode(
+        `{"type":"events","matchId":${JSON.stringify(matchId)},"events":[${list.join(',')}]}`,
+      ),
+    });
+  }
   for (const round of rounds)
     records.push(record(round.matchId, { type: 'round', matchId: round.matchId, round }));
   for (const match of matches) {

@@ -1,0 +1,173 @@
+/**
+ * Turns one untrusted WebSocket message into a validated {@link Frame}, or a stable error code.
+ *
+ * ```
+ * input    = bytes | base64 text                     size checked first, as base64 length
+ * bytes    = lz4block | lz4blockarray | plain        see msgpack-csharp-lz4.ts
+ * plain    = map { v: 1, server: str, session: str, seq: uint >= 1, sentAt: int,
+ *                  match?: str, tag?: str, events: [event…] }
+ * ```
+ * Each layer rejects with its own code: FRAME_TOO_LARGE, BAD_BASE64, BAD_COMPRESSION,
+ * BAD_MSGPACK, then UNSUPPORTED_VERSION / SCHEMA / TOO_MANY_EVENTS for the value. Expected
+ * rejections are returned, never thrown.
+ */
+import { Unpackr } from 'msgpackr';
+import { base64Length, decodeBase64Text } from './base64-text.ts';
+import { type CodecLimits, DEFAULT_CODEC_LIMITS } from './codec-limits.ts';
+import { checkEvents } from './event-validation.ts';
+import { FRAME_VERSION, type Frame } from './frame.ts';
+import type { FrameErrorCode } from './frame-error-codes.ts';
+import { type Compression, unwrapLz4 } from './msgpack-csharp-lz4.ts';
+
+/** A decoded frame, or why it was rejected (`seq` when the envelope was readable that far). */
+export type DecodeResult =
+  | {
+      ok: true;
+      frame: Frame;
+      compression: Compression;
+      /** Size of the binary frame (after base64 decoding, for text input). */
+      wireBytes: number;
+      /** How many events have a type this version does not know (kept, flagged `unknown`). */
+      unknownTypes: number;
+    }
+  | { ok: false; code: FrameErrorCode; message: string; seq?: number };
+
+/** A rejection, as {@link decodeFrame} returns it. */
+export type FrameRejection = Extract<DecodeResult, { ok: false }>;
+
+/** Longest accepted `server`, `session`, `match` and `tag`. */
+const MAX_ID_LENGTH = 256;
+
+// Plain maps as objects, no msgpackr records (0x40–0x7F stay fixints), int64 as numbers.
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+
+/**
+ * Decodes a frame from binary bytes or base64 text and validates it against the protocol.
+ * The returned frame reuses the decoded event objects (no copy).
+ */
+export function decodeFrame(input: Uint8Array | string, limits?: Partial<CodecLimits>): DecodeResult {
+  const maxFrameBase64Chars = limits?.maxFrameBase64Chars ?? DEFAULT_CODEC_LIMITS.maxFrameBase64Chars;
+  let bytes: Uint8Array;
+  if (typeof input === 'string') {
+    if (input.length > maxFrameBase64Chars) {
+      return reject(
+        'FRAME_TOO_LARGE',
+        `frame is ${input.length} base64 chars, over the limit of ${maxFrameBase64Chars}`,
+      );
+    }
+    const decoded = decodeBase64Text(input);
+    if (decoded === undefined) return reject('BAD_BASE64', 'text frame is not valid base64');
+    bytes = decoded;
+  } else {
+    if (base64Length(input.length) > maxFrameBase64Chars) {
+      return reject(
+        'FRAME_TOO_LARGE',
+        `frame is ${input.length} bytes (${base64Length(input.length)} as base64), over the limit of ${maxFrameBase64Chars}`,
+      );
+    }
+    bytes = input;
+  }
+  if (bytes.length === 0) return reject('BAD_MSGPACK', 'frame is empty');
+
+  const unwrapped = unwrapLz4(
+    bytes,
+    limits?.maxDecompressedBytes ?? DEFAULT_CODEC_LIMITS.maxDecompressedBytes,
+  );
+  if (!unwrapped.ok) return reject('BAD_COMPRESSION', unwrapped.message);
+
+  let value: unknown;
+  try {
+    value = unpackr.unpack(unwrapped.msgpack);
+  } catch (error) {
+    return reject('BAD_MSGPACK', describeUnpackError(error));
+  }
+  // msgpackr reads a map as a plain object; arrays, bins and its ext types (dates, sets…) are not maps.
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
+    return reject('BAD_MSGPACK', 'top value is not a map');
+  }
+  const read = readFrame(
+    value as Record<string, unknown>,
+    limits?.maxEvents ?? DEFAULT_CODEC_LIMITS.maxEvents,
+  );
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    frame: read.frame,
+    compression: unwrapped.compression,
+    wireBytes: bytes.length,
+    unknownTypes: read.unknownTypes,
+  };
+}
+
+function reject(code: FrameErrorCode, message: string, seq?: number): FrameRejection {
+  return seq === undefined ? { ok: false, code, message } : { ok: false, code, message, seq };
+}
+
+function describeUnpackError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // msgpackr quotes the start of the value it read; the client has its own bytes already.
+  if (message.startsWith('Data read, but end of buffer not reached')) return 'bytes follow the msgpack value';
+  return `not decodable msgpack: ${message.slice(0, 160)}`;
+}
+
+type FrameRead = { ok: true; frame: Frame; unknownTypes: number } | FrameRejection;
+
+function readFrame(map: Record<string, unknown>, maxEvents: number): FrameRead {
+  const { v, server, session, seq, sentAt, match, tag, events } = map;
+  const readableSeq = typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : undefined;
+  if (v !== FRAME_VERSION) {
+    return v === undefined
+      ? reject('SCHEMA', 'v: expected required property', readableSeq)
+      : reject(
+          'UNSUPPORTED_VERSION',
+          `v: version ${String(v).slice(0, 32)} is not supported (expected 1)`,
+          readableSeq,
+        );
+  }
+  if (!isId(server))
+    return reject('SCHEMA', `server: expected string of 1 to ${MAX_ID_LENGTH} chars`, readableSeq);
+  if (!isId(session))
+    return reject('SCHEMA', `session: expected string of 1 to ${MAX_ID_LENGTH} chars`, readableSeq);
+  if (readableSeq === undefined) return reject('SCHEMA', 'seq: expected integer >= 1');
+  if (typeof sentAt !== 'number' || !Number.isSafeInteger(sentAt) || sentAt < 0) {
+    return reject('SCHEMA', 'sentAt: expected integer (epoch ms)', readableSeq);
+  }
+  // A C# plugin writes an unset optional string as nil: read it as absent.
+  if (!isOptionalId(match))
+    return reject('SCHEMA', `match: expected string of at most ${MAX_ID_LENGTH} chars`, readableSeq);
+  if (!isOptionalId(tag))
+    return reject('SCHEMA', `tag: expected string of at most ${MAX_ID_LENGTH} chars`, readableSeq);
+  if (!Array.isArray(events)) return reject('SCHEMA', 'events: expected array', readableSeq);
+  if (events.length > maxEvents) {
+    return reject(
+      'TOO_MANY_EVENTS',
+      `frame holds ${events.length} events, over the limit of ${maxEvents}`,
+      readableSeq,
+    );
+  }
+
+  const checked = checkEvents(events);
+  if (!checked.ok) return reject('SCHEMA', checked.message, readableSeq);
+
+  const frame: Frame = {
+    v: FRAME_VERSION,
+    server,
+    session,
+    seq: readableSeq,
+    sentAt,
+    events: checked.events,
+  };
+  if (typeof match === 'string') frame.match = match;
+  if (typeof tag === 'string') frame.tag = tag;
+  return { ok: true, frame, unknownTypes: checked.unknownTypes };
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH;
+}
+
+function isOptionalId(value: unknown): value is string | null | undefined {
+  return (
+    value === undefined || value === null || (typeof value === 'string' && value.length <= MAX_ID_LENGTH)
+  );
+}
