@@ -24,7 +24,10 @@ export class DashboardClient {
   }
 
   /** `keep: false` keeps no history (long benchmark runs): use {@link onMessage}. */
-  static async connect(httpPort: number, options: { host?: string; keep?: boolean } = {}): Promise<DashboardClient> {
+  static async connect(
+    httpPort: number,
+    options: { host?: string; keep?: boolean } = {},
+  ): Promise<DashboardClient> {
     const ws = new WebSocket(`ws://${options.host ?? '127.0.0.1'}:${httpPort}/ws`);
     await once(ws, 'open');
     return new DashboardClient(ws, options.keep ?? true);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.ts';
+import { registerBench } from './bench.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerReplay } from './replay.ts';
 import { registerServer } from './server.ts';
@@ -14,4 +15,5 @@ export const commands: RegisterCommand[] = [
   registerServer,
   registerReplay,
   registerAnalyze,
+  registerBench,
 ];

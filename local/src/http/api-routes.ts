@@ -12,9 +12,11 @@ export interface ApiDeps {
   metrics: PrometheusMetrics;
   adminToken: string | null;
   health: () => Promise<Record<string, unknown>>;
+  /** More route groups (log ingest, webhooks, statistics…), each adding its routes to the router. */
+  extraRoutes?: readonly ((router: Router, admin: (request: IncomingMessage) => void) => void)[];
 }
 
-function intParam(
+export function intParam(
   query: URLSearchParams,
   name: string,
   bounds: { min: number; max: number },
@@ -128,5 +130,6 @@ export function apiRoutes(deps: ApiDeps): Router {
     }
     sendJson(response, 200, { ConnectedAt: new Date().toISOString(), Identity: { SourceIp: '127.0.0.1' } });
   });
+  for (const addRoutes of deps.extraRoutes ?? []) addRoutes(router, admin);
   return router;
 }
