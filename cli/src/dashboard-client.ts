@@ -29,8 +29,10 @@ export class DashboardClient {
     options: { host?: string; keep?: boolean } = {},
   ): Promise<DashboardClient> {
     const ws = new WebSocket(`ws://${options.host ?? '127.0.0.1'}:${httpPort}/ws`);
+    // Listen before the socket opens: the server's `hello` can arrive right with the upgrade.
+    const client = new DashboardClient(ws, options.keep ?? true);
     await once(ws, 'open');
-    return new DashboardClient(ws, options.keep ?? true);
+    return client;
   }
 
   onMessage(listener: (message: DashboardMessage) => void): void {

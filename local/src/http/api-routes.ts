@@ -118,6 +118,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.on('POST', '/@connections/:id', async ({ response, params, body }) => {
     const outcome = await deps.dashboards.send(params.id!, (await body()).toString('utf8'));
     if (outcome === 'gone') {
+      response.setHeader('x-amzn-ErrorType', 'GoneException');
       sendJson(response, 410, { message: 'GoneException' });
       return;
     }
@@ -125,6 +126,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   });
   router.on('GET', '/@connections/:id', ({ response, params }) => {
     if (!deps.dashboards.has(params.id!)) {
+      response.setHeader('x-amzn-ErrorType', 'GoneException');
       sendJson(response, 410, { message: 'GoneException' });
       return;
     }

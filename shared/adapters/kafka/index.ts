@@ -1,0 +1,14 @@
+export { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
+export { isRetriableKafkaError, kafkaWriteError } from './kafka-errors.ts';
+export { KafkaStreamConsumer, type KafkaStreamConsumerOptions } from './kafka-stream-consumer.ts';
+export {
+  createKafkaProducer,
+  KafkaStreamProducer,
+  type KafkaStreamProducerOptions,
+} from './kafka-stream-producer.ts';
+export {
+  type AwsCredentials,
+  type AwsCredentialsProvider,
+  credentialsFromEnvironment,
+  mskIamToken,
+} from './msk-iam-token.ts';
