@@ -53,7 +53,9 @@ export const registerReplay: RegisterCommand = (program) => {
       const connections = flags.connections ?? tokens.length;
       if (tokens.length < connections)
         fail(`--connections ${connections} needs ${connections} tokens, got ${tokens.length}`);
-      const events = await readAllEvents(file);
+      const events = await readAllEvents(file).catch((error: unknown) =>
+        fail(error instanceof Error ? error.message : String(error)),
+      );
       const total = events.length * connections;
       const showBar = flags.progress !== false && process.stderr.isTTY === true && !flags.json;
       const bar = new SingleBar({

@@ -49,7 +49,14 @@ export async function replayEvents(
         ...(options.tag ? { tag: options.tag } : {}),
         ...(options.match ? { match: options.match } : {}),
       },
-      { ...DEFAULT_BATCHING, maxEvents: options.maxEventsPerFrame ?? DEFAULT_BATCHING.maxEvents },
+      {
+        ...DEFAULT_BATCHING,
+        maxEvents: options.maxEventsPerFrame ?? DEFAULT_BATCHING.maxEvents,
+        // A plugin sends a frame every quarter second or so: at N times real time a frame covers
+        // N quarter seconds of the match; at full speed frames are simply full.
+        maxSpanMs:
+          options.speed === 'max' ? Number.POSITIVE_INFINITY : DEFAULT_BATCHING.maxSpanMs * options.speed,
+      },
     );
     const clientOptions: Partial<PluginClientOptions> & Pick<PluginClientOptions, 'url' | 'token'> = {
       url: options.url,

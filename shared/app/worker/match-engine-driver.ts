@@ -1,6 +1,7 @@
 import { applyEvent } from '../../domain/match/engine.ts';
 import { createServerState, type ServerState } from '../../domain/match/engine-state.ts';
 import type { MatchEffect } from '../../domain/match/match-effects.ts';
+import { teamSummaries } from '../../domain/match/teams.ts';
 import type { MatchPatch } from '../../ports/index.ts';
 import type { EngineDriver, EngineInput, EngineStep, WorkerEffect } from './engine-driver.ts';
 
@@ -10,6 +11,11 @@ function statusOfPhase(phase: string): MatchStatus {
   if (phase === 'warmup') return 'warmup';
   if (phase === 'game_over') return 'finished';
   return 'live';
+}
+
+/** The teams (with their current scores) of the match in progress, when it is `matchId`. */
+function teamsOf(matchId: string, state: ServerState): { teams?: unknown } {
+  return state.match?.id === matchId && state.match.teamsFixed ? { teams: teamSummaries(state.match) } : {};
 }
 
 /** Turns the engine's effects into the rows the worker writes. */
@@ -70,12 +76,12 @@ export function rowsOf(effect: MatchEffect, state: ServerState): WorkerEffect[] 
             endedAt: effect.endedAt,
           },
         },
-        match({ id: effect.matchId, score: effect.score }),
+        match({ id: effect.matchId, score: effect.score, ...teamsOf(effect.matchId, state) }),
       ];
     case 'rounds_voided':
       return [
         { kind: 'round_void', matchId: effect.matchId, fromRound: effect.fromRound, at: effect.at },
-        match({ id: effect.matchId, score: effect.score }),
+        match({ id: effect.matchId, score: effect.score, ...teamsOf(effect.matchId, state) }),
       ];
     case 'match_ended':
       return [
