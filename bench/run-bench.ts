@@ -7,8 +7,9 @@ import { DEFAULT_E2E_OPTIONS, runE2eBench } from './e2e-bench.ts';
 import { runLambdaBundleBench } from './lambda-bundles.ts';
 import { runLogParserBench } from './log-parser-bench.ts';
 import { type Figure, formatFigure, passes } from './stats.ts';
+import { runWorkerBench } from './worker-bench.ts';
 
-export const BENCH_SECTIONS = ['codec', 'log-parser', 'e2e', 'lambda'] as const;
+export const BENCH_SECTIONS = ['codec', 'log-parser', 'worker', 'e2e', 'lambda'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface RunBenchOptions {
@@ -64,6 +65,12 @@ export async function runBench(options: RunBenchOptions): Promise<{ figures: Fig
         target: { op: '>=', value: parser.target },
       },
     ]);
+  }
+  if (wanted('worker')) {
+    section(
+      'Worker alone (pre-filled durable stream -> PostgreSQL)',
+      await runWorkerBench({ matches: 10, rounds: options.rounds ?? 8, log: options.log }),
+    );
   }
   if (wanted('e2e')) {
     const e2e = await runE2eBench({

@@ -24,7 +24,7 @@ function fnv1a(bytes: Uint8Array): number {
 export class DecodedFrameCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly maxEntries = 4_096) {}
+  constructor(private readonly maxEntries = 512) {}
 
   private key(partitionKey: string, bytes: Uint8Array): string {
     return `${partitionKey}|${bytes.length}|${fnv1a(bytes)}`;
