@@ -9,7 +9,6 @@ import {
   PostgresEventStore,
   PostgresMatchQueries,
   PostgresServerRepository,
-  PostgresStream,
 } from '@geqo/shared/adapters/postgres';
 import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
@@ -20,7 +19,7 @@ import {
   GameEventWorker,
   matchEngineDriver,
 } from '@geqo/shared/app/worker';
-import type { Logger, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
+import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 import { apiRoutes } from './http/api-routes.ts';
@@ -28,6 +27,7 @@ import { DashboardSockets } from './http/dashboard-sockets.ts';
 import { HttpServer } from './http/http-server.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
+import { openRawStream } from './raw-stream.ts';
 import { WorkerPipeline } from './worker-pipeline.ts';
 
 export interface Runtime {
@@ -54,22 +54,12 @@ export async function startRuntime(
   });
   const { pool } = database;
 
-  // The raw stream: durable in PostgreSQL unless asked for memory.
-  let rawProducer: StreamProducer & { close(): Promise<void> };
-  let rawConsumer: StreamConsumer;
-  let checkpointInTransaction = false;
-  if (config.stream === 'postgres') {
-    const stream = new PostgresStream(pool);
-    rawProducer = stream;
-    rawConsumer = stream.consumer(config.rawStream, WORKER_CONSUMER);
-    checkpointInTransaction = true;
-  } else if (config.stream === 'memory') {
-    const stream = new MemoryStream();
-    rawProducer = stream;
-    rawConsumer = stream.consumer(config.rawStream, WORKER_CONSUMER);
-  } else {
-    throw new Error(`stream engine "${config.stream}" is not available in this build of geqo up`);
-  }
+  // The raw stream: durable in PostgreSQL unless asked otherwise.
+  const {
+    producer: rawProducer,
+    consumer: rawConsumer,
+    checkpointInTransaction,
+  } = await openRawStream(config, pool, logger);
   // Processed messages are live updates: kept in memory between the worker and the broadcaster.
   const processed = new MemoryStream();
   const processedConsumer = processed.consumer(config.processedStream, BROADCAST_CONSUMER);

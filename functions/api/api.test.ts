@@ -1,0 +1,148 @@
+import type { EventPage, MatchDetail, MatchQueries } from '@geqo/shared/app/queries';
+import { encodeCursor } from '@geqo/shared/app/queries';
+import { ServerRegistry } from '@geqo/shared/app/servers';
+import { describe, expect, it } from 'vitest';
+import { MemoryServerRepository, RecordingLogger, RecordingMetrics } from '../test/doubles.ts';
+import { httpApiEvent } from '../test/factories.ts';
+import { makeHandler } from './make-handler.ts';
+import { API_ROUTES, routeKeyOf } from './routes.ts';
+
+const MATCH: MatchDetail = {
+  id: 'm-1',
+  serverId: 'srv_0123456789ab',
+  externalId: null,
+  map: 'de_inferno',
+  tag: null,
+  status: 'live',
+  teams: [],
+  score: { CT: 3, T: 1 },
+  startedAt: '2024-01-20T11:55:00.000Z',
+  endedAt: null,
+  gaps: [],
+  rounds: 4,
+  events: 120,
+};
+
+function setup(overrides: Partial<MatchQueries> = {}) {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const queries: MatchQueries = {
+    listMatches: async (...args) => {
+      calls.push({ method: 'listMatches', args });
+      return [MATCH];
+    },
+    getMatch: async (id) => (id === MATCH.id ? MATCH : null),
+    listRounds: async (...args) => {
+      calls.push({ method: 'listRounds', args });
+      return [];
+    },
+    listEvents: async (...args): Promise<EventPage> => {
+      calls.push({ method: 'listEvents', args });
+      return { events: [], next: null };
+    },
+    ...overrides,
+  };
+  const servers = new ServerRegistry(new MemoryServerRepository());
+  const logger = new RecordingLogger();
+  return {
+    calls,
+    servers,
+    logger,
+    handler: makeHandler({ queries, servers, logger, metrics: new RecordingMetrics() }),
+  };
+}
+
+const body = (response: { body?: string }) => JSON.parse(response.body ?? 'null');
+
+describe('api handler', () => {
+  it('lists matches with the query filters', async () => {
+    // Prepare
+    const { handler, calls } = setup();
+    // Act
+    const response = await handler(
+      httpApiEvent('GET /v1/matches', { query: { limit: '5', status: 'live' } }),
+    );
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual({ matches: [MATCH] });
+    expect(calls).toEqual([{ method: 'listMatches', args: [{ limit: 5, status: 'live' }] }]);
+  });
+
+  it('answers 404 with a code for an unknown match', async () => {
+    const { handler } = setup();
+    const response = await handler(httpApiEvent('GET /v1/matches/{id}', { pathParameters: { id: 'nope' } }));
+    expect(response.statusCode).toBe(404);
+    expect(body(response)).toEqual({ code: 'MATCH_NOT_FOUND', message: 'no match nope' });
+  });
+
+  it('pages events with the default limit and a valid cursor', async () => {
+    const { handler, calls } = setup();
+    const after = encodeCursor({ ts: 1, server: 's', session: 'b', seq: 1, index: 0 });
+    const response = await handler(
+      httpApiEvent('GET /v1/matches/{id}/events', {
+        pathParameters: { id: 'm-1' },
+        query: { after, type: 'player_death' },
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(calls[0]?.args).toEqual(['m-1', { limit: 1_000, type: 'player_death', after }]);
+  });
+
+  it.each([
+    ['a limit over 100,000', { limit: '100001' }, 'BAD_QUERY'],
+    ['a round that is not a number', { round: 'two' }, 'BAD_QUERY'],
+    ['a forged cursor', { after: 'bm90IGEgY3Vyc29y' }, 'BAD_CURSOR'],
+  ])('refuses %s with 400', async (_label, query, code) => {
+    const { handler } = setup();
+    const response = await handler(
+      httpApiEvent('GET /v1/matches/{id}/events', { pathParameters: { id: 'm-1' }, query }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(body(response).code).toBe(code);
+  });
+
+  it('adds a server, returns its token once, lists it without the hash and revokes it', async () => {
+    const { handler } = setup();
+    const added = await handler(httpApiEvent('POST /v1/servers', { body: '{"name":"LAN 1"}' }));
+    expect(added.statusCode).toBe(201);
+    const { serverId, token } = body(added);
+    expect(token).toMatch(new RegExp(`^${serverId}\\.`));
+    const listed = body(await handler(httpApiEvent('GET /v1/servers')));
+    expect(listed.servers).toEqual([
+      expect.objectContaining({ id: serverId, name: 'LAN 1', revokedAt: null }),
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('tokenHash');
+    const revoked = await handler(
+      httpApiEvent('DELETE /v1/servers/{id}', { pathParameters: { id: serverId } }),
+    );
+    expect(body(revoked)).toEqual({ id: serverId, revoked: true });
+  });
+
+  it('refuses a server without a name', async () => {
+    const { handler } = setup();
+    const response = await handler(httpApiEvent('POST /v1/servers', { body: '{"name":"  "}' }));
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('answers 500 without details when the database fails, and logs the error', async () => {
+    const { handler, logger } = setup({
+      listMatches: async () => Promise.reject(new Error('password authentication failed')),
+    });
+    const response = await handler(httpApiEvent('GET /v1/matches'));
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('password');
+    expect(logger.lines.at(-1)).toMatchObject({ level: 'error', message: 'request failed' });
+  });
+
+  it('has a handler for every route the CDK app creates', async () => {
+    const { handler } = setup();
+    for (const route of API_ROUTES) {
+      const response = await handler(
+        httpApiEvent(routeKeyOf(route), {
+          pathParameters: { id: 'm-1', serverId: 's', token: 't' },
+          body: '{"name":"x"}',
+        }),
+      );
+      expect([200, 201, 404, 501]).toContain(response.statusCode);
+    }
+  });
+});

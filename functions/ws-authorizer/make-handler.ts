@@ -1,0 +1,54 @@
+import type { ServerRegistry } from '@geqo/shared/app/servers';
+import type { Logger } from '@geqo/shared/ports';
+import type { FlushableMetrics } from '../lib/emf-metrics.ts';
+import { withMetrics } from '../lib/runtime.ts';
+import { type AuthorizerResult, headerOf, type WebSocketAuthorizerEvent } from '../lib/websocket.ts';
+
+export interface WsAuthorizerDeps {
+  servers: Pick<ServerRegistry, 'authenticate'>;
+  logger: Logger;
+  metrics: FlushableMetrics;
+}
+
+/** The token of a plugin connection: `Authorization: Bearer <token>`, or `?token=` as the fallback. */
+export function tokenOf(event: WebSocketAuthorizerEvent): string | undefined {
+  const header = headerOf(event.headers, 'authorization')?.trim();
+  const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return bearer ?? event.queryStringParameters?.token ?? undefined;
+}
+
+function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string): AuthorizerResult {
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+    },
+  };
+}
+
+/**
+ * `$connect` REQUEST authorizer of the plugin WebSocket API: the token alone identifies the
+ * server. Allowed connections carry `serverId` in the authorizer context, which every later
+ * message of the connection receives; anything else is denied at connect, never later. A
+ * database failure is thrown (API Gateway answers 500 and the plugin reconnects).
+ */
+export function makeHandler(deps: WsAuthorizerDeps) {
+  const { servers, logger, metrics } = deps;
+  return (event: WebSocketAuthorizerEvent): Promise<AuthorizerResult> =>
+    withMetrics(metrics, async () => {
+      const connectionId = event.requestContext.connectionId;
+      const result = await servers.authenticate(tokenOf(event));
+      if (!result.ok) {
+        metrics.count('plugin_connections_refused', 1, { reason: result.reason });
+        logger.warn('plugin connection refused', { connectionId, reason: result.reason });
+        return policy('anonymous', 'Deny', event.methodArn);
+      }
+      metrics.count('plugin_connections_allowed');
+      logger.info('plugin connection allowed', { connectionId, serverId: result.serverId });
+      return {
+        ...policy(result.serverId, 'Allow', event.methodArn),
+        context: { serverId: result.serverId, serverName: result.name },
+      };
+    });
+}

@@ -1,0 +1,10 @@
+/** Composition root of the plugin `$connect` route. */
+import { createObservability } from '../lib/runtime.ts';
+import { loadConfig } from './config.ts';
+import { makeHandler } from './make-handler.ts';
+
+export { makeHandler };
+
+const config = loadConfig(process.env);
+
+export const handler = makeHandler(createObservability('ws-connect', config.logLevel));

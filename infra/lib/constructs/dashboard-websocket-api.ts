@@ -1,0 +1,44 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+export interface DashboardWebSocketApiProps {
+  routes: lambda.IFunction;
+}
+
+/**
+ * The dashboards' WebSocket API: routes on `$request.body.action` (`subscribe`, `unsubscribe`),
+ * every route on the dashboard-ws function, replies as route responses. The broadcaster posts to
+ * connections through this API's Management API (its stage's callback URL).
+ */
+export class DashboardWebSocketApi extends Construct {
+  readonly api: apigwv2.WebSocketApi;
+  readonly stage: apigwv2.WebSocketStage;
+
+  constructor(scope: Construct, id: string, props: DashboardWebSocketApiProps) {
+    super(scope, id);
+    const integration = (name: string) => new WebSocketLambdaIntegration(name, props.routes);
+    this.api = new apigwv2.WebSocketApi(this, 'Api', {
+      apiName: 'geqo-dashboard',
+      description: 'Geqo live dashboard updates',
+      routeSelectionExpression: '$request.body.action',
+      connectRouteOptions: { integration: integration('Connect') },
+      disconnectRouteOptions: { integration: integration('Disconnect') },
+      defaultRouteOptions: { integration: integration('Unrouted'), returnResponse: true },
+    });
+    for (const action of ['subscribe', 'unsubscribe']) {
+      this.api.addRoute(action, { integration: integration(action), returnResponse: true });
+    }
+    this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: 'v1',
+      autoDeploy: true,
+    });
+  }
+
+  /** The Management API endpoint (`https://…/v1`) the broadcaster posts to. */
+  get callbackUrl(): string {
+    return this.stage.callbackUrl;
+  }
+}

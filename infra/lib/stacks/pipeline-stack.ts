@@ -1,0 +1,218 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DashboardWebSocketApi } from '../constructs/dashboard-websocket-api.ts';
+import type { DatabaseAccess } from '../constructs/database.ts';
+import { type EventStreams, PROCESSED_STREAM, RAW_STREAM } from '../constructs/event-streams.ts';
+import { GeqoFunction, type VpcPlacement } from '../constructs/geqo-function.ts';
+import { RestHttpApi } from '../constructs/http-api.ts';
+import { KinesisEventStreams } from '../constructs/kinesis-streams.ts';
+import { MskEventStreams } from '../constructs/msk-streams.ts';
+import type { Network } from '../constructs/network.ts';
+import { OpsDashboard } from '../constructs/ops-dashboard.ts';
+import { PipelineAlarms } from '../constructs/pipeline-alarms.ts';
+import { PluginWebSocketApi } from '../constructs/plugin-websocket-api.ts';
+import type { GeqoSettings } from '../settings.ts';
+
+export interface PipelineStackProps extends StackProps {
+  settings: GeqoSettings;
+  network: Network;
+  database: DatabaseAccess;
+}
+
+/** The worker's event source mapping: bounded retries, bisecting, partial batch responses, a DLQ. */
+export const WORKER_SOURCE = {
+  batchSize: 500,
+  maxBatchingWindow: Duration.seconds(1),
+  retryAttempts: 10,
+  maxRecordAge: Duration.hours(6),
+  bisectBatchOnError: true,
+  parallelizationFactor: 2,
+} as const;
+
+/** The broadcaster's mapping: live updates, so small batches, few retries and a short record age. */
+export const BROADCASTER_SOURCE = {
+  batchSize: 100,
+  maxBatchingWindow: Duration.seconds(0),
+  retryAttempts: 2,
+  maxRecordAge: Duration.minutes(1),
+  bisectBatchOnError: false,
+  parallelizationFactor: 1,
+} as const;
+
+/**
+ * The pipeline of DESIGN.md section 2: plugin WebSocket API -> ingest -> raw stream -> worker
+ * -> PostgreSQL and processed stream -> broadcaster -> dashboard WebSocket API; the REST API;
+ * the dead-letter queues, alarms and the operations dashboard. Kinesis or MSK by `streamEngine`.
+ */
+export class PipelineStack extends Stack {
+  readonly streams: EventStreams;
+  readonly functions: Record<string, GeqoFunction>;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly batchFailureQueue: sqs.Queue;
+  readonly pluginApi: PluginWebSocketApi;
+  readonly dashboardApi: DashboardWebSocketApi;
+  readonly restApi: RestHttpApi;
+  readonly alarms: PipelineAlarms;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { settings, database, network } = props;
+    this.streams =
+      settings.streamEngine === 'msk'
+        ? new MskEventStreams(this, 'Streams', { network })
+        : new KinesisEventStreams(this, 'Streams');
+    const streams = this.streams;
+
+    // Poison records, with payload and reason, written by the worker itself.
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      queueName: 'raw-game-events-dlq',
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    // Batches the event source mapping gave up on: metadata only (shard, sequence range).
+    this.batchFailureQueue = new sqs.Queue(this, 'BatchFailures', {
+      queueName: 'raw-game-events-batch-failures',
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    const fn = (
+      name: string,
+      description: string,
+      options: {
+        environment?: Record<string, string>;
+        vpc?: VpcPlacement | undefined;
+        memorySize?: number;
+        timeout?: Duration;
+      } = {},
+    ) =>
+      new GeqoFunction(this, name, {
+        name,
+        description: `Geqo: ${description}`,
+        logLevel: settings.logLevel,
+        ...(options.environment ? { environment: options.environment } : {}),
+        ...(options.vpc ? { vpc: options.vpc } : {}),
+        ...(options.memorySize ? { memorySize: options.memorySize } : {}),
+        ...(options.timeout ? { timeout: options.timeout } : {}),
+      });
+    const dbEnv = database.environment;
+    const dbVpc = database.placement ?? streams.producerPlacement;
+    const streamVpc = streams.producerPlacement;
+
+    const wsAuthorizer = fn('ws-authorizer', 'plugin $connect authorizer', {
+      environment: dbEnv,
+      vpc: database.placement,
+    });
+    const wsConnect = fn('ws-connect', 'plugin $connect', { memorySize: 256 });
+    const wsDisconnect = fn('ws-disconnect', 'plugin $disconnect', { memorySize: 256 });
+    const ingest = fn('ingest', 'plugin frames to raw-game-events', {
+      environment: { ...streams.producerEnvironment, RAW_STREAM },
+      vpc: streamVpc,
+      timeout: Duration.seconds(10),
+    });
+    const worker = fn('worker', 'raw-game-events to PostgreSQL and processed-game-events', {
+      environment: {
+        ...dbEnv,
+        ...streams.producerEnvironment,
+        PROCESSED_STREAM,
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      },
+      vpc: dbVpc,
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    const dashboardWs = fn('dashboard-ws', 'dashboard WebSocket routes', {
+      environment: dbEnv,
+      vpc: database.placement,
+    });
+    this.dashboardApi = new DashboardWebSocketApi(this, 'DashboardApi', { routes: dashboardWs });
+    const broadcaster = fn('broadcaster', 'processed-game-events to dashboards', {
+      environment: { ...dbEnv, DASHBOARD_WS_ENDPOINT: this.dashboardApi.callbackUrl },
+      vpc: database.placement,
+      timeout: Duration.seconds(30),
+    });
+    const api = fn('api', 'REST API', { environment: dbEnv, vpc: database.placement });
+    const dlqReplay = fn('dlq-replay', 'replays raw-game-events-dlq onto raw-game-events', {
+      environment: {
+        ...streams.producerEnvironment,
+        RAW_STREAM,
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      },
+      vpc: streamVpc,
+      timeout: Duration.minutes(5),
+    });
+    this.functions = {
+      wsAuthorizer,
+      wsConnect,
+      wsDisconnect,
+      ingest,
+      worker,
+      broadcaster,
+      dashboardWs,
+      api,
+      dlqReplay,
+    };
+
+    // Least privilege: each function gets exactly what its composition root uses.
+    for (const reader of [wsAuthorizer, worker, broadcaster, dashboardWs, api]) database.grantConnect(reader);
+    streams.grantWrite(ingest, RAW_STREAM);
+    streams.grantWrite(worker, PROCESSED_STREAM);
+    streams.grantWrite(dlqReplay, RAW_STREAM);
+    this.deadLetterQueue.grantSendMessages(worker);
+    this.deadLetterQueue.grantConsumeMessages(dlqReplay);
+    this.dashboardApi.api.grantManageConnections(broadcaster);
+
+    streams.consume(worker, RAW_STREAM, {
+      ...WORKER_SOURCE,
+      startFrom: 'oldest',
+      onFailure: new SqsDlq(this.batchFailureQueue),
+      consumerGroup: 'geqo-worker',
+    });
+    streams.consume(broadcaster, PROCESSED_STREAM, {
+      ...BROADCASTER_SOURCE,
+      startFrom: 'latest',
+      consumerGroup: 'geqo-broadcaster',
+    });
+
+    this.pluginApi = new PluginWebSocketApi(this, 'PluginApi', {
+      authorizer: wsAuthorizer,
+      connect: wsConnect,
+      disconnect: wsDisconnect,
+      ingest,
+    });
+    this.restApi = new RestHttpApi(this, 'RestApi', { handler: api });
+
+    const consumers = { worker, broadcaster };
+    const queues = { deadLetters: this.deadLetterQueue, batchFailures: this.batchFailureQueue };
+    this.alarms = new PipelineAlarms(this, 'Alarms', {
+      functions: this.functions,
+      consumers,
+      streams,
+      queues,
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+    new OpsDashboard(this, 'Operations', {
+      functions: this.functions,
+      consumers,
+      streams,
+      queues,
+      alarms: this.alarms.alarms,
+    });
+
+    new CfnOutput(this, 'PluginUrl', { value: this.pluginApi.url, description: 'Plugin WebSocket URL' });
+    new CfnOutput(this, 'RestApiUrl', {
+      value: this.restApi.api.apiEndpoint,
+      description: 'REST API base URL',
+    });
+    new CfnOutput(this, 'DashboardWsUrl', {
+      value: this.dashboardApi.stage.url,
+      description: 'Dashboard WebSocket URL',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DlqReplayFunction', { value: dlqReplay.functionName });
+  }
+}

@@ -1,0 +1,83 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsFingerprint } from '../lib/constructs/database.ts';
+import { SYNTH_TIMEOUT_MS, type SynthesizedApp, synthApp } from './synth-app.ts';
+
+describe('GeqoData with Aurora', () => {
+  let app: SynthesizedApp;
+
+  beforeAll(() => {
+    app = synthApp();
+  }, SYNTH_TIMEOUT_MS);
+
+  afterAll(() => app.cleanup());
+
+  it('builds a VPC from scratch (no lookups) with private subnets for functions and isolated ones for data', async () => {
+    app.data.resourceCountIs('AWS::EC2::VPC', 1);
+    app.data.resourceCountIs('AWS::EC2::NatGateway', 1);
+    app.data.resourceCountIs('AWS::EC2::Subnet', 6);
+  });
+
+  it('runs Aurora PostgreSQL Serverless v2, encrypted, with IAM authentication', async () => {
+    app.data.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+      StorageEncrypted: true,
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+      DatabaseName: 'geqo',
+    });
+    app.data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+  });
+
+  it('puts RDS Proxy in front with IAM auth and TLS required', async () => {
+    app.data.hasResourceProperties('AWS::RDS::DBProxy', {
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED' })],
+    });
+  });
+
+  it('migrates the schema with a custom resource that changes when the migrations change', async () => {
+    app.data.hasResourceProperties('Custom::GeqoMigrations', { fingerprint: migrationsFingerprint() });
+    app.data.hasResource('AWS::Lambda::Function', {
+      Metadata: { 'aws:cdk:path': 'GeqoData/Migrations/Function/Resource' },
+      Properties: Match.objectLike({
+        VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+        Environment: { Variables: Match.objectLike({ DB_NAME: 'geqo', DB_USER: 'geqo', DB_PORT: '5432' }) },
+      }),
+    });
+    expect(migrationsFingerprint()).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('lets functions reach the proxy on 5432 and nothing else in', async () => {
+    app.data.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      Description: 'functions to proxy',
+    });
+  });
+});
+
+describe('GeqoData with a database URL (LocalStack)', () => {
+  let app: SynthesizedApp;
+
+  beforeAll(() => {
+    app = synthApp({ databaseUrl: 'postgres://geqo:geqo@postgres:5432/geqo' });
+  }, SYNTH_TIMEOUT_MS);
+
+  afterAll(() => app.cleanup());
+
+  it('creates no Aurora cluster or proxy and hands the functions DATABASE_URL', async () => {
+    app.data.resourceCountIs('AWS::RDS::DBCluster', 0);
+    app.data.resourceCountIs('AWS::RDS::DBProxy', 0);
+    app.pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ DATABASE_URL: 'postgres://geqo:geqo@postgres:5432/geqo' }),
+      },
+    });
+    const roles = JSON.stringify(app.pipeline.findResources('AWS::IAM::Policy'));
+    expect(roles).not.toContain('rds-db:connect');
+  });
+});

@@ -1,0 +1,61 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNTH_TIMEOUT_MS, type SynthesizedApp, synthApp } from './synth-app.ts';
+
+describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
+  let app: SynthesizedApp;
+
+  beforeAll(() => {
+    app = synthApp({ streamEngine: 'msk' });
+  }, SYNTH_TIMEOUT_MS);
+
+  afterAll(() => app.cleanup());
+
+  it('replaces the Kinesis streams with an MSK Serverless cluster using IAM auth', async () => {
+    app.pipeline.resourceCountIs('AWS::Kinesis::Stream', 0);
+    app.pipeline.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+    });
+  });
+
+  it('consumes raw-game-events with the same error handling as on Kinesis, on provisioned pollers', async () => {
+    app.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['raw-game-events'],
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'geqo-worker' },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 500,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 21_600,
+      ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 4 },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    app.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['processed-game-events'],
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'geqo-broadcaster' },
+      StartingPosition: 'LATEST',
+    });
+  });
+
+  it('gives producers the brokers and kafka-cluster write access, and alarms on offset lag', async () => {
+    app.pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          STREAM_ENGINE: 'kafka',
+          KAFKA_IAM_AUTH: 'true',
+          RAW_STREAM: 'raw-game-events',
+        }),
+      },
+      VpcConfig: Match.anyValue(),
+    });
+    const policies = JSON.stringify(app.pipeline.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('kafka-cluster:WriteData');
+    expect(policies).toContain('kafka-cluster:ReadData');
+    expect(policies).toContain('kafka-cluster:AlterGroup');
+    app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'geqo-worker-lag',
+      MetricName: 'OffsetLag',
+    });
+  });
+});

@@ -1,0 +1,232 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logicalIdOf, SYNTH_TIMEOUT_MS, type SynthesizedApp, synthApp } from './synth-app.ts';
+
+describe('GeqoPipeline on Kinesis', () => {
+  let app: SynthesizedApp;
+  let rawStream: string;
+  let processedStream: string;
+  let batchFailures: string;
+  let deadLetters: string;
+
+  beforeAll(() => {
+    app = synthApp();
+    rawStream = logicalIdOf(app.pipeline, 'AWS::Kinesis::Stream', { Name: 'raw-game-events' });
+    processedStream = logicalIdOf(app.pipeline, 'AWS::Kinesis::Stream', { Name: 'processed-game-events' });
+    batchFailures = logicalIdOf(app.pipeline, 'AWS::SQS::Queue', {
+      QueueName: 'raw-game-events-batch-failures',
+    });
+    deadLetters = logicalIdOf(app.pipeline, 'AWS::SQS::Queue', { QueueName: 'raw-game-events-dlq' });
+  }, SYNTH_TIMEOUT_MS);
+
+  afterAll(() => app.cleanup());
+
+  /** A function by its folder under functions/ (its construct id). */
+  const functionId = (name: string) => {
+    const found = Object.keys(
+      app.pipeline.findResources('AWS::Lambda::Function', {
+        Metadata: { 'aws:cdk:path': `GeqoPipeline/${name}/Resource` },
+      }),
+    );
+    if (found.length !== 1) throw new Error(`no function ${name}`);
+    return found[0]!;
+  };
+  const roleOf = (name: string) =>
+    (app.pipeline.toJSON().Resources[functionId(name)].Properties.Role as { 'Fn::GetAtt': string[] })[
+      'Fn::GetAtt'
+    ][0];
+  /** Every statement of the policies attached to a function's role. */
+  const statementsOf = (name: string): { Action: string | string[]; Resource: unknown }[] => {
+    const role = roleOf(name);
+    const policies = app.pipeline.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: role }]) },
+    });
+    return Object.values(policies).flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: [] } } }).Properties.PolicyDocument.Statement,
+    );
+  };
+  const actions = (name: string) => statementsOf(name).flatMap((s) => [s.Action].flat());
+
+  it('creates both streams on demand, encrypted', async () => {
+    app.pipeline.resourcePropertiesCountIs(
+      'AWS::Kinesis::Stream',
+      { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, StreamEncryption: { EncryptionType: 'KMS' } },
+      2,
+    );
+  });
+
+  it('maps the raw stream to the worker with bounded retries, bisecting, partial batch responses and a DLQ', async () => {
+    app.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('worker') },
+      EventSourceArn: { 'Fn::GetAtt': [rawStream, 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 21_600,
+      ParallelizationFactor: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [batchFailures, 'Arn'] } } },
+    });
+  });
+
+  it('maps the processed stream to the broadcaster from the latest record, with a one-minute record age', async () => {
+    app.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('broadcaster') },
+      EventSourceArn: { 'Fn::GetAtt': [processedStream, 'Arn'] },
+      StartingPosition: 'LATEST',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 2,
+      MaximumRecordAgeInSeconds: 60,
+    });
+    app.pipeline.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+
+  it('gives the worker the dead-letter queue it writes poison records to', async () => {
+    app.pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Geqo: raw-game-events to PostgreSQL'),
+      Environment: {
+        Variables: Match.objectLike({
+          DEAD_LETTER_QUEUE_URL: { Ref: deadLetters },
+          PROCESSED_STREAM: 'processed-game-events',
+          STREAM_ENGINE: 'kinesis',
+          DB_USER: 'geqo',
+        }),
+      },
+    });
+    expect(statementsOf('worker')).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Resource: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+      }),
+    );
+  });
+
+  it('grants each producer PutRecords on its own stream only', async () => {
+    const puts = (name: string) =>
+      statementsOf(name)
+        .filter((s) => [s.Action].flat().includes('kinesis:PutRecords'))
+        .map((s) => s.Resource);
+    expect(puts('ingest')).toEqual([{ 'Fn::GetAtt': [rawStream, 'Arn'] }]);
+    expect(puts('worker')).toEqual([{ 'Fn::GetAtt': [processedStream, 'Arn'] }]);
+    expect(puts('dlq-replay')).toEqual([{ 'Fn::GetAtt': [rawStream, 'Arn'] }]);
+    expect(puts('broadcaster')).toEqual([]);
+    expect(puts('api')).toEqual([]);
+  });
+
+  it('lets only the broadcaster post to dashboard connections, and only the replay consume dead letters', async () => {
+    expect(actions('broadcaster')).toContain('execute-api:ManageConnections');
+    for (const other of ['worker', 'ingest', 'api', 'dashboard-ws']) {
+      expect(actions(other)).not.toContain('execute-api:ManageConnections');
+    }
+    expect(actions('dlq-replay')).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+    expect(actions('worker')).not.toContain('sqs:ReceiveMessage');
+  });
+
+  it('lets the database readers, and only them, connect to the proxy as the geqo user', async () => {
+    for (const reader of ['ws-authorizer', 'worker', 'api', 'dashboard-ws']) {
+      expect(actions(reader)).toContain('rds-db:connect');
+    }
+    for (const other of ['ingest', 'ws-connect', 'dlq-replay']) {
+      expect(actions(other)).not.toContain('rds-db:connect');
+    }
+  });
+
+  it('runs every function on Node 22, ARM64', async () => {
+    const functions = app.pipeline.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Geqo: ') },
+    });
+    expect(Object.keys(functions)).toHaveLength(9);
+    for (const fn of Object.values(functions) as {
+      Properties: { Runtime: string; Architectures: string[] };
+    }[]) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('authorizes plugin connections with a REQUEST authorizer and answers frames on the route response', async () => {
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerUri: Match.anyValue(),
+      IdentitySource: [],
+    });
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$connect',
+      AuthorizationType: 'CUSTOM',
+    });
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$default',
+      RouteResponseSelectionExpression: '$default',
+    });
+  });
+
+  it('routes dashboard messages on $request.body.action', async () => {
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: 'geqo-dashboard',
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+    for (const routeKey of ['subscribe', 'unsubscribe']) {
+      app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        RouteResponseSelectionExpression: '$default',
+      });
+    }
+  });
+
+  it('puts admin REST routes behind IAM and keeps the read routes and the log placeholder open', async () => {
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /v1/servers',
+      AuthorizationType: 'AWS_IAM',
+    });
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'DELETE /v1/servers/{id}',
+      AuthorizationType: 'AWS_IAM',
+    });
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/dead-letters',
+      AuthorizationType: 'AWS_IAM',
+    });
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /v1/matches/{id}/events',
+      AuthorizationType: 'NONE',
+    });
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /v1/logs/{serverId}/{token}',
+      AuthorizationType: 'NONE',
+    });
+  });
+
+  it('alarms on consumer lag, queue depth, and every function’s errors and throttles', async () => {
+    app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'geqo-worker-lag',
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: 60_000,
+    });
+    app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'geqo-broadcaster-lag',
+      MetricName: 'IteratorAge',
+    });
+    app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'geqo-deadLetters-depth',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetters, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'geqo-batchFailures-depth' });
+    app.pipeline.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, 9);
+    app.pipeline.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles' }, 9);
+    app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: Match.anyValue() }],
+    });
+    app.pipeline.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});

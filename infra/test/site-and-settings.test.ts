@@ -1,0 +1,51 @@
+import { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGeqoApp } from '../lib/geqo-app.ts';
+import { SYNTH_TIMEOUT_MS, type SynthesizedApp, synthApp } from './synth-app.ts';
+
+describe('GeqoSite', () => {
+  let app: SynthesizedApp;
+
+  beforeAll(() => {
+    app = synthApp({ dashboardDist: '/nonexistent/dashboard/dist' });
+  }, SYNTH_TIMEOUT_MS);
+
+  afterAll(() => app.cleanup());
+
+  it('serves a private bucket through CloudFront with origin access control, as a single-page app', async () => {
+    app.site.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    app.site.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    app.site.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        CustomErrorResponses: Match.arrayWith([
+          Match.objectLike({ ErrorCode: 404, ResponsePagePath: '/index.html' }),
+        ]),
+      }),
+    });
+  });
+
+  it('deploys a placeholder page when the dashboard is not built', async () => {
+    expect(app.stacks.site.site.usesPlaceholder).toBe(true);
+    app.site.resourceCountIs('Custom::CDKBucketDeployment', 1);
+  });
+});
+
+describe('CDK context', () => {
+  it.each([
+    [{ streamEngine: 'rabbitmq' }, 'streamEngine must be "kinesis" or "msk"'],
+    [{ databaseUrl: 'mysql://x' }, 'databaseUrl must be a postgres:// URL'],
+    [{ logLevel: 'loud' }, 'logLevel must be'],
+  ])('refuses %j', async (context, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    expect(() => buildGeqoApp(app)).toThrow(message);
+  });
+});

@@ -1,0 +1,100 @@
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-kinesis';
+import { KafkaStreamConsumer, KafkaStreamProducer } from '@geqo/shared/adapters/kafka';
+import {
+  createKinesisClient,
+  KinesisStreamConsumer,
+  KinesisStreamProducer,
+} from '@geqo/shared/adapters/kinesis';
+import { MemoryStream } from '@geqo/shared/adapters/memory';
+import { PostgresStream } from '@geqo/shared/adapters/postgres';
+import type { Logger, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
+import type pg from 'pg';
+import type { LocalConfig } from './config.ts';
+
+export interface RawStream {
+  producer: StreamProducer;
+  consumer: StreamConsumer;
+  /** The consumer's checkpoint can go in the worker's own transaction (the PostgreSQL stream). */
+  checkpointInTransaction: boolean;
+}
+
+const WORKER_CONSUMER = 'worker';
+
+/** A local stand-in (no such stream yet) gets the stream made; a real account's streams come from the CDK app. */
+async function ensureKinesisStream(client: KinesisClient, stream: string, logger: Logger): Promise<void> {
+  try {
+    await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    logger.info('creating Kinesis stream', { stream });
+    await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const { StreamDescriptionSummary } = await client.send(
+        new DescribeStreamSummaryCommand({ StreamName: stream }),
+      );
+      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`Kinesis stream ${stream} did not become active`);
+  }
+}
+
+/**
+ * The raw event stream `geqo up` runs on (`GEQO_STREAM` / `--stream`): the durable PostgreSQL
+ * stream (default), memory, Kinesis (`GEQO_KINESIS_ENDPOINT` for a stand-in such as
+ * kinesis-local or LocalStack) or Kafka (`GEQO_KAFKA_BROKERS`).
+ */
+export async function openRawStream(config: LocalConfig, pool: pg.Pool, logger: Logger): Promise<RawStream> {
+  switch (config.stream) {
+    case 'postgres': {
+      const stream = new PostgresStream(pool);
+      return {
+        producer: stream,
+        consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
+        checkpointInTransaction: true,
+      };
+    }
+    case 'memory': {
+      const stream = new MemoryStream();
+      return {
+        producer: stream,
+        consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
+        checkpointInTransaction: false,
+      };
+    }
+    case 'kinesis': {
+      const client = createKinesisClient({
+        region: config.awsRegion,
+        ...(config.kinesisEndpoint ? { endpoint: config.kinesisEndpoint } : {}),
+      });
+      if (config.kinesisEndpoint) await ensureKinesisStream(client, config.rawStream, logger);
+      return {
+        producer: new KinesisStreamProducer(client),
+        consumer: new KinesisStreamConsumer(client, {
+          stream: config.rawStream,
+          consumerName: WORKER_CONSUMER,
+        }),
+        checkpointInTransaction: false,
+      };
+    }
+    case 'kafka':
+      return {
+        producer: new KafkaStreamProducer({ brokers: config.kafkaBrokers, autocreateTopics: true }),
+        consumer: new KafkaStreamConsumer({
+          brokers: config.kafkaBrokers,
+          stream: config.rawStream,
+          group: 'geqo-worker',
+        }),
+        checkpointInTransaction: false,
+      };
+    default: {
+      const unknown: never = config.stream;
+      throw new Error(`unknown stream engine ${String(unknown)}`);
+    }
+  }
+}
