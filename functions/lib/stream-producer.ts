@@ -16,13 +16,13 @@ export async function createStreamProducer(config: StreamConfig, clientId: strin
       }),
     );
   }
-  if (config.iamAuth) {
-    // MSK Serverless only accepts SASL/IAM over TLS, which the Kafka adapter does not speak yet:
-    // fail the cold start with the reason rather than every put with a connection error.
-    throw new Error(
-      'KAFKA_IAM_AUTH=true, but the Kafka adapter has no MSK IAM (SASL OAUTHBEARER + TLS) support yet',
-    );
-  }
-  const { KafkaStreamProducer } = await import('@geqo/shared/adapters/kafka');
-  return new KafkaStreamProducer({ brokers: config.brokers, clientId });
+  // MSK Serverless takes only SASL/IAM over TLS: the adapter signs a token per connection with
+  // the function's own credentials.
+  const { createKafkaProducer } = await import('@geqo/shared/adapters/kafka');
+  return createKafkaProducer({
+    brokers: config.brokers,
+    clientId,
+    region: config.region,
+    iamAuth: config.iamAuth,
+  });
 }

@@ -17,7 +17,7 @@ export function tokenOf(event: WebSocketAuthorizerEvent): string | undefined {
   return bearer ?? event.queryStringParameters?.token ?? undefined;
 }
 
-function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string): AuthorizerResult {
+function policy(principalId: string, effect: 'Allow', resource: string): AuthorizerResult {
   return {
     principalId,
     policyDocument: {
@@ -30,7 +30,7 @@ function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string)
 /**
  * `$connect` REQUEST authorizer of the plugin WebSocket API: the token alone identifies the
  * server. Allowed connections carry `serverId` in the authorizer context, which every later
- * message of the connection receives; anything else is denied at connect, never later. A
+ * message of the connection receives; anything else is refused at connect (401), never later. A
  * database failure is thrown (API Gateway answers 500 and the plugin reconnects).
  */
 export function makeHandler(deps: WsAuthorizerDeps) {
@@ -42,7 +42,9 @@ export function makeHandler(deps: WsAuthorizerDeps) {
       if (!result.ok) {
         metrics.count('plugin_connections_refused', 1, { reason: result.reason });
         logger.warn('plugin connection refused', { connectionId, reason: result.reason });
-        return policy('anonymous', 'Deny', event.methodArn);
+        // The exact message "Unauthorized" makes API Gateway answer 401 (DESIGN.md section 3); a
+        // Deny policy would give 403.
+        throw new Error('Unauthorized');
       }
       metrics.count('plugin_connections_allowed');
       logger.info('plugin connection allowed', { connectionId, serverId: result.serverId });

@@ -45,19 +45,18 @@ describe('ws-authorizer handler', () => {
     ['no token at all', {}],
     ['a malformed token', { headers: { Authorization: 'Bearer nope' } }],
     ['a wrong secret', { headers: { Authorization: `Bearer srv_0123456789ab.${'x'.repeat(43)}` } }],
-  ])('denies %s', async (_label, options) => {
+  ])('refuses %s with 401 (the "Unauthorized" error)', async (_label, options) => {
     const { handler, logger } = await setup();
-    const result = await handler(wsAuthorizerEvent(options));
-    expect(result.policyDocument.Statement[0]?.Effect).toBe('Deny');
-    expect(result.context).toBeUndefined();
+    await expect(handler(wsAuthorizerEvent(options))).rejects.toThrow(/^Unauthorized$/);
     expect(logger.lines.at(-1)?.level).toBe('warn');
   });
 
-  it('denies a revoked server', async () => {
+  it('refuses a revoked server with 401', async () => {
     const { added, handler, servers } = await setup();
     await servers.revoke(added.serverId);
-    const result = await handler(wsAuthorizerEvent({ headers: { Authorization: `Bearer ${added.token}` } }));
-    expect(result.policyDocument.Statement[0]?.Effect).toBe('Deny');
+    await expect(
+      handler(wsAuthorizerEvent({ headers: { Authorization: `Bearer ${added.token}` } })),
+    ).rejects.toThrow(/^Unauthorized$/);
   });
 
   it('lets a database failure through (API Gateway answers 500, the plugin retries)', async () => {
