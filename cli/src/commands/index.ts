@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.ts';
 import { registerBench } from './bench.ts';
+import { registerDlq } from './dlq.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerReplay } from './replay.ts';
 import { registerServer } from './server.ts';
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerReplay,
   registerAnalyze,
   registerBench,
+  registerDlq,
 ];

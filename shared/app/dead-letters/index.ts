@@ -1,0 +1,2 @@
+export * from './dead-letter-replay.ts';
+export * from './dead-letter-store.ts';
