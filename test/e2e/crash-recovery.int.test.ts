@@ -48,6 +48,22 @@ async function copyServers(from: string, to: string): Promise<void> {
   await Promise.all([source.end(), target.end()]);
 }
 
+/** `rounds`, `matches` and `match_players` as rows (without bookkeeping timestamps). */
+async function matchTables(url: string) {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const rounds = await client.query('SELECT * FROM rounds ORDER BY match_id, number');
+    const matches = await client.query(
+      'SELECT id, server_id, external_id, map, tag, status, teams, score, gaps, started_at, ended_at FROM matches ORDER BY id',
+    );
+    const players = await client.query('SELECT * FROM match_players ORDER BY match_id, steam_id');
+    return { rounds: rounds.rows, matches: matches.rows, players: players.rows };
+  } finally {
+    await client.end();
+  }
+}
+
 describe('crash recovery', () => {
   it('a SIGKILL mid-replay, a restart and the resend store exactly what an uninterrupted run stores', async () => {
     const events = await readAllEvents(MATCH);
@@ -104,5 +120,7 @@ describe('crash recovery', () => {
     const actual = await storedEvents(crashed.url);
     expect(actual).toHaveLength(expected.length);
     expect(actual).toEqual(expected);
+    // And the match as the engine saw it: the same rounds and the same match row.
+    expect(await matchTables(crashed.url)).toEqual(await matchTables(reference.url));
   });
 });
