@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from './catalog.ts';
-import { fromStoredForm, toStoredForm } from './stored-form.ts';
+import { fromStoredForm, storedFormJson, toStoredForm } from './stored-form.ts';
 
 describe('stored form', () => {
   it('stores positions as rows and brings back the canonical event, optional fields included', () => {
@@ -32,12 +32,17 @@ describe('stored form', () => {
       ],
     });
     expect(fromStoredForm(JSON.parse(JSON.stringify(stored)))).toEqual(positions);
+    expect(storedFormJson(positions)).toBe(JSON.stringify(stored));
+    expect(storedFormJson({ ...positions, tick: undefined })).toBe(
+      JSON.stringify({ ...stored, tick: undefined }),
+    );
     expect(JSON.stringify(stored).length).toBeLessThan(JSON.stringify(positions).length * 0.75);
   });
 
   it('keeps every other event as it is', () => {
     const death = { type: 'player_death' as const, ts: 5, victim: '1', weapon: 'world' };
     expect(toStoredForm(death)).toBe(death);
+    expect(storedFormJson(death)).toBe(JSON.stringify(death));
     expect(fromStoredForm({ ...death })).toEqual(death);
     const unknown = { type: 'positions', ts: 1, unknown: true as const, players: 'odd' };
     expect(toStoredForm(unknown)).toBe(unknown);

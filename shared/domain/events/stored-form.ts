@@ -50,9 +50,14 @@ function row(player: PlayerPosition): PositionRow {
 export function toStoredForm(event: AnyEvent): AnyEvent | StoredPositions {
   if (event.type !== 'positions' || 'unknown' in event) return event;
   const positions = event as EventOf<'positions'>;
-  const stored: StoredPositions = { type: 'positions', ts: positions.ts, p: positions.players.map(row) };
-  if (positions.tick !== undefined) stored.tick = positions.tick;
-  return stored;
+  return positions.tick === undefined
+    ? { type: 'positions', ts: positions.ts, p: positions.players.map(row) }
+    : { type: 'positions', ts: positions.ts, tick: positions.tick, p: positions.players.map(row) };
+}
+
+/** `JSON.stringify` of the stored form (one place that decides how the stored form is written). */
+export function storedFormJson(event: AnyEvent): string {
+  return JSON.stringify(toStoredForm(event));
 }
 
 /** The canonical event back from its stored form. */
