@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: [...shared, '**/*.int.test.ts', '**/*.browser.test.ts'],
           testTimeout: 20_000,
+          // Unit tests first, then the integration tests (which start real servers).
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -24,6 +26,7 @@ export default defineConfig({
           // Integration suites start real servers; two cores do not gain from more workers.
           maxWorkers: 2,
           fileParallelism: true,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -56,8 +56,17 @@ describe('database outage', () => {
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };
     const events = await readAllEvents(MATCH);
-    const frames = planFrames(events, { server: serverId, session: 'outage' }, { maxEvents: 20, maxSpanMs: 1e9, maxBase64Chars: 98_304 });
-    const client = new PluginClient(frames, { url: `ws://127.0.0.1:${runtime.ingestPort}/`, token, window: 4, speed: 'max' });
+    const frames = planFrames(
+      events,
+      { server: serverId, session: 'outage' },
+      { maxEvents: 20, maxSpanMs: 1e9, maxBase64Chars: 98_304 },
+    );
+    const client = new PluginClient(frames, {
+      url: `ws://127.0.0.1:${runtime.ingestPort}/`,
+      token,
+      window: 4,
+      speed: 'max',
+    });
 
     // The database stops after a third of the frames are acked and comes back two seconds later.
     let unavailable = 0;

@@ -81,4 +81,10 @@ describe('geqo up + geqo replay + a dashboard', () => {
     expect(new Set(liveKeys).size).toBe(expectedLive);
     dashboard.close();
   });
+
+  it('answers a malformed path with 400 and keeps serving', async () => {
+    const api = `http://127.0.0.1:${runtime.httpPort}`;
+    expect((await fetch(`${api}/v1/matches/%E0`)).status).toBe(400);
+    expect((await fetch(`${api}/healthz`)).status).toBe(200);
+  });
 });

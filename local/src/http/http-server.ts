@@ -26,8 +26,8 @@ export class HttpServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const found = this.router.match(request.method ?? 'GET', url.pathname);
     try {
+      const found = this.router.match(request.method ?? 'GET', url.pathname);
       if (found === null) throw new HttpError(404, 'NOT_FOUND', `no route for ${url.pathname}`);
       if (found === 'method')
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} not allowed here`);

@@ -57,7 +57,11 @@ export class Router {
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(found[i + 1] ?? '');
+        try {
+          params[name] = decodeURIComponent(found[i + 1] ?? '');
+        } catch {
+          throw new HttpError(400, 'BAD_PATH', `the path parameter ${name} is not valid percent-encoding`);
+        }
       });
       return { handler: route.handler, params };
     }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { type DatabaseCapabilities, MIGRATIONS, type Migration } from './migrations/index.ts';
+import { withClient } from './pool.ts';
 
 /** Any key: serialises concurrent `geqo migrate` / `geqo up` / Lambda custom resource runs. */
 const MIGRATION_LOCK = 7_411_902_311;
@@ -25,46 +26,54 @@ export async function migrate(
   pool: pg.Pool,
   onApplied: (migration: Migration) => void = () => {},
 ): Promise<MigrationReport> {
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
-      capabilities jsonb NOT NULL DEFAULT '{}')`);
-    const done = new Set(
-      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
-        (r) => r.version,
-      ),
-    );
-    const capabilities = await detectCapabilities(client);
-    const applied: MigrationReport['applied'] = [];
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
-      const sql = typeof migration.sql === 'string' ? migration.sql : migration.sql(capabilities);
-      await client.query('BEGIN');
-      try {
-        await client.query(sql);
-        await client.query(
-          'INSERT INTO schema_migrations (version, name, capabilities) VALUES ($1, $2, $3)',
-          [migration.version, migration.name, JSON.stringify(capabilities)],
-        );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new Error(
-          `migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      applied.push({ version: migration.version, name: migration.name });
-      onApplied(migration);
+    try {
+      return await applyPending(client, onApplied);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     }
-    const current = Math.max(0, ...MIGRATIONS.map((m) => m.version));
-    return { applied, current, capabilities };
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
+  });
+}
+
+async function applyPending(
+  client: pg.PoolClient,
+  onApplied: (migration: Migration) => void,
+): Promise<MigrationReport> {
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
+    capabilities jsonb NOT NULL DEFAULT '{}')`);
+  const done = new Set(
+    (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+      (r) => r.version,
+    ),
+  );
+  const capabilities = await detectCapabilities(client);
+  const applied: MigrationReport['applied'] = [];
+  for (const migration of MIGRATIONS) {
+    if (done.has(migration.version)) continue;
+    const sql = typeof migration.sql === 'string' ? migration.sql : migration.sql(capabilities);
+    await client.query('BEGIN');
+    try {
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version, name, capabilities) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        JSON.stringify(capabilities),
+      ]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new Error(
+        `migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    applied.push({ version: migration.version, name: migration.name });
+    onApplied(migration);
   }
+  const current = Math.max(0, ...MIGRATIONS.map((m) => m.version));
+  return { applied, current, capabilities };
 }

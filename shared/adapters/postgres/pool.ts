@@ -23,21 +23,55 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
   return pool;
 }
 
+/**
+ * Checks a client out for `work` and gives it back. While checked out, a client whose server goes
+ * away between two queries emits `error`; unheard, that would end the process. It is heard here,
+ * the next query fails with it, and the broken client is destroyed instead of pooled.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } catch (error) {
+    if (broken === undefined && error instanceof Error && isConnectionError(error)) broken = error;
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
+/** The connection itself failed (not just a statement): the client must not go back to the pool. */
+function isConnectionError(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNREFUSED' ||
+    /terminat|Connection/.test(error.message)
+  );
+}
+
 /** Runs `work` in a transaction on one client, rolling back on error. */
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  });
 }
