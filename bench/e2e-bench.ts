@@ -224,7 +224,14 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
   log(`starting geqo up (embedded PostgreSQL in ${dataDir})`);
   const runtime = await startRuntimeProcess({
     dataDir,
-    env: { DATABASE_URL: '', GEQO_PG_PORT: String(pgPort), GEQO_LOG_LEVEL: 'info' },
+    env: {
+      DATABASE_URL: '',
+      GEQO_PG_PORT: String(pgPort),
+      GEQO_LOG_LEVEL: 'info',
+      ...(process.env.GEQO_WORKER_BATCH_SIZE
+        ? { GEQO_WORKER_BATCH_SIZE: process.env.GEQO_WORKER_BATCH_SIZE }
+        : {}),
+    },
     nodeArgs: [
       ...(process.env.GEQO_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       ...(process.env.GEQO_BENCH_PROFILE

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,7 @@ export async function startRuntimeProcess(options: {
   });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
+  if (process.env.GEQO_RUNTIME_STDOUT) child.stdout?.pipe(createWriteStream(process.env.GEQO_RUNTIME_STDOUT));
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
