@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fetches what the integration tests' stand-ins need beyond node_modules, once, into .cache/:
-# an Apache Kafka broker (KRaft, single node) from Maven Central, run by test/services/kafka-broker.ts.
-# No npm or Debian package holds a Kafka broker (DESIGN.md section 9).
+# Fetches what the integration tests need beyond node_modules (`npm test` runs it first):
+# - Debian's Chromium for the dashboard's browser test (playwright-core downloads no browser);
+# - an Apache Kafka broker (KRaft, single node) from Maven Central, run by
+#   test/services/kafka-broker.ts, once, into .cache/. No npm or Debian package holds a Kafka
+#   broker (DESIGN.md section 9).
 #
 # Needs Java 17+ (Kafka 4 brokers do not run on older JVMs) and Maven. On a Debian machine without
 # them, as root, this script installs openjdk-17-jre-headless and maven with apt-get.
@@ -20,11 +22,6 @@ CACHE_DIR=".cache/kafka/${KAFKA_VERSION}"
 LIBS_DIR="${CACHE_DIR}/libs"
 MARKER="${CACHE_DIR}/.complete"
 
-if [[ -f "${MARKER}" ]]; then
-  echo "kafka ${KAFKA_VERSION}: jars already in ${LIBS_DIR}"
-  exit 0
-fi
-
 install_with_apt() {
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
     echo "installing $* with apt-get"
@@ -35,6 +32,16 @@ install_with_apt() {
     exit 1
   fi
 }
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  install_with_apt chromium
+fi
+
+if [[ -f "${MARKER}" ]]; then
+  echo "kafka ${KAFKA_VERSION}: jars already in ${LIBS_DIR}"
+  exit 0
+fi
+
 
 java_major() {
   java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
