@@ -7,9 +7,10 @@ import { DEFAULT_E2E_OPTIONS, runE2eBench } from './e2e-bench.ts';
 import { runLambdaBundleBench } from './lambda-bundles.ts';
 import { runLogParserBench } from './log-parser-bench.ts';
 import { type Figure, formatFigure, passes } from './stats.ts';
+import { runSummaryBench } from './summary-bench.ts';
 import { runWorkerBench } from './worker-bench.ts';
 
-export const BENCH_SECTIONS = ['codec', 'log-parser', 'worker', 'e2e', 'lambda'] as const;
+export const BENCH_SECTIONS = ['codec', 'log-parser', 'worker', 'e2e', 'summary', 'lambda'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface RunBenchOptions {
@@ -81,6 +82,12 @@ export async function runBench(options: RunBenchOptions): Promise<{ figures: Fig
       log: options.log,
     });
     section('End to end against geqo up (replay clients and dashboard on the same machine)', e2e);
+  }
+  if (wanted('summary')) {
+    section(
+      'Statistics (a stored match summary from geqo up; geqo analyze on a large synthetic file)',
+      await runSummaryBench({ log: options.log }),
+    );
   }
   if (wanted('lambda')) {
     options.log('lambda: bundling each handler with esbuild and importing it in fresh processes…');

@@ -6,11 +6,13 @@
 import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import {
+  PostgresDeadLetterStore,
   PostgresEventStore,
   PostgresMatchQueries,
   PostgresServerRepository,
 } from '@geqo/shared/adapters/postgres';
 import { Broadcaster } from '@geqo/shared/app/broadcast';
+import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import {
@@ -23,11 +25,16 @@ import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 import { apiRoutes } from './http/api-routes.ts';
+import { dashboardRoutes } from './http/dashboard-routes.ts';
 import { DashboardSockets } from './http/dashboard-sockets.ts';
+import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { HttpServer } from './http/http-server.ts';
+import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
+import { statsRoutes } from './http/stats-routes.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
 import { openRawStream } from './raw-stream.ts';
+import { createStatsAggregation } from './stats-aggregation.ts';
 import { WorkerPipeline } from './worker-pipeline.ts';
 
 export interface Runtime {
@@ -76,6 +83,7 @@ export async function startRuntime(
     metrics,
     onAccepted: (serverId, bytes, frame) => frameCache.put(serverId, bytes, frame),
   });
+  const stats = createStatsAggregation({ pool, logger, metrics });
   const worker = new GameEventWorker({
     store: new PostgresEventStore(pool),
     engine: options.engine ?? matchEngineDriver,
@@ -88,6 +96,7 @@ export async function startRuntime(
     },
     cacheStates: true,
     frameCache,
+    onMatchesEnded: stats.onMatchesEnded,
   });
   const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
 
@@ -107,6 +116,7 @@ export async function startRuntime(
       () => pipeline.flush(),
     ),
   );
+  loops.push(stats.start());
   loops.push(
     startLoop('broadcaster', logger, async () => {
       const records = await processedConsumer.poll(1_000, 250);
@@ -117,6 +127,7 @@ export async function startRuntime(
     }),
   );
 
+  const deadLetters = new PostgresDeadLetterStore(pool);
   const health = async () => {
     try {
       await pool.query('SELECT 1');
@@ -133,6 +144,15 @@ export async function startRuntime(
       metrics,
       adminToken: config.adminToken,
       health,
+      extraRoutes: [
+        statsRoutes(stats.service),
+        deadLetterRoutes(
+          deadLetters,
+          new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
+        ),
+        dashboardRoutes({ logger: logger.child({ component: 'dashboard' }) }),
+        ...plainIngestRoutes({ pool, producer: rawProducer, config, servers, logger, metrics }),
+      ],
     }),
     dashboards,
     logger,

@@ -82,6 +82,12 @@ export interface WorkerWrite {
    * the events stored for them so far are flagged; the replayed rounds rewrite the rows.
    */
   roundVoids: readonly { matchId: string; fromRound: number; at: number }[];
+  /**
+   * Player kills of live rounds as the live statistics counted them when the round ended (and
+   * again if post-round kills changed them); applied after `rounds`. The aggregation step rewrites
+   * them from stored events when the match ends.
+   */
+  roundKills?: readonly { matchId: string; number: number; kills: number }[];
   /** Sequence gaps the worker skipped, recorded on the match in progress. */
   gaps: readonly { matchId: string; session: string; from: number; to: number; reason: string; at: number }[];
   players: readonly PlayerRow[];

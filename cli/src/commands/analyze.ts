@@ -2,14 +2,19 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   type AnalyzedMatch,
+  analyzeCs2LogFile,
   analyzeMatches,
+  checkServerRoundStats,
   EventFileError,
+  logRoundFacts,
   pickMainMatch,
   readEventLines,
   type SequencedEvent,
 } from '@geqo/shared/app/analyze';
+import type { LogParseStats } from '@geqo/shared/domain/cs2-log';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
+import { formatLogReport, type LogReport } from '../analyze/log-report.ts';
 import { formatMatchReport } from '../analyze/match-report.ts';
 import { fail } from '../cli-context.ts';
 import type { RegisterCommand } from './index.ts';
@@ -32,23 +37,31 @@ export const registerAnalyze: RegisterCommand = (program) => {
         'cs2-log',
       ]),
     )
-    .option('--json', 'print the MatchSummary as JSON')
+    .option('--json', 'print the MatchSummary as JSON (cs2-log: with a "log" member, see below)')
+    .option('--utc-offset <minutes>', 'cs2-log: the server local time minus UTC, in minutes', parseOffset, 0)
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
-      '\nExamples:\n  geqo analyze match.jsonl\n  geqo analyze match.jsonl --json > summary.json\n\n' +
+      '\nExamples:\n  geqo analyze match.jsonl\n  geqo analyze match.jsonl --json > summary.json\n' +
+        '  geqo analyze server.log --format cs2-log --json\n\n' +
         'When the file holds several matches (a map change, a new match after game over), the last\n' +
-        'one that played a live round is summarized.',
+        'one that played a live round is summarized.\n\n' +
+        'A CS2 log (`log on` files, or a capture of logaddress_add_http) adds a "log" member to the\n' +
+        'JSON: lines read by outcome, each live round as its lines state it (winner side, reason,\n' +
+        "score by side, kills and headshots before the result, post-round kills), and the server's\n" +
+        'own last round_stats table checked against our kills and deaths.',
     )
-    .action(async (file: string, flags: { format?: Format; json?: boolean; progress: boolean }) => {
+    .action(async (file: string, flags: AnalyzeFlags) => {
       const format: Format = flags.format ?? (extname(file).toLowerCase() === '.log' ? 'cs2-log' : 'jsonl');
-      if (format === 'cs2-log')
-        fail('--format cs2-log: analyzing CS2 server logs is not supported yet; use a JSON-lines file');
       const size = await stat(file).then(
         (stats) => stats.size,
         () => fail(`cannot read ${file}`),
       );
-      const matches = await analyzeFile(file, size, flags.progress && flags.json !== true);
+      const progress = flags.progress && flags.json !== true;
+      const { matches, parse } =
+        format === 'cs2-log'
+          ? await analyzeLog(file, size, progress, flags.utcOffset)
+          : { matches: await analyzeFile(file, size, progress), parse: null };
       const main = pickMainMatch(matches);
       if (main === undefined) fail(`${file}: no match found (no map_start, match_start or round_start)`);
       if (matches.length > 1) {
@@ -56,20 +69,65 @@ export const registerAnalyze: RegisterCommand = (program) => {
           `geqo: ${file} holds ${matches.length} matches; summarizing ${main.matchId} (${main.timeline.rounds.length} rounds)\n`,
         );
       }
-      process.stdout.write(
-        flags.json === true ? `${JSON.stringify(main.summary, null, 2)}\n` : formatMatchReport(main.summary),
-      );
+      const log: LogReport | null =
+        parse === null
+          ? null
+          : {
+              parse,
+              rounds: logRoundFacts(main.timeline),
+              serverCheck: checkServerRoundStats(main.timeline),
+            };
+      if (flags.json === true) {
+        const json = log === null ? main.summary : { ...main.summary, log };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(formatMatchReport(main.summary));
+      if (log !== null) process.stdout.write(formatLogReport(log));
     });
 };
 
+interface AnalyzeFlags {
+  format?: Format;
+  json?: boolean;
+  progress: boolean;
+  utcOffset: number;
+}
+
+function parseOffset(value: string): number {
+  const minutes = Number(value);
+  if (!Number.isInteger(minutes) || Math.abs(minutes) > 14 * 60)
+    fail(`--utc-offset: "${value}" is not minutes from UTC`);
+  return minutes;
+}
+
+function progressBar(size: number, progress: boolean): SingleBar | null {
+  return progress && process.stderr.isTTY === true && size >= PROGRESS_MIN_BYTES
+    ? new SingleBar({
+        format: 'analyze [{bar}] {percentage}% | {eta_formatted} left',
+        stream: process.stderr,
+      })
+    : null;
+}
+
+async function analyzeLog(
+  file: string,
+  size: number,
+  progress: boolean,
+  utcOffsetMinutes: number,
+): Promise<{ matches: AnalyzedMatch[]; parse: LogParseStats }> {
+  const bar = progressBar(size, progress);
+  bar?.start(size, 0);
+  try {
+    return await analyzeCs2LogFile(file, { utcOffsetMinutes, onBytesRead: (bytes) => bar?.update(bytes) });
+  } finally {
+    bar?.update(size);
+    bar?.stop();
+  }
+}
+
 async function analyzeFile(file: string, size: number, progress: boolean): Promise<AnalyzedMatch[]> {
-  const bar =
-    progress && process.stderr.isTTY === true && size >= PROGRESS_MIN_BYTES
-      ? new SingleBar({
-          format: 'analyze [{bar}] {percentage}% | {eta_formatted} left',
-          stream: process.stderr,
-        })
-      : null;
+  const bar = progressBar(size, progress);
   bar?.start(size, 0);
   async function* events(): AsyncGenerator<SequencedEvent> {
     for await (const { line, event, charsRead } of readEventLines(file)) {

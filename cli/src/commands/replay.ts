@@ -3,8 +3,9 @@ import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';
 import { readAllEvents } from '../replay/read-events.ts';
-import { replayEvents } from '../replay/replay-run.ts';
+import { replayEvents, serverIdOf } from '../replay/replay-run.ts';
 import type { RegisterCommand } from './index.ts';
+import { replayLogFile } from './replay-log.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -21,9 +22,12 @@ export const registerReplay: RegisterCommand = (program) => {
     .description(
       'replay a recorded match into Geqo as a game-server plugin would (frames, LZ4, acks, reconnects); also the load generator',
     )
-    .argument('<file>', 'recorded events')
+    .argument('<file>', 'recorded events (jsonl) or a CS2 server log (cs2-log)')
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'cs2-log']).default('jsonl'))
-    .option('--url <url>', 'plugin WebSocket endpoint', 'ws://localhost:13880/')
+    .option(
+      '--url <url>',
+      'jsonl: the plugin WebSocket endpoint (default ws://localhost:13880/); cs2-log: the HTTP API (default http://localhost:8080)',
+    )
     .option('--token <token>', 'server token (repeat, one per connection)', collect, [])
     .option('--tokens-file <file>', 'file with one server token per line')
     .option('--speed <speed>', 'multiple of real time, or "max"', parseSpeed, 'max' as number | 'max')
@@ -35,10 +39,41 @@ export const registerReplay: RegisterCommand = (program) => {
     .option('--session <id>', 'plugin session id (default: a new one; reuse one to resend a session)')
     .option('--tag <tag>', 'operator label stored on every event as match_tag')
     .option('--match <id>', 'external match id (MatchZy/get5)')
+    .option('--server <id>', 'cs2-log: the server id in the log URL (default: the one the token names)')
+    .option(
+      '--instance <token>',
+      'cs2-log: X-Server-Instance-Token (default: a new one; reuse one to resend a log)',
+    )
+    .option('--body-kb <n>', 'cs2-log: largest POST body in KiB', (v) => Number.parseInt(v, 10), 4)
+    .option('--body-lines <n>', 'cs2-log: most lines per POST body', (v) => Number.parseInt(v, 10), 32)
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  geqo replay match.jsonl --token <token> --speed 10\n' +
+        '  geqo replay server.log --format cs2-log --url http://localhost:8080 --token <token> --speed max\n\n' +
+        'cs2-log POSTs the log to /v1/logs/<server>/<token> as logaddress_add_http does: bodies of whole\n' +
+        'lines with the X-LogBytes offsets, paced by the log times (--speed) or at full speed; a body is\n' +
+        'sent again after a 5xx or a connection error; a 401 stops the replay.',
+    )
     .action(async (file: string, flags) => {
-      if (flags.format === 'cs2-log') fail('--format cs2-log: replaying server logs is not available yet');
+      if (flags.format === 'cs2-log') {
+        const token: string | undefined = flags.token[0];
+        if (token === undefined)
+          fail('give a server token: --token <token> (create one with `geqo server add <name>`)');
+        await replayLogFile(file, {
+          url: flags.url ?? 'http://localhost:8080',
+          serverId: flags.server ?? serverIdOf(token),
+          token,
+          speed: flags.speed,
+          instance: flags.instance,
+          bodyKb: flags.bodyKb,
+          bodyLines: flags.bodyLines,
+          json: flags.json === true,
+          progress: flags.progress !== false,
+        });
+        return;
+      }
       const tokens: string[] = [...flags.token];
       if (flags.tokensFile) {
         tokens.push(
@@ -69,7 +104,7 @@ export const registerReplay: RegisterCommand = (program) => {
       let lastLine = 0;
       if (showBar) bar.start(total, 0, { rate: 0 });
       const result = await replayEvents(events, {
-        url: flags.url,
+        url: flags.url ?? 'ws://localhost:13880/',
         tokens: tokens.slice(0, connections),
         speed: flags.speed,
         base64: flags.base64 === true,

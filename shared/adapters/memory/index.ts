@@ -1,2 +1,3 @@
 export { MemoryConnectionRegistry } from './memory-connection-registry.ts';
+export { MemoryIngestChannelStore } from './memory-ingest-channel-store.ts';
 export { MemoryStream } from './memory-stream.ts';

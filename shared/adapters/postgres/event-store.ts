@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { toStoredForm } from '../../domain/events/index.ts';
+import { storedFormJson } from '../../domain/events/index.ts';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
 import type { DeadLetter, EventStore, MatchPatch, ServerSnapshot, WorkerWrite } from '../../ports/index.ts';
+import { CopyTextBuffer, copyJson, copyText } from './copy-text.ts';
 import { EventPartitions } from './partitions.ts';
 import { inTransaction } from './pool.ts';
 
@@ -76,6 +77,13 @@ export class PostgresEventStore implements EventStore {
           ],
         );
       }
+      if (write.roundKills !== undefined && write.roundKills.length > 0) {
+        await client.query(
+          `UPDATE rounds SET kills = k.k FROM json_to_recordset($1::json) AS k(m text, n int, k int)
+            WHERE rounds.match_id = k.m AND rounds.number = k.n`,
+          [JSON.stringify(write.roundKills.map((r) => ({ m: r.matchId, n: r.number, k: r.kills })))],
+        );
+      }
       if (write.players.length > 0) {
         await client.query(
           `INSERT INTO players (steam_id, name, updated_at)
@@ -123,21 +131,13 @@ const toIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStr
 const EVENT_COLUMNS =
   'ts, server_id, session, seq, idx, match_id, round_number, type, phase, is_post_round, match_tag, flags, payload';
 
-/** A value in COPY's text format: `\N` for null; backslash, tab, newline and return escaped. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return value.replace(/[\\\t\n\r]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-  );
-}
-
 function copyLine({ key, event, enrichment }: EnrichedEvent, payloadJson: string): string {
   const { kill, unknownType, excluded, voidsRoundsFrom } = enrichment;
   const flags =
     kill || unknownType || excluded || voidsRoundsFrom !== undefined
       ? JSON.stringify({ kill, unknownType, excluded, voidsRoundsFrom })
       : null;
-  return `${new Date(event.ts).toISOString()}\t${copyText(key.server)}\t${copyText(key.session)}\t${key.seq}\t${key.index}\t${copyText(enrichment.matchId)}\t${enrichment.roundNumber}\t${copyText(event.type)}\t${enrichment.phase}\t${enrichment.isPostRound ? 't' : 'f'}\t${copyText(enrichment.matchTag)}\t${copyText(flags)}\t${copyText(payloadJson)}\n`;
+  return `${new Date(event.ts).toISOString()}\t${copyText(key.server)}\t${copyText(key.session)}\t${key.seq}\t${key.index}\t${copyText(enrichment.matchId)}\t${enrichment.roundNumber}\t${copyText(event.type)}\t${enrichment.phase}\t${enrichment.isPostRound ? 't' : 'f'}\t${copyText(enrichment.matchTag)}\t${copyText(flags)}\t${copyJson(payloadJson)}\n`;
 }
 
 /**
@@ -151,9 +151,11 @@ async function insertEvents(
   events: readonly EnrichedEvent[],
   eventJson: readonly string[] | undefined,
 ): Promise<void> {
-  const body = events
-    .map((e, i) => copyLine(e, eventJson?.[i] ?? JSON.stringify(toStoredForm(e.event))))
-    .join('');
+  const copy = new CopyTextBuffer(Math.max(1 << 16, events.length * 1_024));
+  events.forEach((e, i) => {
+    copy.line(copyLine(e, eventJson?.[i] ?? storedFormJson(e.event)));
+  });
+  const body = copy.bytes();
   await client.query('SAVEPOINT copy_events');
   try {
     await pipeline(

@@ -1,8 +1,12 @@
 export { PostgresConnectionRegistry } from './connection-registry.ts';
+export { PostgresDeadLetterStore } from './dead-letter-store.ts';
 export { insertDeadLetters, PostgresEventStore } from './event-store.ts';
+export { PostgresIngestChannelStore } from './ingest-channel-store.ts';
 export { PostgresMatchQueries } from './match-queries.ts';
+export { PostgresMatchStatsStore } from './match-stats-store.ts';
 export { detectCapabilities, type MigrationReport, migrate } from './migrate.ts';
 export { EventPartitions } from './partitions.ts';
 export { createPool, inTransaction } from './pool.ts';
 export { PostgresServerRepository } from './server-repository.ts';
+export { PostgresStatsQueries } from './stats-queries.ts';
 export { PostgresStream, PostgresStreamConsumer } from './stream.ts';

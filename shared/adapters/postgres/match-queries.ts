@@ -76,6 +76,7 @@ export class PostgresMatchQueries implements MatchQueries {
       started_at: Date;
       ended_at: Date | null;
       voided: boolean;
+      kills: number | null;
     }>(`SELECT * FROM rounds WHERE match_id = $1 AND ($2 OR NOT voided) ORDER BY number`, [
       matchId,
       options.includeVoided === true,
@@ -89,6 +90,7 @@ export class PostgresMatchQueries implements MatchQueries {
       startedAt: row.started_at.toISOString(),
       endedAt: row.ended_at?.toISOString() ?? null,
       voided: row.voided,
+      kills: row.kills,
     }));
   }
 

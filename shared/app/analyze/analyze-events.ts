@@ -8,6 +8,7 @@ import {
   applyEvent,
   createServerState,
   DEFAULT_MATCH_RULES,
+  type EngineInput,
   type MatchRules,
   type MatchStatus,
   type MatchSummary,
@@ -40,14 +41,29 @@ export interface AnalyzedMatch {
   summary: MatchSummary;
 }
 
-/** An event with the sequence number it was recorded at (a file's line number). */
+/**
+ * An event with the sequence number it was recorded at (a file's line number). Events read back
+ * from storage also carry the rest of their stable key and their frame's labels, so the engine
+ * sees exactly what the worker saw (same match ids, same plugin sessions).
+ */
 export interface SequencedEvent {
   seq: number;
   event: AnyEvent;
+  /** The plugin session (default: the `session` option). */
+  session?: string;
+  /** Index of the event within its frame (default 0). */
+  index?: number;
+  /** The frame's operator label (default: the `matchTag` option). */
+  matchTag?: string;
+  /** The frame's external match id (MatchZy / get5). */
+  externalMatchId?: string;
 }
 
-/** Bulk events with no bearing on rounds or statistics: not kept in memory. */
-const TRANSIENT_TYPES: ReadonlySet<string> = new Set(['positions', 'player_footstep']);
+/**
+ * Bulk events with no bearing on rounds or statistics: not kept in memory (the engine passes them
+ * through untouched, so leaving them out of a replay of stored events changes nothing either).
+ */
+export const TRANSIENT_TYPES: ReadonlySet<string> = new Set(['positions', 'player_footstep']);
 
 const EMPTY_SUMMARY: MatchSummary = Object.freeze({
   map: null,
@@ -74,12 +90,20 @@ export async function analyzeMatches(
   let position = 0;
   for await (const item of events) {
     position++;
-    const { seq, event } = isSequenced(item) ? item : { seq: position, event: item };
-    const input = { key: { server: serverId, session, seq, index: 0 }, event };
-    const step = applyEvent(
-      state,
-      options.matchTag === undefined ? input : { ...input, matchTag: options.matchTag },
-    );
+    const sequenced: SequencedEvent = isSequenced(item) ? item : { seq: position, event: item };
+    const input: EngineInput = {
+      key: {
+        server: serverId,
+        session: sequenced.session ?? session,
+        seq: sequenced.seq,
+        index: sequenced.index ?? 0,
+      },
+      event: sequenced.event,
+    };
+    const matchTag = sequenced.matchTag ?? options.matchTag;
+    if (matchTag !== undefined) input.matchTag = matchTag;
+    if (sequenced.externalMatchId !== undefined) input.externalMatchId = sequenced.externalMatchId;
+    const step = applyEvent(state, input);
     for (const effect of step.effects) {
       if (effect.type === 'match_ended') endStatuses.set(effect.matchId, effect.status);
     }

@@ -1,1 +1,2 @@
 export * from './match-queries.ts';
+export * from './stats-queries.ts';

@@ -28,6 +28,11 @@ export interface RoundItem {
   startedAt: string;
   endedAt: string | null;
   voided: boolean;
+  /**
+   * Player kills in the round as the MatchSummary counts them (post-round kills included): set
+   * live when the round ends, rewritten from stored events when the match ends; null before.
+   */
+  kills: number | null;
 }
 
 export interface StoredEvent {

@@ -21,6 +21,8 @@ export class BatchWrite {
   readonly eventJson: string[] = [];
   readonly deadLetters: DeadLetter[] = [];
   readonly gaps: WorkerWrite['gaps'][number][] = [];
+  /** Kills of the rounds the live statistics (re)computed in this batch. */
+  readonly roundKills: NonNullable<WorkerWrite['roundKills']>[number][] = [];
   private readonly matches = new Map<string, MatchPatch>();
   private readonly rounds = new Map<string, RoundRow>();
   private readonly roundVoids: { matchId: string; fromRound: number; at: number }[] = [];
@@ -70,6 +72,7 @@ export class BatchWrite {
       matches: this.matchRows,
       rounds: this.roundRows,
       roundVoids: this.roundVoids,
+      roundKills: this.roundKills,
       gaps: this.gaps,
       players: [...this.players.values()],
       matchPlayers: [...this.matchPlayers.values()],

@@ -1,5 +1,5 @@
 import { decodeFrame, type Frame } from '../../domain/codec/index.ts';
-import { toStoredForm } from '../../domain/events/index.ts';
+import { storedFormJson } from '../../domain/events/index.ts';
 import {
   createSequencerState,
   DEFAULT_SEQUENCER_OPTIONS,
@@ -9,6 +9,13 @@ import {
   type SequencerOptions,
   type SequencerState,
 } from '../../domain/sequencing/index.ts';
+import {
+  createLiveStatsState,
+  LiveMatchStats,
+  type LiveStatsState,
+  type LiveStatsUpdate,
+  type StatsOptionsInput,
+} from '../../domain/stats/index.ts';
 import type {
   ConsumedRecord,
   DeadLetter,
@@ -23,7 +30,7 @@ import type {
 import { BatchWrite } from './batch-write.ts';
 import type { DecodedFrameCache } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
-import { processedRecords } from './processed-messages.ts';
+import { processedRecords, statsRecords } from './processed-messages.ts';
 
 /** A frame waiting in the sequencer (plain JSON: it is part of the snapshot). */
 interface QueuedFrame {
@@ -35,6 +42,8 @@ interface QueuedFrame {
 interface ServerState {
   engine: unknown;
   sequencer: SequencerState<QueuedFrame>;
+  /** Live statistics of the match in progress (absent in snapshots older than them). */
+  stats?: LiveStatsState;
 }
 
 export interface WorkerDeps {
@@ -60,6 +69,14 @@ export interface WorkerDeps {
   clock?: () => number;
   /** Frames ingest already decoded in this process (`geqo up`), to skip decoding them again. */
   frameCache?: DecodedFrameCache;
+  /** Settings of the live statistics (the published definitions by default). */
+  stats?: StatsOptionsInput;
+  /**
+   * Told, after the batch that ended them committed, which matches ended (finished or abandoned),
+   * so their statistics can be aggregated from the stored events. A failure here is logged, never
+   * the batch's: its writes are committed, and the aggregation job's sweep finds the match again.
+   */
+  onMatchesEnded?: (matchIds: readonly string[]) => void | Promise<void>;
 }
 
 /** A batch applied in memory, ready to be written. */
@@ -71,6 +88,8 @@ export interface PreparedBatch {
   report: BatchReport;
   started: number;
   serverIds: string[];
+  /** Live statistics to publish once the batch is committed. */
+  statsUpdates: LiveStatsUpdate[];
 }
 
 export interface BatchReport {
@@ -155,6 +174,16 @@ export class GameEventWorker {
     }
 
     const serverIds = [...new Set(decoded.map((d) => d.frame.server))];
+    const live = new Map<string, LiveMatchStats>();
+    const liveOf = (serverId: string, state: ServerState): LiveMatchStats => {
+      let stats = live.get(serverId);
+      if (stats === undefined) {
+        state.stats ??= createLiveStatsState();
+        stats = new LiveMatchStats(state.stats, this.deps.stats);
+        live.set(serverId, stats);
+      }
+      return stats;
+    };
     try {
       await this.loadStates(serverIds);
       for (const { record, frame } of decoded) {
@@ -172,7 +201,8 @@ export class GameEventWorker {
         );
         if (offered.duplicate) report.duplicates += 1;
         this.recordGaps(frame.server, state, offered.gaps, report, write);
-        for (const ready of offered.ready) this.applyFrame(state, ready, write, report, letters, record);
+        for (const ready of offered.ready)
+          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state));
       }
       // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
       const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
@@ -181,7 +211,16 @@ export class GameEventWorker {
         const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
         this.recordGaps(serverId, state, expired.gaps, report, write);
         for (const ready of expired.ready)
-          this.applyFrame(state, ready, write, report, letters, records.at(-1)!);
+          this.applyFrame(state, ready, write, report, letters, records.at(-1)!, liveOf(serverId, state));
+      }
+      // Rounds that ended in this batch: their kills go into the batch's writes, their figures to
+      // dashboards once it is committed.
+      const statsUpdates = [...live].flatMap(
+        ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
+      );
+      for (const update of statsUpdates) {
+        if (update.voidedFrom === undefined)
+          write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
       }
 
       const snapshots: SnapshotWrite[] = [...touched].map(([serverId, position]) => ({
@@ -189,7 +228,7 @@ export class GameEventWorker {
         stateJson: JSON.stringify(this.states.get(serverId)!),
         position,
       }));
-      return { write, snapshots, letters, checkpoint, report, started, serverIds };
+      return { write, snapshots, letters, checkpoint, report, started, serverIds, statsUpdates };
     } catch (error) {
       for (const serverId of serverIds) this.states.delete(serverId);
       throw error;
@@ -199,7 +238,7 @@ export class GameEventWorker {
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
   async commit(prepared: PreparedBatch): Promise<BatchReport> {
     const { logger, metrics } = this.deps;
-    const { write, snapshots, letters, checkpoint, report, started, serverIds } = prepared;
+    const { write, snapshots, letters, checkpoint, report, started, serverIds, statsUpdates } = prepared;
     try {
       if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
       else write.deadLetters.push(...letters);
@@ -235,10 +274,29 @@ export class GameEventWorker {
         write.matchRows,
         write.eventJson,
         this.deps.processed.wanted,
-      );
+      ).concat(statsRecords(statsUpdates, this.deps.processed.wanted));
       if (out.length > 0) await this.deps.processed.producer.put(this.deps.processed.stream, out);
     }
+    await this.reportEndedMatches(write);
     return report;
+  }
+
+  private async reportEndedMatches(write: BatchWrite): Promise<void> {
+    const onMatchesEnded = this.deps.onMatchesEnded;
+    if (onMatchesEnded === undefined) return;
+    const ended = write.matchRows
+      .filter((patch) => patch.status === 'finished' || patch.status === 'abandoned')
+      .map((patch) => patch.id);
+    if (ended.length === 0) return;
+    try {
+      await onMatchesEnded(ended);
+    } catch (error) {
+      this.deps.metrics.count('worker_aggregation_trigger_failures');
+      this.deps.logger.error('could not start the aggregation of ended matches', {
+        matchIds: ended,
+        error: String(error),
+      });
+    }
   }
 
   /** Forgets every in-memory state: the next batches start from the saved snapshots. */
@@ -253,6 +311,7 @@ export class GameEventWorker {
     report: BatchReport,
     letters: DeadLetter[],
     record: ConsumedRecord,
+    live: LiveMatchStats,
   ): void {
     const { frame } = queued;
     report.frames += 1;
@@ -265,7 +324,8 @@ export class GameEventWorker {
           ...(frame.match === undefined ? {} : { externalMatchId: frame.match }),
         });
         write.events.push(step.enriched);
-        write.eventJson.push(JSON.stringify(toStoredForm(event)));
+        write.eventJson.push(storedFormJson(event));
+        this.liveStatsSafely(frame.server, () => live.add(step.enriched));
         for (const effect of step.effects) write.add(effect);
         report.events += 1;
       } catch (error) {
@@ -286,6 +346,20 @@ export class GameEventWorker {
         );
       }
     });
+  }
+
+  /**
+   * Live statistics are derived figures: a failure in them (a bug) is logged and counted but must
+   * not stop ingestion. The aggregation step recomputes every figure from the stored events.
+   */
+  private liveStatsSafely<T>(serverId: string, work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (error) {
+      this.deps.metrics.count('worker_live_stats_errors');
+      this.deps.logger.error('live statistics failed', { serverId, error: String(error) });
+      return undefined;
+    }
   }
 
   private recordGaps(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
-import { processedRecords, toDashboardEvent } from './processed-messages.ts';
+import { processedRecords, statsRecords, toDashboardEvent } from './processed-messages.ts';
 
 const event = (seq: number, text: string): EnrichedEvent => ({
   key: { server: 'srv_a', session: 's"1', seq, index: 0 },
@@ -37,5 +37,17 @@ describe('processed messages', () => {
   it('sends match rows to the match topic and to the matches list', () => {
     const records = processedRecords([], [], [{ id: 'm_1', status: 'live' }]);
     expect(records.map((r) => r.partitionKey)).toEqual(['m_1', 'matches']);
+  });
+
+  it('sends live statistics to the subscribers of their match only', () => {
+    // Prepare
+    const update = { matchId: 'm_1', round: 4, players: [], roundPlayers: [], kills: 7 };
+
+    // Act
+    const records = statsRecords([update, { ...update, matchId: 'm_2' }], (topic) => topic === 'm_1');
+
+    // Assess
+    expect(records.map((r) => r.partitionKey)).toEqual(['m_1']);
+    expect(JSON.parse(new TextDecoder().decode(records[0]?.data))).toEqual({ type: 'stats', ...update });
   });
 });

@@ -1,5 +1,6 @@
 import { toStoredForm } from '../../domain/events/index.ts';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
+import type { LiveStatsUpdate } from '../../domain/stats/index.ts';
 import type { MatchPatch, RoundRow, StreamRecord } from '../../ports/index.ts';
 import { MATCHES_TOPIC } from '../broadcast/index.ts';
 
@@ -21,7 +22,13 @@ export interface DashboardEvent {
 export type ProcessedMessage =
   | { type: 'events'; matchId: string; events: DashboardEvent[] }
   | { type: 'round'; matchId: string; round: RoundRow }
-  | { type: 'match'; matchId: string; match: MatchPatch };
+  | { type: 'match'; matchId: string; match: MatchPatch }
+  /**
+   * Live statistics after a round ended (or changed after it ended, or rounds were voided):
+   * `players` are the match figures through `round` (replace the scoreboard with them),
+   * `roundPlayers` that round's own figures, `voidedFrom` the first voided round if any.
+   */
+  | ({ type: 'stats' } & LiveStatsUpdate);
 
 const encoder = new TextEncoder();
 
@@ -85,4 +92,14 @@ export function processedRecords(
     records.push(record(match.id, message), record(MATCHES_TOPIC, message));
   }
   return records;
+}
+
+/** The live statistics' updates of a committed batch, one `stats` message each, to the match's topic. */
+export function statsRecords(
+  updates: readonly LiveStatsUpdate[],
+  wanted: (topic: string) => boolean = () => true,
+): StreamRecord[] {
+  return updates
+    .filter((update) => wanted(update.matchId))
+    .map((update) => record(update.matchId, { type: 'stats', ...update }));
 }

@@ -81,7 +81,8 @@ export function summarizeMatch(
   };
 }
 
-function toSummaryPlayer(player: MatchSummaryPlayer): MatchSummaryPlayer {
+/** A statistics line reduced to exactly the MatchSummary player fields. */
+export function toSummaryPlayer(player: MatchSummaryPlayer): MatchSummaryPlayer {
   return {
     steamId: player.steamId,
     name: player.name,

@@ -97,7 +97,7 @@ function bucket(count: number): '1' | '2' | '3' | '4' | '5' {
 }
 
 /** Half-up rounding to 2 decimals that does not trip over binary floats (1.005 → 1.01). */
-function round2(value: number): number {
+export function round2(value: number): number {
   return Math.round((value + Number.EPSILON) * 100) / 100;
 }
 

@@ -1,0 +1,70 @@
+/** The REST API (DESIGN.md section 8), as the dashboard reads it: same origin, JSON. */
+import type { EventPage, MatchDetail, MatchListItem, MatchSummary, RoundItem, StoredEvent } from './wire.ts';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+  ) {
+    super(`GET ${path} answered ${status}`);
+    this.name = 'ApiRequestError';
+  }
+}
+
+const matchPath = (matchId: string) => `/v1/matches/${encodeURIComponent(matchId)}`;
+
+/** Stops paging a type of event past this many (a whole match has a few thousand kills and hits). */
+const MAX_EVENTS_PER_TYPE = 50_000;
+
+/** REST calls; `baseUrl` is empty for the page's own origin (`geqo up`), the API's URL on AWS. */
+export class ApiClient {
+  constructor(private readonly baseUrl = '') {}
+
+  private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      headers: { Accept: 'application/json' },
+      signal,
+    });
+    if (!response.ok) throw new ApiRequestError(response.status, path);
+    return (await response.json()) as T;
+  }
+
+  async matches(signal?: AbortSignal): Promise<MatchListItem[]> {
+    return (await this.getJson<{ matches: MatchListItem[] }>('/v1/matches?limit=200', signal)).matches;
+  }
+
+  match(matchId: string, signal?: AbortSignal): Promise<MatchDetail> {
+    return this.getJson<MatchDetail>(matchPath(matchId), signal);
+  }
+
+  async rounds(matchId: string, signal?: AbortSignal): Promise<RoundItem[]> {
+    return (await this.getJson<{ rounds: RoundItem[] }>(`${matchPath(matchId)}/rounds`, signal)).rounds;
+  }
+
+  /**
+   * The MatchSummary, or null where the platform does not offer it (an older runtime: 404 on the
+   * route; an API without a read side: 501). The dashboard then counts from events itself.
+   */
+  async summary(matchId: string, signal?: AbortSignal): Promise<MatchSummary | null> {
+    try {
+      return await this.getJson<MatchSummary>(`${matchPath(matchId)}/summary`, signal);
+    } catch (error) {
+      if (error instanceof ApiRequestError) return null;
+      throw error;
+    }
+  }
+
+  /** Every stored event of one type, in order, page by page. */
+  async events(matchId: string, type: string, signal?: AbortSignal): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let after: string | null = null;
+    do {
+      const query = new URLSearchParams({ type, limit: '10000' });
+      if (after) query.set('after', after);
+      const page: EventPage = await this.getJson<EventPage>(`${matchPath(matchId)}/events?${query}`, signal);
+      events.push(...page.events);
+      after = page.next;
+    } while (after && events.length < MAX_EVENTS_PER_TYPE);
+    return events;
+  }
+}

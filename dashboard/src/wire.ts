@@ -1,0 +1,37 @@
+/**
+ * What the dashboard reads from the platform: the REST read models and the dashboard socket's
+ * messages. Type-only imports of the server's own contracts, so a change there breaks the
+ * dashboard's typecheck instead of the page (the bundle carries none of that code).
+ */
+import type { EventPage, MatchDetail, MatchListItem, RoundItem, StoredEvent } from '@geqo/shared/app/queries';
+import type { DashboardEvent, ProcessedMessage } from '@geqo/shared/app/worker';
+import type { PositionRow } from '@geqo/shared/domain/events';
+import type { MatchSummary, MatchSummaryPlayer, TeamSummary } from '@geqo/shared/domain/match';
+import type { PlayerMatchStats } from '@geqo/shared/domain/stats';
+import type { MatchPatch, RoundRow } from '@geqo/shared/ports';
+
+export type {
+  DashboardEvent,
+  EventPage,
+  MatchDetail,
+  MatchListItem,
+  MatchPatch,
+  MatchSummary,
+  MatchSummaryPlayer,
+  PlayerMatchStats,
+  PositionRow,
+  ProcessedMessage,
+  RoundItem,
+  RoundRow,
+  StoredEvent,
+  TeamSummary,
+};
+
+/** Replies of the socket itself (not broadcast messages). */
+export type SocketReply =
+  | { type: 'hello'; connectionId: string }
+  | { type: 'subscribed' | 'unsubscribed'; topic: string }
+  | { type: 'error'; code: string; message: string };
+
+/** Anything the dashboard socket sends. */
+export type SocketMessage = ProcessedMessage | SocketReply;

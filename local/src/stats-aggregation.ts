@@ -1,0 +1,88 @@
+/**
+ * The statistics' aggregation in `geqo up`: a job that writes the aggregates of ended matches
+ * from their stored events, and the service the REST routes read them through.
+ *
+ * The worker wakes the job after the batch that ended a match committed; the job also sweeps on
+ * its own, at start-up and every `intervalMs`, for ended matches whose aggregates are missing or
+ * stale. So a crash between the worker's commit and the aggregation only delays it, and a match
+ * changed after it was aggregated (rounds voided, a late status) is aggregated again.
+ */
+
+import { PostgresMatchStatsStore, PostgresStatsQueries } from '@geqo/shared/adapters/postgres';
+import { MatchAggregator, MatchStatsService } from '@geqo/shared/app/stats';
+import type { Logger, Metrics } from '@geqo/shared/ports';
+import type pg from 'pg';
+import { type Loop, startLoop } from './loops.ts';
+
+export interface StatsAggregation {
+  service: MatchStatsService;
+  aggregator: MatchAggregator;
+  /** For the worker's `onMatchesEnded`: run the job now. */
+  onMatchesEnded: () => void;
+  /** Starts the job (its first sweep runs at once). */
+  start(): Loop;
+}
+
+export function createStatsAggregation(deps: {
+  pool: pg.Pool;
+  logger: Logger;
+  metrics: Metrics;
+  /** Sweep period (default 5 s). */
+  intervalMs?: number;
+  /** Matches aggregated per sweep (default 20). */
+  batchSize?: number;
+}): StatsAggregation {
+  const logger = deps.logger.child({ component: 'stats' });
+  const store = new PostgresMatchStatsStore(deps.pool);
+  const aggregator = new MatchAggregator({ store, logger, metrics: deps.metrics });
+  const service = new MatchStatsService({
+    queries: new PostgresStatsQueries(deps.pool),
+    store,
+    aggregator,
+  });
+  const intervalMs = deps.intervalMs ?? 5_000;
+  const batchSize = deps.batchSize ?? 20;
+  let woken = true;
+  let closed = false;
+  let wakeSleeper: (() => void) | null = null;
+  const wake = () => {
+    woken = true;
+    wakeSleeper?.();
+  };
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      if (woken || closed) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, intervalMs);
+      function done() {
+        clearTimeout(timer);
+        wakeSleeper = null;
+        resolve();
+      }
+      wakeSleeper = done;
+    });
+  return {
+    service,
+    aggregator,
+    onMatchesEnded: wake,
+    start: () => {
+      const loop = startLoop('stats aggregation', logger, async () => {
+        await sleep();
+        if (closed) return;
+        woken = false;
+        // A full batch means more may be waiting: go again at once.
+        const { pending } = await aggregator.aggregatePending(batchSize);
+        if (pending === batchSize) woken = true;
+      });
+      return {
+        stop: async () => {
+          closed = true;
+          wakeSleeper?.();
+          await loop.stop();
+        },
+      };
+    },
+  };
+}

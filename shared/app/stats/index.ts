@@ -1,0 +1,2 @@
+export * from './match-aggregator.ts';
+export * from './match-stats-service.ts';
