@@ -71,10 +71,21 @@ export interface StreamCheckpoint {
   offset: string;
 }
 
+/**
+ * A batch's events already turned into what the store writes (see {@link EventStore.encodeEvents}):
+ * made when the batch is prepared, so the batch holds compact bytes, not thousands of objects,
+ * while it waits to be committed.
+ */
+export interface EncodedEvents {
+  readonly count: number;
+}
+
 export interface WorkerWrite {
   events: readonly EnrichedEvent[];
-  /** When given, `JSON.stringify(events[i].event)`, already made (the store must not redo it). */
+  /** When given, `storedFormJson(events[i].event)`, already made (the store must not redo it). */
   eventJson?: readonly string[];
+  /** The events encoded by this store's `encodeEvents`; `events` is then empty. */
+  encodedEvents?: EncodedEvents;
   matches: readonly MatchPatch[];
   rounds: readonly RoundRow[];
   /**
@@ -100,6 +111,11 @@ export interface WorkerWrite {
 export interface EventStore {
   /** The last saved snapshot of each server that has one. */
   loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>>;
+  /**
+   * Optional: encodes events ahead of `commit` (e.g. PostgreSQL's COPY text), for a write that is
+   * prepared before it is committed.
+   */
+  encodeEvents?(events: readonly EnrichedEvent[], eventJson: readonly string[]): EncodedEvents;
   /** Writes everything in one transaction; idempotent (events `ON CONFLICT DO NOTHING`). */
   commit(write: WorkerWrite): Promise<void>;
 }

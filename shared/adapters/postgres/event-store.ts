@@ -4,9 +4,16 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { storedFormJson } from '../../domain/events/index.ts';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
-import type { DeadLetter, EventStore, MatchPatch, ServerSnapshot, WorkerWrite } from '../../ports/index.ts';
+import type {
+  DeadLetter,
+  EncodedEvents,
+  EventStore,
+  MatchPatch,
+  ServerSnapshot,
+  WorkerWrite,
+} from '../../ports/index.ts';
 import { CopyTextBuffer, copyJson, copyText } from './copy-text.ts';
-import { EventPartitions } from './partitions.ts';
+import { dayStart, EventPartitions } from './partitions.ts';
 import { inTransaction } from './pool.ts';
 
 /**
@@ -34,8 +41,18 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
+  encodeEvents(events: readonly EnrichedEvent[], eventJson: readonly string[]): EncodedEvents {
+    return encodeCopy(events, eventJson);
+  }
+
   async commit(write: WorkerWrite): Promise<void> {
-    if (write.events.length > 0) await this.partitions.ensureFor(write.events.map((e) => e.event.ts));
+    const encoded =
+      write.encodedEvents instanceof CopyEncodedEvents
+        ? write.encodedEvents
+        : write.events.length > 0
+          ? encodeCopy(write.events, write.eventJson)
+          : null;
+    if (encoded && encoded.count > 0) await this.partitions.ensureFor(encoded.timestamps);
     await inTransaction(this.pool, async (client) => {
       // With the stream checkpoint in this very transaction, losing it in a database crash only
       // means reading the same records again from the durable stream: no need to wait for the
@@ -100,7 +117,7 @@ export class PostgresEventStore implements EventStore {
           [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
         );
       }
-      if (write.events.length > 0) await insertEvents(client, write.events, write.eventJson);
+      if (encoded && encoded.count > 0) await insertEvents(client, encoded);
       for (const { matchId, ...gap } of write.gaps) {
         await client.query(`UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1`, [
           matchId,
@@ -140,22 +157,37 @@ function copyLine({ key, event, enrichment }: EnrichedEvent, payloadJson: string
   return `${new Date(event.ts).toISOString()}\t${copyText(key.server)}\t${copyText(key.session)}\t${key.seq}\t${key.index}\t${copyText(enrichment.matchId)}\t${enrichment.roundNumber}\t${copyText(event.type)}\t${enrichment.phase}\t${enrichment.isPostRound ? 't' : 'f'}\t${copyText(enrichment.matchTag)}\t${copyText(flags)}\t${copyJson(payloadJson)}\n`;
 }
 
+/** A batch's events as COPY text, with the days their partitions must cover. */
+class CopyEncodedEvents implements EncodedEvents {
+  constructor(
+    readonly count: number,
+    readonly body: Uint8Array,
+    readonly timestamps: readonly number[],
+  ) {}
+}
+
+function encodeCopy(
+  events: readonly EnrichedEvent[],
+  eventJson: readonly string[] | undefined,
+): CopyEncodedEvents {
+  const copy = new CopyTextBuffer(Math.max(1 << 16, events.length * 1_024));
+  const timestamps = new Set<number>();
+  events.forEach((e, i) => {
+    copy.line(copyLine(e, eventJson?.[i] ?? storedFormJson(e.event)));
+    timestamps.add(dayStart(e.event.ts));
+  });
+  // A copy of exactly the bytes written, so the growing buffer can be dropped.
+  return new CopyEncodedEvents(events.length, Uint8Array.prototype.slice.call(copy.bytes()), [...timestamps]);
+}
+
 /**
  * Writes events with COPY, the fastest way into PostgreSQL. Duplicates cannot normally reach
  * this point (the snapshot that skips applied frames commits with the events), so COPY goes
  * straight into `game_events`; if a duplicate does arrive, the COPY is undone and the rows go
  * through a temporary table with `ON CONFLICT DO NOTHING` instead.
  */
-async function insertEvents(
-  client: pg.PoolClient,
-  events: readonly EnrichedEvent[],
-  eventJson: readonly string[] | undefined,
-): Promise<void> {
-  const copy = new CopyTextBuffer(Math.max(1 << 16, events.length * 1_024));
-  events.forEach((e, i) => {
-    copy.line(copyLine(e, eventJson?.[i] ?? storedFormJson(e.event)));
-  });
-  const body = copy.bytes();
+async function insertEvents(client: pg.PoolClient, encoded: CopyEncodedEvents): Promise<void> {
+  const { body } = encoded;
   await client.query('SAVEPOINT copy_events');
   try {
     await pipeline(

@@ -1,6 +1,8 @@
 import type { EnrichedEvent } from '../../domain/match/index.ts';
 import type {
   DeadLetter,
+  EncodedEvents,
+  EventStore,
   MatchPatch,
   MatchPlayerRow,
   PlayerRow,
@@ -19,6 +21,8 @@ export class BatchWrite {
   readonly events: EnrichedEvent[] = [];
   /** `JSON.stringify` of each event's payload, made once for the store and the dashboards. */
   readonly eventJson: string[] = [];
+  /** The events, encoded by the store ahead of commit (then `events` and `eventJson` are emptied). */
+  private encoded: EncodedEvents | undefined;
   readonly deadLetters: DeadLetter[] = [];
   readonly gaps: WorkerWrite['gaps'][number][] = [];
   /** Kills of the rounds the live statistics (re)computed in this batch. */
@@ -65,10 +69,23 @@ export class BatchWrite {
     return [...this.rounds.values()];
   }
 
+  /**
+   * Lets the store encode the events now, if it can, and forgets the event objects: a prepared
+   * batch waiting for its commit then holds compact bytes, which keeps the garbage collector's
+   * young generation from copying thousands of live objects.
+   */
+  encodeWith(store: Pick<EventStore, 'encodeEvents'>): void {
+    if (!store.encodeEvents || this.events.length === 0) return;
+    this.encoded = store.encodeEvents(this.events, this.eventJson);
+    this.events.length = 0;
+    this.eventJson.length = 0;
+  }
+
   toWrite(snapshots: SnapshotWrite[], checkpoint?: StreamCheckpoint): WorkerWrite {
     return {
       events: this.events,
       eventJson: this.eventJson,
+      ...(this.encoded ? { encodedEvents: this.encoded } : {}),
       matches: this.matchRows,
       rounds: this.roundRows,
       roundVoids: this.roundVoids,

@@ -13,7 +13,6 @@ import {
   createLiveStatsState,
   LiveMatchStats,
   type LiveStatsState,
-  type LiveStatsUpdate,
   type StatsOptionsInput,
 } from '../../domain/stats/index.ts';
 import type {
@@ -26,6 +25,7 @@ import type {
   SnapshotWrite,
   StreamCheckpoint,
   StreamProducer,
+  StreamRecord,
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
 import type { DecodedFrameCache } from './decoded-frame-cache.ts';
@@ -88,8 +88,8 @@ export interface PreparedBatch {
   report: BatchReport;
   started: number;
   serverIds: string[];
-  /** Live statistics to publish once the batch is committed. */
-  statsUpdates: LiveStatsUpdate[];
+  /** Messages for dashboards (events, rounds, matches, live statistics), published once committed. */
+  processed: StreamRecord[];
 }
 
 export interface BatchReport {
@@ -228,7 +228,18 @@ export class GameEventWorker {
         stateJson: JSON.stringify(this.states.get(serverId)!),
         position,
       }));
-      return { write, snapshots, letters, checkpoint, report, started, serverIds, statsUpdates };
+      // What dashboards get once the batch is committed, made now while the events are at hand.
+      const processed = this.deps.processed
+        ? processedRecords(
+            write.events,
+            write.roundRows,
+            write.matchRows,
+            write.eventJson,
+            this.deps.processed.wanted,
+          ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
+        : [];
+      write.encodeWith(this.deps.store);
+      return { write, snapshots, letters, checkpoint, report, started, serverIds, processed };
     } catch (error) {
       for (const serverId of serverIds) this.states.delete(serverId);
       throw error;
@@ -238,7 +249,7 @@ export class GameEventWorker {
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
   async commit(prepared: PreparedBatch): Promise<BatchReport> {
     const { logger, metrics } = this.deps;
-    const { write, snapshots, letters, checkpoint, report, started, serverIds, statsUpdates } = prepared;
+    const { write, snapshots, letters, checkpoint, report, started, serverIds, processed } = prepared;
     try {
       if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
       else write.deadLetters.push(...letters);
@@ -267,15 +278,8 @@ export class GameEventWorker {
     if (letters.length > 0) metrics.count('worker_dead_letters', letters.length);
     metrics.observe('worker_batch_ms', this.now() - started);
 
-    if (this.deps.processed) {
-      const out = processedRecords(
-        write.events,
-        write.roundRows,
-        write.matchRows,
-        write.eventJson,
-        this.deps.processed.wanted,
-      ).concat(statsRecords(statsUpdates, this.deps.processed.wanted));
-      if (out.length > 0) await this.deps.processed.producer.put(this.deps.processed.stream, out);
+    if (this.deps.processed && processed.length > 0) {
+      await this.deps.processed.producer.put(this.deps.processed.stream, processed);
     }
     await this.reportEndedMatches(write);
     return report;
