@@ -84,6 +84,8 @@ export class PluginClient extends EventEmitter {
   private next = 0;
   private nextSeq: number;
   private lastSendAt = 0;
+  /** Seqs sent on the current socket whose reply has not come yet, in sending order. */
+  private awaitingReply: number[] = [];
   private stopped = false;
   private failuresInRow = 0;
   private wakeSender: (() => void) | null = null;
@@ -153,14 +155,17 @@ export class PluginClient extends EventEmitter {
     entry.sentAt = Date.now();
     this.lastSendAt = entry.sentAt;
     this.unacked.set(entry.seq, entry);
-    this.transmit(socket, entry.bytes);
+    this.transmit(socket, entry);
     this.stats.sentFrames += 1;
     this.emit('sent', { seq: entry.seq, at: entry.sentAt });
   }
 
-  private transmit(socket: WebSocket, bytes: Uint8Array): void {
-    if (this.options.base64) socket.send(Buffer.from(bytes).toString('base64'));
-    else socket.send(bytes, { binary: true });
+  private transmit(socket: WebSocket, entry: InFlight): void {
+    // The server answers every message, in the order received: this queue tells which frame a
+    // reply without `seq` (RATE_LIMITED, or a frame too broken to read its seq) is about.
+    this.awaitingReply.push(entry.seq);
+    if (this.options.base64) socket.send(Buffer.from(entry.bytes).toString('base64'));
+    else socket.send(entry.bytes, { binary: true });
   }
 
   private connect(): Promise<void> {
@@ -178,17 +183,20 @@ export class PluginClient extends EventEmitter {
       };
       socket.on('open', () => {
         this.ws = socket;
+        this.awaitingReply = [];
         this.emit('connected');
         // Resend, in order, everything the server has not acknowledged.
         const pending = [...this.unacked.values()].sort((a, b) => a.seq - b.seq);
         for (const entry of pending) {
           entry.sentAt = Date.now();
-          this.transmit(socket, entry.bytes);
+          this.transmit(socket, entry);
           this.stats.resentFrames += 1;
         }
         settle();
       });
-      socket.on('message', (data) => this.onReply(String(data)));
+      socket.on('message', (data) => {
+        if (this.ws === socket) this.onReply(String(data));
+      });
       socket.on('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0;
         this.emit('refused', status);
@@ -238,6 +246,7 @@ export class PluginClient extends EventEmitter {
     } catch {
       return;
     }
+    const replyTo = this.awaitingReply.shift();
     if (reply.type === 'ack') {
       const entry = this.unacked.get(reply.seq);
       if (!entry) return;
@@ -249,14 +258,15 @@ export class PluginClient extends EventEmitter {
       this.stats.ackLatencies.push(latencyMs);
       this.emit('ack', { seq: reply.seq, events: entry.events, latencyMs });
     } else if (reply.type === 'error') {
-      const entry = reply.seq === undefined ? undefined : this.unacked.get(reply.seq);
+      const seq = reply.seq ?? replyTo;
+      const entry = seq === undefined ? undefined : this.unacked.get(seq);
       if (reply.retriable) {
         // Try again a little later, on this socket if it is still up.
         setTimeout(
           () => {
             if (entry && this.unacked.has(entry.seq) && this.ws?.readyState === WebSocket.OPEN) {
               entry.sentAt = Date.now();
-              this.transmit(this.ws, entry.bytes);
+              this.transmit(this.ws, entry);
               this.stats.resentFrames += 1;
             }
           },
@@ -264,9 +274,9 @@ export class PluginClient extends EventEmitter {
         );
         return;
       }
-      if (reply.seq !== undefined) this.unacked.delete(reply.seq);
+      if (seq !== undefined) this.unacked.delete(seq);
       this.stats.rejectedFrames += 1;
-      const rejection = { seq: reply.seq, code: reply.code, message: reply.message };
+      const rejection = { seq, code: reply.code, message: reply.message };
       this.rejections.push(rejection);
       this.emit('rejected', rejection);
     }
@@ -288,11 +298,6 @@ export class PluginClient extends EventEmitter {
     const wake = this.wakeSender;
     this.wakeSender = null;
     wake?.();
-  }
-
-  /** Sends one frame outside the plan (tests of bad input); the reply is emitted as `raw`. */
-  sendRaw(data: Uint8Array | string): void {
-    this.ws?.send(data);
   }
 
   close(): void {
