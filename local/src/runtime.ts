@@ -107,6 +107,21 @@ export async function startRuntime(
     batchSize: config.workerBatchSize,
     checkpointInTransaction,
   });
+  // A progress line while the worker is busy: batches, records, and where its time went.
+  const progress = setInterval(() => {
+    const { timing } = pipeline;
+    if (timing.batches === 0) return;
+    logger.info('worker progress', {
+      batches: timing.batches,
+      records: timing.records,
+      pollMs: Math.round(timing.pollMs),
+      prepareMs: Math.round(timing.prepareMs),
+      waitForCommitMs: Math.round(timing.waitMs),
+      commitMs: Math.round(timing.commitMs),
+    });
+    Object.assign(timing, { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 });
+  }, 10_000);
+  progress.unref();
   loops.push(
     startLoop(
       'worker',

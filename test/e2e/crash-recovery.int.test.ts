@@ -64,6 +64,20 @@ async function matchTables(url: string) {
   }
 }
 
+/** The MatchSummary of the one match on a runtime, once its statistics are aggregated. */
+async function summaryOf(httpPort: number): Promise<unknown> {
+  const api = `http://127.0.0.1:${httpPort}`;
+  const { matches } = (await (await fetch(`${api}/v1/matches`)).json()) as { matches: { id: string }[] };
+  expect(matches).toHaveLength(1);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(`${api}/v1/matches/${matches[0]!.id}/summary`);
+    if (response.ok) return response.json();
+    if (Date.now() > deadline) throw new Error(`no summary: ${response.status}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('crash recovery', () => {
   it('a SIGKILL mid-replay, a restart and the resend store exactly what an uninterrupted run stores', async () => {
     const events = await readAllEvents(MATCH);
@@ -78,6 +92,7 @@ describe('crash recovery', () => {
     const frames = planFrames(events, { server: serverId, session: SESSION });
     await new PluginClient(frames, { url: `ws://127.0.0.1:${first.ingestPort}/`, token, window: 16 }).run();
     await waitForCount(() => countEvents(reference.url), events.length);
+    const expectedSummary = await summaryOf(first.httpPort);
     expect(await first.stop()).toBe(0);
     const expected = await storedEvents(reference.url);
 
@@ -116,11 +131,15 @@ describe('crash recovery', () => {
     expect(stats.reconnects).toBeGreaterThan(0);
     expect(stats.rejectedFrames).toBe(0);
     await waitForCount(() => countEvents(crashed.url), events.length);
+    const actualSummary = await summaryOf(runtime.httpPort);
     expect(await runtime.stop()).toBe(0);
     const actual = await storedEvents(crashed.url);
     expect(actual).toHaveLength(expected.length);
     expect(actual).toEqual(expected);
     // And the match as the engine saw it: the same rounds and the same match row.
     expect(await matchTables(crashed.url)).toEqual(await matchTables(reference.url));
+    // And the statistics served for it.
+    expect(actualSummary).toEqual(expectedSummary);
+    expect((actualSummary as { players: unknown[] }).players).toHaveLength(10);
   });
 });
