@@ -1,55 +1,22 @@
 import { once } from 'node:events';
-import { silentLogger } from '@geqo/shared/adapters/logging';
-import { noMetrics } from '@geqo/shared/adapters/metrics';
-import {
-  createPool,
-  migrate,
-  PostgresServerRepository,
-  PostgresStream,
-} from '@geqo/shared/adapters/postgres';
-import { FrameIngestor } from '@geqo/shared/app/ingest';
-import { ServerRegistry } from '@geqo/shared/app/servers';
 import { encodeFrame, encodeFrameBase64, type Frame } from '@geqo/shared/domain/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
-import { IngestServer } from './ingest-server.ts';
+import { startTestIngestServer, type TestIngestServer } from '../../test/helpers/ingest-server.ts';
 
-let database: TestDatabase;
-let pool: ReturnType<typeof createPool>;
-let stream: PostgresStream;
-let server: IngestServer;
+let ingest: TestIngestServer;
+let pool: TestIngestServer['pool'];
 let port: number;
 let token: string;
 let serverId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = createPool(database.url);
-  await migrate(pool);
-  stream = new PostgresStream(pool);
-  const servers = new ServerRegistry(new PostgresServerRepository(pool));
-  ({ token, serverId } = await servers.add('test server'));
-  server = new IngestServer({
-    ingestor: new FrameIngestor({
-      producer: stream,
-      stream: 'raw',
-      logger: silentLogger,
-      metrics: noMetrics,
-    }),
-    servers,
-    logger: silentLogger,
-    metrics: noMetrics,
-    maxFramesPerSecond: 1_000,
-  });
-  port = await server.listen(0, '127.0.0.1');
+  ingest = await startTestIngestServer();
+  ({ pool, port, token, serverId } = ingest);
 });
 
 afterAll(async () => {
-  await server.close();
-  await stream.close();
-  await pool.end();
-  await database.drop();
+  await ingest.close();
 });
 
 function frame(seq: number, overrides: Partial<Frame> = {}): Frame {
@@ -141,9 +108,8 @@ describe('plugin ingest server', () => {
   });
 
   it('refuses a revoked token at connect', async () => {
-    const servers = new ServerRegistry(new PostgresServerRepository(pool));
-    const revoked = await servers.add('old server');
-    await servers.revoke(revoked.serverId);
+    const revoked = await ingest.servers.add('old server');
+    await ingest.servers.revoke(revoked.serverId);
     expect(await refusedStatus({ Authorization: `Bearer ${revoked.token}` })).toBe(401);
   });
 });

@@ -26,36 +26,13 @@ export interface StoredPlayerStats extends PlayerMatchStats {
   oneKillRounds: number;
 }
 
-/** A player's figures over every stored match they played. */
-export interface PlayerCareerStats {
-  steamId: string;
+/**
+ * A player's figures over every stored match they played: the match line's figures (without the
+ * name and team of one match), summed, with the rates recomputed.
+ */
+export interface PlayerCareerStats extends Omit<PlayerMatchStats, 'name' | 'team'> {
   matches: number;
-  roundsPlayed: number;
-  kills: number;
-  deaths: number;
-  assists: number;
-  headshotKills: number;
-  hsPercent: number;
-  damage: number;
-  adr: number;
-  kast: number;
   kastRounds: number;
-  openingKills: number;
-  openingDeaths: number;
-  tradeKills: number;
-  tradedDeaths: number;
-  multiKills: MultiKillCounts;
-  clutchesWon: ClutchCounts;
-  clutchesAttempted: ClutchCounts;
-  utilityDamage: number;
-  flashAssists: number;
-  enemiesFlashed: number;
-  bombPlants: number;
-  bombDefuses: number;
-  teamKills: number;
-  suicides: number;
-  rating1: number;
-  rating2approx: number;
 }
 
 /** The statistics of a whole match as they are stored: one line per player, in the timeline's order. */
