@@ -8,7 +8,6 @@ import {
   aggregateMatchStats,
   buildRoundStats,
   type ClutchCounts,
-  type MultiKillCounts,
   type PlayerMatchStats,
   type RoundStats,
   round2,
