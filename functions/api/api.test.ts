@@ -1,11 +1,14 @@
 import type { EventPage, MatchDetail, MatchQueries } from '@geqo/shared/app/queries';
 import { encodeCursor } from '@geqo/shared/app/queries';
 import { ServerRegistry } from '@geqo/shared/app/servers';
+import type { MatchStatsService, PlayerCareer } from '@geqo/shared/app/stats';
+import type { MatchSummary } from '@geqo/shared/domain/match';
+import { careerStats } from '@geqo/shared/domain/stats';
 import { describe, expect, it } from 'vitest';
 import { MemoryServerRepository, RecordingLogger, RecordingMetrics } from '../test/doubles.ts';
 import { httpApiEvent } from '../test/factories.ts';
 import { makeHandler } from './make-handler.ts';
-import { API_ROUTES, routeKeyOf } from './routes.ts';
+import { routeKeyOf, routesOf } from './routes.ts';
 
 const MATCH: MatchDetail = {
   id: 'm-1',
@@ -22,6 +25,40 @@ const MATCH: MatchDetail = {
   rounds: 4,
   events: 120,
 };
+
+const SUMMARY: MatchSummary = {
+  map: 'de_inferno',
+  status: 'finished',
+  teams: [
+    { name: 'Alpha', startSide: 'CT', score: 13 },
+    { name: 'Bravo', startSide: 'T', score: 7 },
+  ],
+  rounds: [],
+  players: [],
+};
+
+const STEAM_ID = '76561198094220578';
+
+const CAREER: PlayerCareer = {
+  steamId: STEAM_ID,
+  name: 'Earthy',
+  career: careerStats(STEAM_ID, []),
+  recentMatches: [],
+};
+
+/** Statistics that know one match and one player, and record what they were asked. */
+function statsOf(asked: string[]): Pick<MatchStatsService, 'summary' | 'career'> {
+  return {
+    summary: async (matchId) => {
+      asked.push(`summary ${matchId}`);
+      return matchId === MATCH.id ? SUMMARY : null;
+    },
+    career: async (steamId) => {
+      asked.push(`career ${steamId}`);
+      return steamId === STEAM_ID ? CAREER : null;
+    },
+  };
+}
 
 function setup(overrides: Partial<MatchQueries> = {}) {
   const calls: { method: string; args: unknown[] }[] = [];
@@ -43,11 +80,19 @@ function setup(overrides: Partial<MatchQueries> = {}) {
   };
   const servers = new ServerRegistry(new MemoryServerRepository());
   const logger = new RecordingLogger();
+  const asked: string[] = [];
   return {
     calls,
     servers,
     logger,
-    handler: makeHandler({ queries, servers, logger, metrics: new RecordingMetrics() }),
+    asked,
+    handler: makeHandler({
+      queries,
+      servers,
+      stats: statsOf(asked),
+      logger,
+      metrics: new RecordingMetrics(),
+    }),
   };
 }
 
@@ -133,16 +178,100 @@ describe('api handler', () => {
     expect(logger.lines.at(-1)).toMatchObject({ level: 'error', message: 'request failed' });
   });
 
-  it('has a handler for every route the CDK app creates', async () => {
+  it('serves a match summary through the statistics service', async () => {
+    // Prepare
+    const { handler, asked } = setup();
+    // Act
+    const response = await handler(
+      httpApiEvent('GET /v1/matches/{id}/summary', { pathParameters: { id: MATCH.id } }),
+    );
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual(SUMMARY);
+    expect(asked).toEqual([`summary ${MATCH.id}`]);
+  });
+
+  it('answers 404 for the summary of an unknown match', async () => {
+    // Prepare
     const { handler } = setup();
-    for (const route of API_ROUTES) {
+    // Act
+    const response = await handler(
+      httpApiEvent('GET /v1/matches/{id}/summary', { pathParameters: { id: 'nope' } }),
+    );
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(body(response)).toEqual({ code: 'MATCH_NOT_FOUND', message: 'no match nope' });
+  });
+
+  it("serves a player's career, and 404 for an unknown player", async () => {
+    // Prepare
+    const { handler, asked } = setup();
+    // Act
+    const known = await handler(
+      httpApiEvent('GET /v1/players/{steamId}', { pathParameters: { steamId: STEAM_ID } }),
+    );
+    const unknown = await handler(
+      httpApiEvent('GET /v1/players/{steamId}', { pathParameters: { steamId: '76561190000000000' } }),
+    );
+    // Assess
+    expect(known.statusCode).toBe(200);
+    expect(body(known)).toEqual(CAREER);
+    expect(unknown.statusCode).toBe(404);
+    expect(body(unknown).code).toBe('PLAYER_NOT_FOUND');
+    expect(asked).toEqual([`career ${STEAM_ID}`, 'career 76561190000000000']);
+  });
+
+  it('answers 500 without details when the statistics fail', async () => {
+    // Prepare
+    const logger = new RecordingLogger();
+    const handler = makeHandler({
+      queries: {} as MatchQueries,
+      servers: new ServerRegistry(new MemoryServerRepository()),
+      stats: {
+        summary: async () => Promise.reject(new Error('connection terminated')),
+        career: async () => null,
+      },
+      logger,
+      metrics: new RecordingMetrics(),
+    });
+    // Act
+    const response = await handler(
+      httpApiEvent('GET /v1/matches/{id}/summary', { pathParameters: { id: MATCH.id } }),
+    );
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('connection');
+    expect(logger.lines.at(-1)).toMatchObject({ level: 'error', message: 'request failed' });
+  });
+
+  it('has a handler for every route the CDK app sends it, none of them a 501 placeholder but dead letters', async () => {
+    // Prepare
+    const { handler } = setup();
+    const statuses: Record<string, number | undefined> = {};
+    // Act
+    for (const route of routesOf('api')) {
       const response = await handler(
         httpApiEvent(routeKeyOf(route), {
-          pathParameters: { id: 'm-1', serverId: 's', token: 't' },
+          pathParameters: { id: 'm-1', steamId: STEAM_ID },
           body: '{"name":"x"}',
         }),
       );
-      expect([200, 201, 404, 501]).toContain(response.statusCode);
+      statuses[routeKeyOf(route)] = response.statusCode;
     }
+    // Assess
+    for (const [routeKey, status] of Object.entries(statuses)) {
+      expect([200, 201, 404, 501], routeKey).toContain(status);
+      if (status === 501) expect(routeKey).toMatch(/dead-letters/);
+    }
+    expect(Object.keys(statuses)).not.toContain('POST /v1/logs/{serverId}/{token}');
+  });
+
+  it('answers 404 for a route of another function', async () => {
+    // Prepare
+    const { handler } = setup();
+    // Act
+    const response = await handler(httpApiEvent('POST /v1/webhooks/matchzy', { body: '{}' }));
+    // Assess
+    expect(response.statusCode).toBe(404);
   });
 });

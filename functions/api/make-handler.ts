@@ -5,6 +5,7 @@ import {
   type MatchQueries,
 } from '@geqo/shared/app/queries';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
+import type { MatchStatsService } from '@geqo/shared/app/stats';
 import type { Logger } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
@@ -12,16 +13,11 @@ import { withMetrics } from '../lib/runtime.ts';
 import { ApiError } from './api-error.ts';
 import type { RouteKey } from './routes.ts';
 
-/** Where a match's summary comes from, once the read side offers one. */
-export interface MatchSummaries {
-  summary(matchId: string): Promise<unknown | null>;
-}
-
 export interface ApiDeps {
   queries: MatchQueries;
   servers: Pick<ServerRegistry, 'add' | 'list' | 'revoke'>;
-  /** Absent: the summary route answers 501. */
-  summaries?: MatchSummaries;
+  /** Match summaries and player careers (DESIGN.md section 7). */
+  stats: Pick<MatchStatsService, 'summary' | 'career'>;
   logger: Logger;
   metrics: FlushableMetrics;
 }
@@ -80,7 +76,7 @@ const notAvailable =
  * parameters, calls one query or use case and maps the result.
  */
 export function makeHandler(deps: ApiDeps) {
-  const { queries, servers, logger, metrics } = deps;
+  const { queries, servers, stats, logger, metrics } = deps;
   const matchOr404 = async (id: string) => {
     const match = await queries.getMatch(id);
     if (!match) throw new ApiError(404, 'MATCH_NOT_FOUND', `no match ${id}`);
@@ -107,9 +103,8 @@ export function makeHandler(deps: ApiDeps) {
       return json(200, { matchId: id, rounds: await queries.listRounds(id, { includeVoided }) });
     },
     'GET /v1/matches/{id}/summary': async (request) => {
-      if (!deps.summaries) throw new ApiError(501, 'NOT_IMPLEMENTED', 'match summaries are not served yet');
       const id = param(request, 'id');
-      const summary = await deps.summaries.summary(id);
+      const summary = await stats.summary(id);
       if (!summary) throw new ApiError(404, 'MATCH_NOT_FOUND', `no match ${id}`);
       return json(200, summary);
     },
@@ -128,6 +123,12 @@ export function makeHandler(deps: ApiDeps) {
         ...(after ? { after } : {}),
       });
       return json(200, { matchId: id, ...page });
+    },
+    'GET /v1/players/{steamId}': async (request) => {
+      const steamId = param(request, 'steamId');
+      const career = await stats.career(steamId);
+      if (!career) throw new ApiError(404, 'PLAYER_NOT_FOUND', `no player ${steamId}`);
+      return json(200, career);
     },
     'POST /v1/servers': async (request) => {
       const { name } = jsonBody(request);
@@ -154,7 +155,6 @@ export function makeHandler(deps: ApiDeps) {
     'POST /v1/dead-letters/{id}/replay': notAvailable(
       'on AWS, dead letters are messages in the SQS queue raw-game-events-dlq; replay them with the dlq-replay function',
     ),
-    'POST /v1/logs/{serverId}/{token}': notAvailable('log ingest over HTTP is not available on AWS yet'),
   };
 
   return (request: Request): Promise<Response> =>

@@ -89,4 +89,28 @@ describe('event factories match the real Lambda event samples', () => {
     expect(made.rawQueryString).toBe('limit=5');
     expect(made.requestContext.http.method).toBe('GET');
   });
+
+  it('builds an HTTP API POST as API Gateway delivers it: lower-case headers, a base64 body when binary', async () => {
+    // Prepare
+    const bytes = Buffer.from('01/19/2026 - 19:03:37.000 - World triggered "Round_Start"\n\u00e9', 'utf8');
+
+    // Act
+    const binary = httpApiEvent('POST /v1/logs/{serverId}/{token}', {
+      pathParameters: { serverId: 'srv_1', token: 't' },
+      headers: { 'X-LogBytes-BeginOffset': '0' },
+      body: bytes,
+    });
+    const text = httpApiEvent('POST /v1/webhooks/matchzy', { body: '{"event":"going_live"}' });
+
+    // Assess
+    expect(binary.isBase64Encoded).toBe(true);
+    expect(Buffer.from(binary.body ?? '', 'base64')).toEqual(bytes);
+    expect(binary.headers).toMatchObject({
+      'x-logbytes-beginoffset': '0',
+      'content-length': String(bytes.length),
+    });
+    expect(Object.keys(binary.headers).every((name) => name === name.toLowerCase())).toBe(true);
+    expect(binary.rawPath).toBe('/v1/logs/srv_1/t');
+    expect(text).toMatchObject({ isBase64Encoded: false, body: '{"event":"going_live"}' });
+  });
 });

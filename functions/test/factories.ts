@@ -200,14 +200,21 @@ export function wsAuthorizerEvent(
   };
 }
 
-/** An HTTP API (payload format 2.0) request on a route. */
+/**
+ * An HTTP API (payload format 2.0) request on a route, as API Gateway delivers it: header names in
+ * lower case (repeated headers joined by commas), the headers API Gateway adds itself, and the
+ * body as text, or base64 with `isBase64Encoded` (what API Gateway does with a body it does not
+ * take for text). A `Uint8Array` body is base64-encoded unless `isBase64Encoded` is `false`.
+ */
 export function httpApiEvent(
   routeKey: string,
   options: {
     pathParameters?: Record<string, string>;
     query?: Record<string, string>;
-    body?: string;
+    body?: string | Uint8Array;
+    isBase64Encoded?: boolean;
     headers?: Record<string, string>;
+    sourceIp?: string;
   } = {},
 ): APIGatewayProxyEventV2 {
   const [method = 'GET', pathTemplate = '/'] = routeKey.split(' ');
@@ -216,27 +223,67 @@ export function httpApiEvent(
     (_m, name: string) => options.pathParameters?.[name] ?? name,
   );
   const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
+  const bytes =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? Buffer.from(options.body, 'utf8')
+        : Buffer.from(options.body);
+  const isBase64Encoded = options.isBase64Encoded ?? options.body instanceof Uint8Array;
+  const sourceIp = options.sourceIp ?? '203.0.113.7';
+  const domainName = 'http123.execute-api.eu-central-1.amazonaws.com';
+  const given = Object.fromEntries(
+    Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const userAgent = given['user-agent'] ?? 'vitest';
+  const headers: Record<string, string> = {
+    host: domainName,
+    'user-agent': userAgent,
+    'x-amzn-trace-id': 'Root=1-65abb6f4-1c7d6a2b3c4d5e6f7a8b9c0d',
+    'x-forwarded-for': sourceIp,
+    'x-forwarded-port': '443',
+    'x-forwarded-proto': 'https',
+    ...(bytes === undefined ? {} : { 'content-length': String(bytes.length) }),
+    ...given,
+  };
   return {
     version: '2.0',
     routeKey,
     rawPath,
     rawQueryString,
-    headers: { host: 'api.example.com', ...options.headers },
+    headers,
     ...(options.query ? { queryStringParameters: options.query } : {}),
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(options.body === undefined ? {} : { body: options.body }),
-    isBase64Encoded: false,
+    ...(bytes === undefined
+      ? {}
+      : { body: isBase64Encoded ? bytes.toString('base64') : bytes.toString('utf8') }),
+    isBase64Encoded,
     requestContext: {
       accountId: ACCOUNT,
       apiId: 'http123',
-      domainName: 'http123.execute-api.eu-central-1.amazonaws.com',
+      domainName,
       domainPrefix: 'http123',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
-      requestId: 'req-1',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp, userAgent },
+      requestId: 'R1knPH17NjMFftw=',
       routeKey,
       stage: '$default',
       time: '20/Jan/2024:11:55:00 +0000',
       timeEpoch: 1_705_751_700_453,
     },
+  };
+}
+
+/** The headers CS2 sends with each POST of its HTTP log stream (`logaddress_add_http`). */
+export function cs2LogHeaders(range: {
+  instance: string;
+  begin: number;
+  end: number;
+}): Record<string, string> {
+  return {
+    'Content-Type': 'text/plain',
+    'User-Agent': 'Valve/Steam HTTP Client 1.0 (730)',
+    'X-Server-Instance-Token': range.instance,
+    'X-LogBytes-BeginOffset': String(range.begin),
+    'X-LogBytes-EndOffset': String(range.end),
   };
 }

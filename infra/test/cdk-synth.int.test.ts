@@ -39,6 +39,6 @@ describe('cdk synth', () => {
     expect(stacks).toEqual(['GeqoData', 'GeqoPipeline', 'GeqoSite']);
     const assets = readdirSync(outdir).filter((entry) => entry.startsWith('asset.'));
     const bundles = assets.filter((asset) => existsSync(join(outdir, asset, 'index.mjs')));
-    expect(bundles.length).toBeGreaterThanOrEqual(9);
+    expect(bundles.length).toBeGreaterThanOrEqual(11);
   });
 });

@@ -47,6 +47,18 @@ describe('GeqoPipeline on Kinesis', () => {
     );
   };
   const actions = (name: string) => statementsOf(name).flatMap((s) => [s.Action].flat());
+  /** The function an HTTP API route is integrated with (its logical id). */
+  const routeFunction = (routeKey: string): string => {
+    const resources = app.pipeline.toJSON().Resources;
+    const routes = Object.values(
+      app.pipeline.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
+    );
+    if (routes.length !== 1) throw new Error(`no route ${routeKey}`);
+    const target = (
+      routes[0] as { Properties: { Target: { 'Fn::Join': [string, [string, { Ref: string }]] } } }
+    ).Properties.Target['Fn::Join'][1][1].Ref;
+    return resources[target].Properties.IntegrationUri['Fn::GetAtt'][0];
+  };
 
   it('creates both streams on demand, encrypted', async () => {
     app.pipeline.resourcePropertiesCountIs(
@@ -110,25 +122,37 @@ describe('GeqoPipeline on Kinesis', () => {
         .filter((s) => [s.Action].flat().includes('kinesis:PutRecords'))
         .map((s) => s.Resource);
     expect(puts('ingest')).toEqual([{ 'Fn::GetAtt': [rawStream, 'Arn'] }]);
+    expect(puts('plain-ingest')).toEqual([{ 'Fn::GetAtt': [rawStream, 'Arn'] }]);
     expect(puts('worker')).toEqual([{ 'Fn::GetAtt': [processedStream, 'Arn'] }]);
     expect(puts('dlq-replay')).toEqual([{ 'Fn::GetAtt': [rawStream, 'Arn'] }]);
     expect(puts('broadcaster')).toEqual([]);
     expect(puts('api')).toEqual([]);
+    expect(puts('stats-aggregation')).toEqual([]);
   });
 
   it('lets only the broadcaster post to dashboard connections, and only the replay consume dead letters', async () => {
     expect(actions('broadcaster')).toContain('execute-api:ManageConnections');
-    for (const other of ['worker', 'ingest', 'api', 'dashboard-ws']) {
+    for (const other of ['worker', 'ingest', 'api', 'dashboard-ws', 'plain-ingest', 'stats-aggregation']) {
       expect(actions(other)).not.toContain('execute-api:ManageConnections');
     }
     expect(actions('dlq-replay')).toEqual(
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
     );
     expect(actions('worker')).not.toContain('sqs:ReceiveMessage');
+    for (const other of ['plain-ingest', 'stats-aggregation']) {
+      expect(actions(other).filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    }
   });
 
   it('lets the database readers, and only them, connect to the proxy as the geqo user', async () => {
-    for (const reader of ['ws-authorizer', 'worker', 'api', 'dashboard-ws']) {
+    for (const reader of [
+      'ws-authorizer',
+      'worker',
+      'api',
+      'dashboard-ws',
+      'plain-ingest',
+      'stats-aggregation',
+    ]) {
       expect(actions(reader)).toContain('rds-db:connect');
     }
     for (const other of ['ingest', 'ws-connect', 'dlq-replay']) {
@@ -140,7 +164,7 @@ describe('GeqoPipeline on Kinesis', () => {
     const functions = app.pipeline.findResources('AWS::Lambda::Function', {
       Properties: { Description: Match.stringLikeRegexp('^Geqo: ') },
     });
-    expect(Object.keys(functions)).toHaveLength(9);
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const fn of Object.values(functions) as {
       Properties: { Runtime: string; Architectures: string[] };
     }[]) {
@@ -179,7 +203,7 @@ describe('GeqoPipeline on Kinesis', () => {
     }
   });
 
-  it('puts admin REST routes behind IAM and keeps the read routes and the log placeholder open', async () => {
+  it('puts admin REST routes behind IAM and keeps the read and ingest routes open', async () => {
     app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /v1/servers',
       AuthorizationType: 'AWS_IAM',
@@ -196,10 +220,97 @@ describe('GeqoPipeline on Kinesis', () => {
       RouteKey: 'GET /v1/matches/{id}/events',
       AuthorizationType: 'NONE',
     });
-    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /v1/logs/{serverId}/{token}',
-      AuthorizationType: 'NONE',
+    for (const routeKey of [
+      'GET /v1/players/{steamId}',
+      'POST /v1/logs/{serverId}/{token}',
+      'POST /v1/webhooks/matchzy',
+      'POST /v1/webhooks/get5',
+    ]) {
+      app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'NONE',
+      });
+    }
+  });
+
+  it('sends the log and webhook routes to plain-ingest and the statistics routes to the API function', async () => {
+    for (const routeKey of [
+      'POST /v1/logs/{serverId}/{token}',
+      'POST /v1/webhooks/matchzy',
+      'POST /v1/webhooks/get5',
+    ]) {
+      expect(routeFunction(routeKey), routeKey).toBe(functionId('plain-ingest'));
+    }
+    for (const routeKey of [
+      'GET /v1/matches/{id}/summary',
+      'GET /v1/players/{steamId}',
+      'POST /v1/servers',
+    ]) {
+      expect(routeFunction(routeKey), routeKey).toBe(functionId('api'));
+    }
+    app.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [functionId('plain-ingest'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
     });
+  });
+
+  it('gives plain-ingest the raw stream and the database, inside the VPC', async () => {
+    app.pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Geqo: CS2 log stream and MatchZy/get5 webhooks'),
+      Environment: {
+        Variables: Match.objectLike({
+          RAW_STREAM: 'raw-game-events',
+          STREAM_ENGINE: 'kinesis',
+          DB_USER: 'geqo',
+        }),
+      },
+      VpcConfig: Match.anyValue(),
+      Architectures: ['arm64'],
+    });
+  });
+
+  it('runs the statistics sweep and the outbox recovery every minute, without retries', async () => {
+    app.pipeline.resourceCountIs('AWS::Events::Rule', 2);
+    app.pipeline.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId('stats-aggregation'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    app.pipeline.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId('plain-ingest'), 'Arn'] },
+          Input: JSON.stringify({ action: 'recover-outboxes' }),
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    for (const name of ['stats-aggregation', 'plain-ingest']) {
+      app.pipeline.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionId(name), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+      });
+      app.pipeline.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId(name) },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+      });
+    }
+    app.pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Geqo: aggregates the statistics'),
+      MemorySize: 1024,
+      Timeout: 300,
+    });
+    // The sweep reads and writes PostgreSQL, nothing else.
+    expect(actions('stats-aggregation').filter((action) => !action.startsWith('rds-db:'))).toEqual([]);
   });
 
   it('alarms on consumer lag, queue depth, and every function’s errors and throttles', async () => {
@@ -222,8 +333,15 @@ describe('GeqoPipeline on Kinesis', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'geqo-batchFailures-depth' });
-    app.pipeline.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, 9);
-    app.pipeline.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles' }, 9);
+    app.pipeline.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors' }, 11);
+    app.pipeline.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles' }, 11);
+    for (const name of ['plainIngest', 'statsAggregation']) {
+      app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `geqo-${name}-errors`,
+        MetricName: 'Errors',
+        Threshold: 1,
+      });
+    }
     app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.anyValue() }],
     });

@@ -3,16 +3,19 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { API_ROUTES } from '../../../functions/api/routes.ts';
+import { API_ROUTES, type RouteTarget } from '../../../functions/api/routes.ts';
 
 export interface RestHttpApiProps {
-  handler: lambda.IFunction;
+  /** The function behind each route target: the REST API, plugin-free ingest. */
+  handlers: Record<RouteTarget, lambda.IFunction>;
 }
 
 /**
- * The REST API on an HTTP API: one route per entry of `API_ROUTES` (the same list the function
- * dispatches on), admin routes behind IAM authorization (SigV4), the rest public read-only.
- * `POST /v1/logs/{serverId}/{token}` is the placeholder for CS2's HTTP log stream.
+ * The REST API on an HTTP API: one route per entry of `API_ROUTES` (the same list the functions
+ * dispatch on), integrated with the function its `target` names. Admin routes are behind IAM
+ * authorization (SigV4); the read routes are public; the ingest routes (`POST /v1/logs/…`,
+ * `POST /v1/webhooks/…`) are open at the gateway, since a game server cannot sign a request, and
+ * authenticated by the function with the server's token.
  */
 export class RestHttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
@@ -28,13 +31,16 @@ export class RestHttpApi extends Construct {
         allowHeaders: ['content-type'],
       },
     });
-    const integration = new HttpLambdaIntegration('Api', props.handler);
+    const integrations: Record<RouteTarget, HttpLambdaIntegration> = {
+      api: new HttpLambdaIntegration('Api', props.handlers.api),
+      'plain-ingest': new HttpLambdaIntegration('PlainIngest', props.handlers['plain-ingest']),
+    };
     const admin = new HttpIamAuthorizer();
     for (const route of API_ROUTES) {
       this.api.addRoutes({
         path: route.path,
         methods: [apigwv2.HttpMethod[route.method]],
-        integration,
+        integration: integrations[route.target],
         ...(route.admin ? { authorizer: admin } : {}),
       });
     }

@@ -41,9 +41,11 @@ export class OpsDashboard extends Construct {
         width: 12,
         left: [
           geqo('ingest_frames', 'ingest'),
+          geqo('log_bodies', 'plain-ingest'),
           geqo('worker_records', 'worker'),
           geqo('worker_events', 'worker'),
           geqo('broadcast_messages', 'broadcaster'),
+          geqo('stats_aggregations', 'stats-aggregation'),
         ],
       }),
       new cloudwatch.GraphWidget({
@@ -54,6 +56,8 @@ export class OpsDashboard extends Construct {
           geqo('worker_dead_letters', 'worker'),
           geqo('worker_sequence_gaps', 'worker'),
           geqo('plugin_connections_refused', 'ws-authorizer'),
+          geqo('log_malformed_lines', 'plain-ingest'),
+          geqo('stats_aggregation_failures', 'stats-aggregation'),
         ],
       }),
     );

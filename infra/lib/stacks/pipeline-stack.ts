@@ -1,4 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -40,6 +42,9 @@ export const BROADCASTER_SOURCE = {
   bisectBatchOnError: false,
   parallelizationFactor: 1,
 } as const;
+
+/** How often the scheduled sweeps run: the statistics aggregation and the ingest outbox recovery. */
+export const SWEEP_SCHEDULE = events.Schedule.rate(Duration.minutes(1));
 
 /**
  * The pipeline of DESIGN.md section 2: plugin WebSocket API -> ingest -> raw stream -> worker
@@ -136,6 +141,20 @@ export class PipelineStack extends Stack {
       timeout: Duration.seconds(30),
     });
     const api = fn('api', 'REST API', { environment: dbEnv, vpc: database.placement });
+    // CS2 log POSTs and MatchZy/get5 webhooks: servers and channel outboxes in PostgreSQL, frames
+    // on the raw stream. Inside the VPC (the proxy), where the worker also runs.
+    const plainIngest = fn('plain-ingest', 'CS2 log stream and MatchZy/get5 webhooks to raw-game-events', {
+      environment: { ...dbEnv, ...streams.producerEnvironment, RAW_STREAM },
+      vpc: dbVpc,
+      timeout: Duration.seconds(15),
+    });
+    // Recomputes whole matches from their stored events: memory, and minutes for a long one.
+    const statsAggregation = fn('stats-aggregation', 'aggregates the statistics of ended matches', {
+      environment: dbEnv,
+      vpc: database.placement,
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    });
     const dlqReplay = fn('dlq-replay', 'replays raw-game-events-dlq onto raw-game-events', {
       environment: {
         ...streams.producerEnvironment,
@@ -155,11 +174,24 @@ export class PipelineStack extends Stack {
       dashboardWs,
       api,
       dlqReplay,
+      plainIngest,
+      statsAggregation,
     };
 
     // Least privilege: each function gets exactly what its composition root uses.
-    for (const reader of [wsAuthorizer, worker, broadcaster, dashboardWs, api]) database.grantConnect(reader);
+    for (const reader of [
+      wsAuthorizer,
+      worker,
+      broadcaster,
+      dashboardWs,
+      api,
+      plainIngest,
+      statsAggregation,
+    ]) {
+      database.grantConnect(reader);
+    }
     streams.grantWrite(ingest, RAW_STREAM);
+    streams.grantWrite(plainIngest, RAW_STREAM);
     streams.grantWrite(worker, PROCESSED_STREAM);
     streams.grantWrite(dlqReplay, RAW_STREAM);
     this.deadLetterQueue.grantSendMessages(worker);
@@ -184,7 +216,28 @@ export class PipelineStack extends Stack {
       disconnect: wsDisconnect,
       ingest,
     });
-    this.restApi = new RestHttpApi(this, 'RestApi', { handler: api });
+    this.restApi = new RestHttpApi(this, 'RestApi', { handlers: { api, 'plain-ingest': plainIngest } });
+
+    // The sweeps. Each run is its own retry of the last (a minute later), so neither the rule nor
+    // Lambda's asynchronous invocation retries a failed run: that would only stack runs up.
+    for (const sweeper of [statsAggregation, plainIngest]) {
+      sweeper.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    }
+    new events.Rule(this, 'StatsAggregationSchedule', {
+      description: 'Geqo: aggregates the statistics of ended matches',
+      schedule: SWEEP_SCHEDULE,
+      targets: [new targets.LambdaFunction(statsAggregation, { retryAttempts: 0 })],
+    });
+    new events.Rule(this, 'OutboxRecoverySchedule', {
+      description: 'Geqo: puts the log and webhook frames a failed request left in its outbox',
+      schedule: SWEEP_SCHEDULE,
+      targets: [
+        new targets.LambdaFunction(plainIngest, {
+          event: events.RuleTargetInput.fromObject({ action: 'recover-outboxes' }),
+          retryAttempts: 0,
+        }),
+      ],
+    });
 
     const consumers = { worker, broadcaster };
     const queues = { deadLetters: this.deadLetterQueue, batchFailures: this.batchFailureQueue };
@@ -214,5 +267,10 @@ export class PipelineStack extends Stack {
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'DlqReplayFunction', { value: dlqReplay.functionName });
+    new CfnOutput(this, 'LogAddressUrl', {
+      value: `${this.restApi.api.apiEndpoint}/v1/logs/<serverId>/<token>`,
+      description: 'CS2: logaddress_add_http "<this URL>" with the server id and token',
+    });
+    new CfnOutput(this, 'StatsAggregationFunction', { value: statsAggregation.functionName });
   }
 }
