@@ -22,7 +22,8 @@ const reportDir = mkdtempSync(join(tmpdir(), 'geqo-test-'));
 const report = join(reportDir, 'vitest.json');
 // What the integration tests need beyond node_modules (Chromium, the Kafka broker's jars): a
 // no-op once present. GEQO_SKIP_PREPARE=1 skips it.
-if (!process.env.GEQO_SKIP_PREPARE) run('prepare test services', 'bash', ['scripts/prepare-test-services.sh']);
+if (!process.env.GEQO_SKIP_PREPARE)
+  run('prepare test services', 'bash', ['scripts/prepare-test-services.sh']);
 if (!only) {
   run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
   run('lint', 'npx', ['biome', 'check', '.']);
