@@ -12,4 +12,12 @@ const program = new Command()
 
 for (const register of commands) register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (bad configuration, an unreachable database, a bad file) end with their
+  // message, not a stack trace; GEQO_DEBUG=1 shows the stack.
+  process.stderr.write(`geqo: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (process.env.GEQO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}

@@ -4,8 +4,9 @@
  * creates its own database from it (see `database.ts`), so files never collide; each run has its
  * own data folder, so runs side by side never collide either.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, stopRunningPostgres } from '../../local/src/postgres/embedded-postgres.ts';
 
@@ -15,7 +16,10 @@ declare module 'vitest' {
   }
 }
 
-const ROOT = resolve('.geqo/test-postgres');
+// Under the system's temporary folder, not the checkout: as root the server runs as user
+// `postgres`, which must be able to reach its data folder, and a checkout may sit in a home
+// folder it cannot enter.
+const ROOT = join(tmpdir(), 'geqo-test-postgres');
 
 function alive(pid: number): boolean {
   try {
@@ -45,6 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   await removeStaleRuns();
   const runDir = resolve(ROOT, String(process.pid));
+  mkdirSync(runDir, { recursive: true });
+  chmodSync(ROOT, 0o755);
+  chmodSync(runDir, 0o755);
   const port = 55_000 + Math.floor(Math.random() * 5_000);
   const server = await startEmbeddedPostgres({ dataDir: resolve(runDir, 'data'), port });
   project.provide('postgresAdminUrl', server.url);

@@ -11,7 +11,7 @@
  * (created when missing), which owns the data folder.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -101,8 +101,23 @@ async function postgresUser(): Promise<RunAs> {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** As root, every folder above the data folder must let user `postgres` through (o+x). */
+function checkReachable(dataDir: string): void {
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as user postgres, which cannot enter ${dir}: ` +
+          `choose a data folder it can reach (GEQO_DATA_DIR=/var/lib/geqo, or under /tmp), ` +
+          `or set DATABASE_URL`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = resolve(options.dataDir);
+  if (userInfo().uid === 0) checkReachable(dataDir);
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'geqo';
   const log = options.onLog ?? (() => {});
