@@ -26,7 +26,7 @@ import {
   type RoundStats,
 } from './match-stats.ts';
 import type { StatsOptionsInput } from './options.ts';
-import type { PlayerRoundStats } from './round-stats.ts';
+import { emptyRoundStats, type PlayerRoundStats } from './round-stats.ts';
 
 /**
  * The event types the round statistics read (`computeRoundStats`) and the timeline needs to know
@@ -95,29 +95,6 @@ export function createLiveStatsState(): LiveStatsState {
   return { matchId: null, names: {}, rounds: [], open: null };
 }
 
-const ZERO_ROUND_STATS: Omit<PlayerRoundStats, 'steamId'> = {
-  side: null,
-  kills: 0,
-  headshotKills: 0,
-  teamKills: 0,
-  deaths: 0,
-  suicides: 0,
-  assists: 0,
-  flashAssists: 0,
-  damage: 0,
-  utilityDamage: 0,
-  enemiesFlashed: 0,
-  openingKill: false,
-  openingDeath: false,
-  tradeKills: 0,
-  tradedDeath: false,
-  survived: false,
-  kast: false,
-  clutch: null,
-  bombPlants: 0,
-  bombDefuses: 0,
-};
-
 function compact(player: PlayerRoundStats): CompactPlayerRoundStats {
   const kept: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(player)) {
@@ -128,7 +105,8 @@ function compact(player: PlayerRoundStats): CompactPlayerRoundStats {
 
 function expand(record: LiveRoundRecord): RoundStats {
   const players: Record<string, PlayerRoundStats> = {};
-  for (const player of record.players) players[player.steamId] = { ...ZERO_ROUND_STATS, ...player };
+  for (const player of record.players)
+    players[player.steamId] = { ...emptyRoundStats(player.steamId, null), ...player };
   return { number: record.number, teams: record.teams, players };
 }
 

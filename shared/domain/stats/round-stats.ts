@@ -65,7 +65,8 @@ export interface PlayerRoundStats {
   bombDefuses: number;
 }
 
-function emptyRoundStats(steamId: string, side: PlayingSide | null): PlayerRoundStats {
+/** A player's round with nothing done yet (survived when on a side: nobody killed them). */
+export function emptyRoundStats(steamId: string, side: PlayingSide | null): PlayerRoundStats {
   return {
     steamId,
     side,
