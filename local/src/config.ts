@@ -83,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     logLevel: oneOf('GEQO_LOG_LEVEL', LEVELS, 'info'),
     adminToken: env.GEQO_ADMIN_TOKEN || null,
-    workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 100),
+    workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 40),
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
