@@ -9,7 +9,8 @@
  *    by the throughput);
  * 2. sustained load: the same connections paced to `targetRate` events/s in all, for as long as
  *    their matches last: whether storage keeps up (events/s stored), p50/p99 frame-to-ack and
- *    event-to-dashboard latency at that load.
+ *    event-to-dashboard latency at that load;
+ * 3. the same at half that load: the latencies of a system below saturation.
  *
  * Also the runtime's peak RSS and the CPU time each part spent per 10,000 events.
  */
@@ -327,6 +328,31 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
         name: 'e2e sustained: dashboard frames timed',
         value: sustained.dashboardLatencies.length,
         unit: 'frames',
+      },
+      {
+        name: `e2e at ${half.toLocaleString('en-US')} events/s: events/s stored`,
+        value: rate(light.stored, light.startedAt, light.storedAt),
+        unit: 'events/s',
+      },
+      {
+        name: `e2e at ${half.toLocaleString('en-US')} events/s: frame-to-ack p50`,
+        value: percentile(light.ackLatencies, 50),
+        unit: 'ms',
+      },
+      {
+        name: `e2e at ${half.toLocaleString('en-US')} events/s: frame-to-ack p99`,
+        value: percentile(light.ackLatencies, 99),
+        unit: 'ms',
+      },
+      {
+        name: `e2e at ${half.toLocaleString('en-US')} events/s: event-to-dashboard p50`,
+        value: percentile(light.dashboardLatencies, 50),
+        unit: 'ms',
+      },
+      {
+        name: `e2e at ${half.toLocaleString('en-US')} events/s: event-to-dashboard p99`,
+        value: percentile(light.dashboardLatencies, 99),
+        unit: 'ms',
       },
       { name: 'e2e: geqo up peak RSS', value: Math.round(rss), unit: 'MiB' },
       {
