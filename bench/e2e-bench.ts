@@ -268,6 +268,13 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
       speed,
       prefix: 'sustained',
     });
+    const half = options.targetRate / 2;
+    log(`phase 3: paced to ${half.toLocaleString('en-US')} events/s (latency below saturation)`);
+    const light = await runPhase(runtime, db, postmasterPid, events, {
+      ...options,
+      speed: speed / 2,
+      prefix: 'light',
+    });
     const rss = procStatus(runtime.child.pid!, 'VmHWM') / 1024;
 
     const rate = (count: number, from: number, to: number) => Math.round(count / ((to - from) / 1000));
