@@ -26,6 +26,13 @@ export interface KafkaStreamProducerOptions {
 export class KafkaStreamProducer implements StreamProducer {
   private readonly producer: Producer;
   private closed = false;
+  private sending = false;
+  private readonly pending: {
+    stream: string;
+    records: readonly StreamRecord[];
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
 
   constructor(options: KafkaStreamProducerOptions) {
     this.producer = new Producer({
@@ -40,19 +47,43 @@ export class KafkaStreamProducer implements StreamProducer {
     });
   }
 
-  async put(stream: string, records: readonly StreamRecord[]): Promise<void> {
-    if (this.closed) throw new PipelineError('STREAM_CLOSED', 'producer closed', false);
-    if (records.length === 0) return;
+  /**
+   * Puts are group-sent: one produce request in flight at a time carrying every put waiting for
+   * it. Concurrent requests of an idempotent producer otherwise race on the broker's sequence
+   * numbers (OUT_OF_ORDER_SEQUENCE_NUMBER), and one at a time keeps each key's order too.
+   */
+  put(stream: string, records: readonly StreamRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new PipelineError('STREAM_CLOSED', 'producer closed', false));
+    if (records.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ stream, records, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
     try {
-      await this.producer.send({
-        messages: records.map((record) => ({
-          topic: stream,
-          key: Buffer.from(record.partitionKey, 'utf8'),
-          value: Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength),
-        })),
-      });
-    } catch (error) {
-      throw kafkaWriteError(stream, error);
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.pending.length);
+        try {
+          await this.producer.send({
+            messages: batch.flatMap(({ stream, records }) =>
+              records.map((record) => ({
+                topic: stream,
+                key: Buffer.from(record.partitionKey, 'utf8'),
+                value: Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength),
+              })),
+            ),
+          });
+          for (const put of batch) put.resolve();
+        } catch (error) {
+          for (const put of batch) put.reject(kafkaWriteError(put.stream, error));
+        }
+      }
+    } finally {
+      this.sending = false;
     }
   }
 

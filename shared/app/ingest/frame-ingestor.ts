@@ -58,7 +58,7 @@ export class FrameIngestor {
       await this.deps.producer.put(this.deps.stream, [{ partitionKey: serverId, data: bytes }]);
     } catch (error) {
       metrics.count('ingest_stream_errors');
-      logger.error('stream put failed', { serverId, seq: frame.seq, error: String(error) });
+      logger.error('stream put failed', { serverId, seq: frame.seq, error: describeError(error) });
       return {
         type: 'error',
         code: 'UNAVAILABLE',
@@ -75,3 +75,14 @@ export class FrameIngestor {
 }
 
 const seqOf = (seq: number | undefined) => (seq === undefined ? {} : { seq });
+
+/** An error and its causes, on one line (adapters wrap the client's error as `cause`). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && depth < 4; depth += 1) {
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    const inner = current instanceof AggregateError ? current.errors[0] : undefined;
+    current = current instanceof Error ? (current.cause ?? inner) : undefined;
+  }
+  return parts.join(' <- ');
+}
