@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +48,13 @@ describe('CDK context', () => {
     [{ databaseUrl: 'mysql://x' }, 'databaseUrl must be a postgres:// URL'],
     [{ logLevel: 'loud' }, 'logLevel must be'],
   ])('refuses %j', async (context, message) => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-    expect(() => buildGeqoApp(app)).toThrow(message);
+    // An App without an outdir leaves a cdk.out* folder in the temp folder: give it one to remove.
+    const outdir = mkdtempSync(join(tmpdir(), 'geqo-cdk-'));
+    try {
+      const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+      expect(() => buildGeqoApp(app)).toThrow(message);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
