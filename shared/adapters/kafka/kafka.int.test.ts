@@ -1,33 +1,12 @@
 import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, startKafkaBroker } from '../../../test/services/kafka-broker.ts';
+import { pollUntil, recordsFor } from '../../../test/services/stream-records.ts';
 import { uniqueName } from '../../../test/services/unique-name.ts';
-import type { ConsumedRecord, StreamRecord } from '../../ports/index.ts';
+import type { ConsumedRecord } from '../../ports/index.ts';
 import { KafkaStreamConsumer, KafkaStreamProducer } from './index.ts';
 
 const text = new TextDecoder();
-
-/** `count` records spread round-robin over `keys`, each saying `<key>:<n-th of that key>`. */
-function recordsFor(keys: readonly string[], count: number): StreamRecord[] {
-  const next = new Map<string, number>();
-  return Array.from({ length: count }, (_, i) => {
-    const partitionKey = keys[i % keys.length]!;
-    const n = next.get(partitionKey) ?? 0;
-    next.set(partitionKey, n + 1);
-    return { partitionKey, data: new TextEncoder().encode(`${partitionKey}:${n}`) };
-  });
-}
-
-async function pollUntil(consumer: KafkaStreamConsumer, count: number, timeoutMs = 30_000) {
-  const records: ConsumedRecord[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (records.length < count) {
-    if (Date.now() > deadline)
-      throw new Error(`only ${records.length} of ${count} records after ${timeoutMs} ms`);
-    records.push(...(await consumer.poll(count - records.length, 500)));
-  }
-  return records;
-}
 
 const position = (record: ConsumedRecord) => `${record.shard}/${record.position}`;
 
@@ -66,7 +45,7 @@ describe('Kafka adapters against a real Kafka 4 broker', () => {
 
     // Act: three puts, as three ingest batches would be.
     for (let i = 0; i < records.length; i += 30) await producer.put(topic, records.slice(i, i + 30));
-    const consumed = await pollUntil(consumer, records.length);
+    const consumed = await pollUntil(consumer, records.length, { waitMs: 500 });
 
     // Assess
     for (const key of keys) {
@@ -90,18 +69,18 @@ describe('Kafka adapters against a real Kafka 4 broker', () => {
     const producer = new KafkaStreamProducer({ brokers: broker.brokers });
     await producer.put(topic, recordsFor(['server-1', 'server-2', 'server-3'], 30));
     const consumer = new KafkaStreamConsumer({ brokers: broker.brokers, stream: topic, group });
-    const firstPass = await pollUntil(consumer, 30);
+    const firstPass = await pollUntil(consumer, 30, { waitMs: 500 });
     const uncommitted = firstPass.slice(20).map(position).sort();
 
     // Act
     await consumer.commit(firstPass[19]!);
     consumer.rewind();
-    const afterRewind = await pollUntil(consumer, 10);
+    const afterRewind = await pollUntil(consumer, 10, { waitMs: 500 });
     const nothingMore = await consumer.poll(100, 500);
     const committed = await consumer.committedOffsets();
     await consumer.close();
     const resumed = new KafkaStreamConsumer({ brokers: broker.brokers, stream: topic, group });
-    const afterRestart = await pollUntil(resumed, 10);
+    const afterRestart = await pollUntil(resumed, 10, { waitMs: 500 });
 
     // Assess: exactly the 10 records after the commit come again, whatever their partition.
     expect(afterRewind.map(position).sort()).toEqual(uncommitted);

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KinesisLocal, startKinesisLocal } from '../../../test/services/kinesis-local.ts';
+import { pollUntil, recordsFor } from '../../../test/services/stream-records.ts';
 import { uniqueName } from '../../../test/services/unique-name.ts';
 import type { ConsumedRecord, StreamRecord } from '../../ports/index.ts';
 import {
@@ -17,29 +18,6 @@ import {
 } from './index.ts';
 
 const text = new TextDecoder();
-
-/** `count` records spread round-robin over `keys`, each saying `<key>:<n-th of that key>`. */
-function recordsFor(keys: readonly string[], count: number): StreamRecord[] {
-  const next = new Map<string, number>();
-  return Array.from({ length: count }, (_, i) => {
-    const partitionKey = keys[i % keys.length]!;
-    const n = next.get(partitionKey) ?? 0;
-    next.set(partitionKey, n + 1);
-    return { partitionKey, data: new TextEncoder().encode(`${partitionKey}:${n}`) };
-  });
-}
-
-/** Polls until `count` records have arrived (or fails after `timeoutMs`). */
-async function pollUntil(consumer: KinesisStreamConsumer, count: number, timeoutMs = 30_000) {
-  const records: ConsumedRecord[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (records.length < count) {
-    if (Date.now() > deadline)
-      throw new Error(`only ${records.length} of ${count} records after ${timeoutMs} ms`);
-    records.push(...(await consumer.poll(count - records.length, 1_000)));
-  }
-  return records;
-}
 
 /** A client that records how many entries each PutRecords request carried. */
 function countingClient(client: KinesisClient): PutRecordsClient & { requestSizes: number[] } {
@@ -79,7 +57,7 @@ describe('Kinesis adapters against kinesis-local', () => {
 
     // Act
     await producer.put(stream, records);
-    const consumed = await pollUntil(consumer, records.length);
+    const consumed = await pollUntil(consumer, records.length, { waitMs: 1000 });
 
     // Assess
     expect(counting.requestSizes).toEqual([500, 120]);
@@ -112,7 +90,7 @@ describe('Kinesis adapters against kinesis-local', () => {
 
     // Act
     await producer.put(stream, records);
-    const consumed = await pollUntil(consumer, records.length);
+    const consumed = await pollUntil(consumer, records.length, { waitMs: 1000 });
 
     // Assess: 17 records of 300 KiB fit 5 MiB, the 18th does not.
     expect(counting.requestSizes).toEqual([17, 1]);
@@ -134,21 +112,21 @@ describe('Kinesis adapters against kinesis-local', () => {
       checkpoints,
       idleDelayMs: 100,
     });
-    const firstBatch = await pollUntil(consumer, 40);
+    const firstBatch = await pollUntil(consumer, 40, { waitMs: 1000 });
     const committedAt = firstBatch[24]!;
     const key = (record: ConsumedRecord) => `${record.shard}/${record.position}`;
 
     // Act
     await consumer.commit(committedAt);
     consumer.rewind();
-    const afterRewind = await pollUntil(consumer, 15);
+    const afterRewind = await pollUntil(consumer, 15, { waitMs: 1000 });
     const resumed = new KinesisStreamConsumer(client, {
       stream,
       consumerName: 'worker',
       checkpoints,
       idleDelayMs: 100,
     });
-    const afterRestart = await pollUntil(resumed, 15);
+    const afterRestart = await pollUntil(resumed, 15, { waitMs: 1000 });
     const nothingMore = await consumer.poll(100, 300);
 
     // Assess: exactly the 15 records not covered by the commit come again, in any shard interleaving.
@@ -180,7 +158,7 @@ describe('Kinesis adapters against kinesis-local', () => {
     const consumer = new KinesisStreamConsumer(client, { stream, consumerName: 'worker', idleDelayMs: 100 });
 
     // Act
-    const consumed = await pollUntil(consumer, records.length);
+    const consumed = await pollUntil(consumer, records.length, { waitMs: 1000 });
 
     // Assess: every server's records in order, though they came from the parent and a child.
     expect(new Set(consumed.map((record) => record.shard)).size).toBeGreaterThan(1);

@@ -16,6 +16,7 @@ import ancientExpected from '../../../../shared/fixtures/matches/2026-05-17_de_a
 import ancientEvents from '../../../../shared/fixtures/matches/2026-05-17_de_ancient_Team_Spirit_13-10_Team_Falcons.jsonl?raw';
 import { isKnownEvent } from '../events/index.ts';
 import type { MatchTimeline } from '../match/contracts.ts';
+import type { MatchSummaryPlayer } from '../match/summary.ts';
 import { RoundKillTracker } from './kill-tracker.ts';
 import { computeMatchStats } from './match-stats.ts';
 import { computeRoundStats } from './round-stats.ts';
@@ -24,25 +25,11 @@ import { parseJsonLines, timelineFromEvents } from './test-helpers.ts';
 /** The parts of `*.expected.json` this test reads. */
 interface ExpectedMatch {
   rounds: { number: number; winnerSide: string; winnerTeam: string; reason: string }[];
-  players: {
-    steamId: string;
-    name: string;
+  /** The reference's per-player figures: the MatchSummary fields it has (team names exact). */
+  players: (Omit<MatchSummaryPlayer, 'clutchesWon' | 'rating1' | 'rating2approx' | 'multiKills' | 'team'> & {
     team: string;
-    kills: number;
-    deaths: number;
-    assists: number;
-    headshotKills: number;
-    damage: number;
-    adr: number;
-    kast: number;
-    openingKills: number;
-    openingDeaths: number;
-    tradeKills: number;
-    tradedDeaths: number;
     multiKills: Record<'2' | '3' | '4' | '5', number>;
-    utilityDamage: number;
-    flashAssists: number;
-  }[];
+  })[];
 }
 
 /**
