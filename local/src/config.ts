@@ -26,6 +26,11 @@ export interface LocalConfig {
   adminToken: string | null;
   /** Records the worker reads per batch. */
   workerBatchSize: number;
+  /**
+   * Run the worker in its own thread (the PostgreSQL stream only), so ingest never waits behind a
+   * batch being prepared. `GEQO_WORKER_THREAD=off` keeps everything on the main thread.
+   */
+  workerThread: boolean;
   /** Frames per second one plugin connection may send before `RATE_LIMITED`. */
   maxFramesPerSecond: number;
 }
@@ -84,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     logLevel: oneOf('GEQO_LOG_LEVEL', LEVELS, 'info'),
     adminToken: env.GEQO_ADMIN_TOKEN || null,
     workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 40),
+    workerThread: oneOf('GEQO_WORKER_THREAD', ['on', 'off'], 'on') === 'on',
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -15,15 +16,16 @@ import { PostgresStream } from '@geqo/shared/adapters/postgres';
 import type { Logger, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from './config.ts';
+import { WORKER_CONSUMER } from './worker-runner.ts';
 
 export interface RawStream {
   producer: StreamProducer;
   consumer: StreamConsumer;
   /** The consumer's checkpoint can go in the worker's own transaction (the PostgreSQL stream). */
   checkpointInTransaction: boolean;
+  /** The PostgreSQL stream only: emits `append` with the stream's name after each commit. */
+  appended?: EventEmitter;
 }
-
-const WORKER_CONSUMER = 'worker';
 
 /** A local stand-in (no such stream yet) gets the stream made; a real account's streams come from the CDK app. */
 async function ensureKinesisStream(client: KinesisClient, stream: string, logger: Logger): Promise<void> {
@@ -57,6 +59,7 @@ export async function openRawStream(config: LocalConfig, pool: pg.Pool, logger: 
         producer: stream,
         consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
         checkpointInTransaction: true,
+        appended: stream.appended,
       };
     }
     case 'memory': {

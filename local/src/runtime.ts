@@ -7,7 +7,6 @@ import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/me
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import {
   PostgresDeadLetterStore,
-  PostgresEventStore,
   PostgresMatchQueries,
   PostgresServerRepository,
 } from '@geqo/shared/adapters/postgres';
@@ -15,12 +14,7 @@ import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
-import {
-  DecodedFrameCache,
-  type EngineDriver,
-  GameEventWorker,
-  matchEngineDriver,
-} from '@geqo/shared/app/worker';
+import { DecodedFrameCache, type EngineDriver } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { openDatabase } from './database.ts';
@@ -35,7 +29,8 @@ import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
 import { openRawStream } from './raw-stream.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
-import { WorkerPipeline } from './worker-pipeline.ts';
+import { startWorkerRunner } from './worker-runner.ts';
+import { startWorkerThread } from './worker-thread/worker-thread.ts';
 
 export interface Runtime {
   ingestPort: number;
@@ -45,7 +40,6 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const WORKER_CONSUMER = 'worker';
 const BROADCAST_CONSUMER = 'broadcaster';
 
 export async function startRuntime(
@@ -66,6 +60,7 @@ export async function startRuntime(
     producer: rawProducer,
     consumer: rawConsumer,
     checkpointInTransaction,
+    appended,
   } = await openRawStream(config, pool, logger);
   // Processed messages are live updates: kept in memory between the worker and the broadcaster.
   const processed = new MemoryStream();
@@ -74,62 +69,51 @@ export async function startRuntime(
   const servers = new ServerRegistry(new PostgresServerRepository(pool));
   const registry = new MemoryConnectionRegistry();
   const dashboards = new DashboardSockets(registry, logger.child({ component: 'dashboard' }), metrics);
-  // Ingest and worker share this process: the worker takes the frames ingest decoded.
-  const frameCache = new DecodedFrameCache();
+  const stats = createStatsAggregation({ pool, logger, metrics });
+  const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
+
+  // The worker runs in its own thread on the PostgreSQL stream; otherwise (or when asked) here,
+  // where it takes the frames ingest has just decoded instead of decoding them again.
+  const threaded = appended !== undefined && config.workerThread && options.engine === undefined;
+  const frameCache = threaded ? undefined : new DecodedFrameCache();
   const ingestor = new FrameIngestor({
     producer: rawProducer,
     stream: config.rawStream,
     logger,
     metrics,
-    onAccepted: (serverId, bytes, frame) => frameCache.put(serverId, bytes, frame),
+    ...(frameCache ? { onAccepted: (serverId, bytes, frame) => frameCache.put(serverId, bytes, frame) } : {}),
   });
-  const stats = createStatsAggregation({ pool, logger, metrics });
-  const worker = new GameEventWorker({
-    store: new PostgresEventStore(pool),
-    engine: options.engine ?? matchEngineDriver,
-    logger: logger.child({ component: 'worker' }),
-    metrics,
-    processed: {
-      producer: processed,
-      stream: config.processedStream,
-      wanted: (topic) => registry.hasSubscribers(topic),
-    },
-    cacheStates: true,
-    frameCache,
-    onMatchesEnded: stats.onMatchesEnded,
-  });
-  const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
 
   const loops: Loop[] = [];
-  const pipeline = new WorkerPipeline(worker, rawConsumer, {
-    stream: config.rawStream,
-    consumerName: WORKER_CONSUMER,
-    batchSize: config.workerBatchSize,
-    checkpointInTransaction,
-  });
-  // A progress line while the worker is busy: batches, records, and where its time went.
-  const progress = setInterval(() => {
-    const { timing } = pipeline;
-    if (timing.batches === 0) return;
-    logger.info('worker progress', {
-      batches: timing.batches,
-      records: timing.records,
-      pollMs: Math.round(timing.pollMs),
-      prepareMs: Math.round(timing.prepareMs),
-      waitForCommitMs: Math.round(timing.waitMs),
-      commitMs: Math.round(timing.commitMs),
-    });
-    Object.assign(timing, { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 });
-  }, 10_000);
-  progress.unref();
   loops.push(
-    startLoop(
-      'worker',
-      logger,
-      () => pipeline.step(),
-      () => pipeline.reset(),
-      () => pipeline.flush(),
-    ),
+    threaded
+      ? startWorkerThread({
+          config,
+          databaseUrl: database.url,
+          logger,
+          metrics,
+          appended,
+          topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
+          onProcessed: (records) => processed.put(config.processedStream, records),
+          onMatchesEnded: stats.onMatchesEnded,
+        })
+      : startWorkerRunner({
+          pool,
+          consumer: rawConsumer,
+          rawStream: config.rawStream,
+          batchSize: config.workerBatchSize,
+          checkpointInTransaction,
+          logger,
+          metrics,
+          processed: {
+            producer: processed,
+            stream: config.processedStream,
+            wanted: (topic) => registry.hasSubscribers(topic),
+          },
+          onMatchesEnded: stats.onMatchesEnded,
+          ...(options.engine ? { engine: options.engine } : {}),
+          ...(frameCache ? { frameCache } : {}),
+        }),
   );
   loops.push(stats.start());
   loops.push(

@@ -166,6 +166,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c listen_addresses=127.0.0.1',
       '-c max_connections=200',
       '-c shared_buffers=256MB',
+      // The worker writes WAL in bursts of megabytes (a batch of events). With the default
+      // 8 MB of WAL buffers, a burst forces WAL writes under the lock an ack's commit needs.
+      '-c wal_buffers=64MB',
       '-c unix_socket_directories=',
     ].join(' ');
     try {

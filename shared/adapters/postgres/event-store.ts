@@ -125,11 +125,17 @@ export class PostgresEventStore implements EventStore {
         ]);
       }
       await insertDeadLetters(client, write.deadLetters);
-      for (const snapshot of write.snapshots) {
+      if (write.snapshots.length > 0) {
+        // One statement for every server of the batch; the states stay JSON text end to end.
         await client.query(
-          `INSERT INTO match_state (server_id, state, position, updated_at) VALUES ($1, $2, $3, now())
+          `INSERT INTO match_state (server_id, state, position, updated_at)
+           SELECT s.id, s.state::json, s.position, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS s(id, state, position)
            ON CONFLICT (server_id) DO UPDATE SET state = EXCLUDED.state, position = EXCLUDED.position, updated_at = now()`,
-          [snapshot.serverId, snapshot.stateJson, snapshot.position],
+          [
+            write.snapshots.map((snapshot) => snapshot.serverId),
+            write.snapshots.map((snapshot) => snapshot.stateJson),
+            write.snapshots.map((snapshot) => snapshot.position),
+          ],
         );
       }
       if (write.checkpoint) {

@@ -2,9 +2,16 @@ import { initialSchema } from './0001-initial.ts';
 import { gameEvents } from './0002-game-events.ts';
 import { matchStats } from './0003-match-stats.ts';
 import { ingestChannels } from './0004-ingest-channels.ts';
+import { snapshotJson } from './0005-snapshot-json.ts';
 import type { Migration } from './migration.ts';
 
 export type { DatabaseCapabilities, Migration } from './migration.ts';
 
 /** Every migration, in version order. Never edit one that has shipped: add the next. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, gameEvents, matchStats, ingestChannels];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  gameEvents,
+  matchStats,
+  ingestChannels,
+  snapshotJson,
+];

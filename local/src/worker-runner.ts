@@ -1,0 +1,85 @@
+/**
+ * The worker of `geqo up`, wired once: the GameEventWorker over the raw stream's consumer, driven
+ * by the pipelined loop, with a progress line while it is busy. The same wiring runs in the main
+ * thread or in the worker thread (`worker-thread/`); only the outlets differ.
+ */
+import { PostgresEventStore } from '@geqo/shared/adapters/postgres';
+import {
+  type DecodedFrameCache,
+  type EngineDriver,
+  GameEventWorker,
+  matchEngineDriver,
+  type WorkerDeps,
+} from '@geqo/shared/app/worker';
+import type { Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
+import type pg from 'pg';
+import { type Loop, startLoop } from './loops.ts';
+import { WorkerPipeline } from './worker-pipeline.ts';
+
+export const WORKER_CONSUMER = 'worker';
+
+export interface WorkerRunnerDeps {
+  pool: pg.Pool;
+  consumer: StreamConsumer;
+  rawStream: string;
+  batchSize: number;
+  /** The consumer's checkpoint goes in the worker's own transaction (the PostgreSQL stream). */
+  checkpointInTransaction: boolean;
+  logger: Logger;
+  metrics: Metrics;
+  processed: NonNullable<WorkerDeps['processed']>;
+  onMatchesEnded: NonNullable<WorkerDeps['onMatchesEnded']>;
+  engine?: EngineDriver;
+  frameCache?: DecodedFrameCache;
+  /** Period of the progress line (default 10 s). */
+  progressMs?: number;
+}
+
+/** Starts the worker loop; `stop()` finishes the batch in hand and waits for its commit. */
+export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
+  const logger = deps.logger.child({ component: 'worker' });
+  const worker = new GameEventWorker({
+    store: new PostgresEventStore(deps.pool),
+    engine: deps.engine ?? matchEngineDriver,
+    logger,
+    metrics: deps.metrics,
+    processed: deps.processed,
+    cacheStates: true,
+    ...(deps.frameCache ? { frameCache: deps.frameCache } : {}),
+    onMatchesEnded: deps.onMatchesEnded,
+  });
+  const pipeline = new WorkerPipeline(worker, deps.consumer, {
+    stream: deps.rawStream,
+    consumerName: WORKER_CONSUMER,
+    batchSize: deps.batchSize,
+    checkpointInTransaction: deps.checkpointInTransaction,
+  });
+  // A progress line while the worker is busy: batches, records, and where its time went.
+  const progress = setInterval(() => {
+    const { timing } = pipeline;
+    if (timing.batches === 0) return;
+    logger.info('worker progress', {
+      batches: timing.batches,
+      records: timing.records,
+      pollMs: Math.round(timing.pollMs),
+      prepareMs: Math.round(timing.prepareMs),
+      waitForCommitMs: Math.round(timing.waitMs),
+      commitMs: Math.round(timing.commitMs),
+    });
+    Object.assign(timing, { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 });
+  }, deps.progressMs ?? 10_000);
+  progress.unref();
+  const loop = startLoop(
+    'worker',
+    logger,
+    () => pipeline.step(),
+    () => pipeline.reset(),
+    () => pipeline.flush(),
+  );
+  return {
+    stop: async () => {
+      clearInterval(progress);
+      await loop.stop();
+    },
+  };
+}

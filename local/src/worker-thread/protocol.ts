@@ -1,0 +1,38 @@
+/**
+ * Messages between `geqo up`'s main thread and its worker thread. Plain data: they cross the
+ * thread boundary by structured clone.
+ */
+import type { StreamRecord } from '@geqo/shared/ports';
+import type { LocalConfig } from '../config.ts';
+
+/** What the thread starts from (`workerData`). */
+export interface WorkerThreadData {
+  config: LocalConfig;
+  /** The database the main thread opened (embedded or `DATABASE_URL`), already migrated. */
+  databaseUrl: string;
+  /** Topics dashboards follow at start-up. */
+  topics: string[];
+}
+
+export interface MetricCall {
+  kind: 'count' | 'observe';
+  name: string;
+  value: number;
+  labels?: Record<string, string>;
+}
+
+export type ToWorkerThread =
+  /** Records were committed on this stream: poll now. */
+  | { type: 'append'; stream: string }
+  /** The topics dashboards follow now (events of other matches are not published). */
+  | { type: 'topics'; topics: string[] }
+  /** Finish the batch in hand, commit, close, answer `stopped`. */
+  | { type: 'stop' };
+
+export type FromWorkerThread =
+  | { type: 'ready' }
+  /** Processed messages of a committed batch, for the broadcaster. */
+  | { type: 'processed'; records: StreamRecord[] }
+  | { type: 'matches-ended'; matchIds: string[] }
+  | { type: 'metrics'; calls: MetricCall[] }
+  | { type: 'stopped' };

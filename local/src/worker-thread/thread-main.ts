@@ -1,0 +1,76 @@
+/**
+ * The worker thread of `geqo up`: the worker (decode, match engine, COPY into PostgreSQL) runs
+ * here, beside the main thread's ingest, so a batch being prepared never delays an ack. It reads
+ * the durable stream with its own connections; processed messages, ended matches and metrics go
+ * back to the main thread, which owns the dashboards and the statistics job.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '@geqo/shared/adapters/logging';
+import { createPool, PostgresStream } from '@geqo/shared/adapters/postgres';
+import type { StreamProducer, StreamRecord } from '@geqo/shared/ports';
+import { startWorkerRunner, WORKER_CONSUMER } from '../worker-runner.ts';
+import { ForwardedMetrics } from './forwarded-metrics.ts';
+import { lowerBackendPriority, lowerThreadPriority } from './priority.ts';
+import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './protocol.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('thread-main.ts runs as a worker thread');
+const { config, databaseUrl, topics: initialTopics } = workerData as WorkerThreadData;
+const post = (message: FromWorkerThread) => port.postMessage(message);
+
+const logger = createLogger({ level: config.logLevel, name: 'geqo' }).child({ thread: 'worker' });
+const metrics = new ForwardedMetrics((calls) => post({ type: 'metrics', calls }));
+const pool = createPool(databaseUrl, { max: 4, applicationName: 'geqo-up-worker' });
+pool.on('error', (error) => logger.error('idle database connection failed', { error: String(error) }));
+lowerThreadPriority(logger);
+// Only sessions on the embedded server, which runs on this machine.
+if (config.databaseUrl === null) lowerBackendPriority(pool, logger);
+// Only read here: the main thread is the stream's one writer and says when it appended.
+const stream = new PostgresStream(pool);
+const topics = new Set(initialTopics);
+
+const processed: StreamProducer = {
+  put: async (_stream: string, records: readonly StreamRecord[]) =>
+    post({ type: 'processed', records: [...records] }),
+  close: async () => {},
+};
+
+const runner = startWorkerRunner({
+  pool,
+  consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
+  rawStream: config.rawStream,
+  batchSize: config.workerBatchSize,
+  checkpointInTransaction: true,
+  logger,
+  metrics,
+  processed: { producer: processed, stream: config.processedStream, wanted: (topic) => topics.has(topic) },
+  onMatchesEnded: (matchIds) => post({ type: 'matches-ended', matchIds: [...matchIds] }),
+});
+
+let stopping = false;
+port.on('message', (message: ToWorkerThread) => {
+  switch (message.type) {
+    case 'append':
+      stream.appended.emit('append', message.stream);
+      break;
+    case 'topics':
+      topics.clear();
+      for (const topic of message.topics) topics.add(topic);
+      break;
+    case 'stop':
+      if (stopping) return;
+      stopping = true;
+      void (async () => {
+        await runner.stop();
+        metrics.close();
+        await pool.end().catch(() => {});
+        post({ type: 'stopped' });
+      })();
+      break;
+    default: {
+      const unknown: never = message;
+      logger.warn('unknown message from the main thread', { message: String(unknown) });
+    }
+  }
+});
+post({ type: 'ready' });
