@@ -95,7 +95,6 @@ export async function startRuntime(
           appended,
           topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
           onProcessed: (records) => processed.put(config.processedStream, records),
-          onMatchesEnded: stats.onMatchesEnded,
         })
       : startWorkerRunner({
           pool,
@@ -115,7 +114,8 @@ export async function startRuntime(
           ...(frameCache ? { frameCache } : {}),
         }),
   );
-  loops.push(stats.start());
+  // The statistics job runs beside the worker: in its thread when it has one.
+  if (!threaded) loops.push(stats.start());
   loops.push(
     startLoop('broadcaster', logger, async () => {
       const records = await processedConsumer.poll(1_000, 250);

@@ -33,6 +33,5 @@ export type FromWorkerThread =
   | { type: 'ready' }
   /** Processed messages of a committed batch, for the broadcaster. */
   | { type: 'processed'; records: StreamRecord[] }
-  | { type: 'matches-ended'; matchIds: string[] }
   | { type: 'metrics'; calls: MetricCall[] }
   | { type: 'stopped' };

@@ -1,13 +1,14 @@
 /**
  * The worker thread of `geqo up`: the worker (decode, match engine, COPY into PostgreSQL) runs
  * here, beside the main thread's ingest, so a batch being prepared never delays an ack. It reads
- * the durable stream with its own connections; processed messages, ended matches and metrics go
- * back to the main thread, which owns the dashboards and the statistics job.
+ * the durable stream with its own connections; processed messages and metrics go
+ * back to the main thread, which owns the dashboards. The statistics job runs here as well.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '@geqo/shared/adapters/logging';
 import { createPool, PostgresStream } from '@geqo/shared/adapters/postgres';
 import type { StreamProducer, StreamRecord } from '@geqo/shared/ports';
+import { createStatsAggregation } from '../stats-aggregation.ts';
 import { startWorkerRunner, WORKER_CONSUMER } from '../worker-runner.ts';
 import { ForwardedMetrics } from './forwarded-metrics.ts';
 import { lowerBackendPriority, lowerThreadPriority } from './priority.ts';
@@ -35,6 +36,10 @@ const processed: StreamProducer = {
   close: async () => {},
 };
 
+// The statistics job is throughput work too: it reads whole matches back. It runs here, woken by
+// the worker when a batch ends matches; the main thread only serves the aggregates.
+const stats = createStatsAggregation({ pool, logger, metrics });
+const statsJob = stats.start();
 const runner = startWorkerRunner({
   pool,
   consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
@@ -44,7 +49,7 @@ const runner = startWorkerRunner({
   logger,
   metrics,
   processed: { producer: processed, stream: config.processedStream, wanted: (topic) => topics.has(topic) },
-  onMatchesEnded: (matchIds) => post({ type: 'matches-ended', matchIds: [...matchIds] }),
+  onMatchesEnded: stats.onMatchesEnded,
 });
 
 let stopping = false;
@@ -62,6 +67,7 @@ port.on('message', (message: ToWorkerThread) => {
       stopping = true;
       void (async () => {
         await runner.stop();
+        await statsJob.stop();
         metrics.close();
         await pool.end().catch(() => {});
         post({ type: 'stopped' });

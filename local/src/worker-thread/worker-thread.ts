@@ -26,7 +26,6 @@ export interface WorkerThreadOptions {
   /** The topics dashboards follow, now and as they change. */
   topics: { current(): string[]; watch(listener: (topics: string[]) => void): () => void };
   onProcessed: (records: StreamRecord[]) => Promise<void>;
-  onMatchesEnded: (matchIds: string[]) => void;
 }
 
 export function startWorkerThread(options: WorkerThreadOptions): Loop {
@@ -64,9 +63,6 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
             .catch((error: unknown) =>
               logger.error('could not hand processed messages to the broadcaster', { error: String(error) }),
             );
-          break;
-        case 'matches-ended':
-          options.onMatchesEnded(message.matchIds);
           break;
         case 'metrics':
           replayMetricCalls(options.metrics, message.calls);
