@@ -95,10 +95,11 @@ describe('MatchLiveState', () => {
     state.applyEvents([
       event('positions', {
         p: [
-          ['ct1', -1_000, 200, 0, 90, 100, 0, true, 'ak47'],
-          ['t1', 1_500, -300, 0, null, 0, null, false, null],
+          ['ct1', '-1000,200,0,90,100,0,1', 'ak47'],
+          ['t1', '1500,-300,0,,0,,0', null],
         ],
       }),
+      // The row form stored before the numbers were packed is read too.
       event('positions', { p: [['ct1', -900, 250, 0, 45, 73, 0, true, 'ak47'], ['bad'], 'junk'] }),
     ]);
 

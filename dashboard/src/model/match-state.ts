@@ -4,7 +4,9 @@
  * latest position of each player (and a trail of where players have been, which outlines the
  * map on the radar), and the scoreboard from the best source available.
  */
+
 import type { MatchDetail, MatchSummary, PlayerMatchStats, RoundItem, RoundRow } from '../wire.ts';
+import { positionSample } from '../wire.ts';
 import { EventTally } from './event-tally.ts';
 import { type LiveEvent, num, text } from './live-event.ts';
 import { type MatchCard, matchCardOf, type Side, type TeamInfo } from './match-card.ts';
@@ -222,20 +224,11 @@ export class MatchLiveState {
     const rows = event.data.p;
     if (!Array.isArray(rows)) return;
     for (const row of rows as unknown[]) {
-      if (!Array.isArray(row)) continue;
-      const [steamId, x, y, , yaw, health, , alive, weapon] = row as unknown[];
-      if (typeof steamId !== 'string' || typeof x !== 'number' || typeof y !== 'number') continue;
+      const sample = positionSample(row);
+      if (sample === null) continue;
+      const { steamId, x, y, yaw, health, alive, weapon } = sample;
       const isAlive = alive !== false && health !== 0;
-      this.positions.set(steamId, {
-        steamId,
-        x,
-        y,
-        yaw: typeof yaw === 'number' ? yaw : null,
-        health: typeof health === 'number' ? health : null,
-        alive: isAlive,
-        weapon: typeof weapon === 'string' ? weapon : null,
-        ts: event.ts,
-      });
+      this.positions.set(steamId, { steamId, x, y, yaw, health, alive: isAlive, weapon, ts: event.ts });
       if (isAlive) this.addTrailPoint(steamId, x, y);
     }
     this.radarVersion += 1;

@@ -126,16 +126,17 @@ export class PostgresEventStore implements EventStore {
       }
       await insertDeadLetters(client, write.deadLetters);
       if (write.snapshots.length > 0) {
-        // One statement for every server of the batch; the states stay JSON text end to end.
+        // One statement for every server of the batch. The states are JSON text already: they
+        // go into one JSON document as they are, with nothing to escape.
+        const documents = write.snapshots.map(
+          (snapshot) =>
+            `{"i":${JSON.stringify(snapshot.serverId)},"p":${JSON.stringify(snapshot.position)},"s":${snapshot.stateJson}}`,
+        );
         await client.query(
           `INSERT INTO match_state (server_id, state, position, updated_at)
-           SELECT s.id, s.state::json, s.position, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS s(id, state, position)
+           SELECT s.i, s.s, s.p, now() FROM json_to_recordset($1::json) AS s(i text, p text, s json)
            ON CONFLICT (server_id) DO UPDATE SET state = EXCLUDED.state, position = EXCLUDED.position, updated_at = now()`,
-          [
-            write.snapshots.map((snapshot) => snapshot.serverId),
-            write.snapshots.map((snapshot) => snapshot.stateJson),
-            write.snapshots.map((snapshot) => snapshot.position),
-          ],
+          [`[${documents.join(',')}]`],
         );
       }
       if (write.checkpoint) {

@@ -112,6 +112,92 @@ describe('PostgreSQL adapter', () => {
     expect(rows).toEqual([{ session: 'tab\tsession\\x', payload: chat.event }]);
   });
 
+  it('stores positions compactly and gives them back, typed, through position_samples', async () => {
+    const store = new PostgresEventStore(pool);
+    const ts = Date.UTC(2026, 4, 17, 15);
+    const positions: EnrichedEvent = {
+      ...enriched(11, 0, ts),
+      event: {
+        type: 'positions',
+        ts,
+        tick: 640,
+        players: [
+          {
+            steamId: '76561198081484775',
+            pos: [-1703.36, 2108.5, -260],
+            yaw: 90.5,
+            health: 100,
+            armor: 0,
+            alive: true,
+            weapon: 'ak47',
+          },
+          { steamId: 'BOT:Ava', pos: [0, 0, 0] },
+        ],
+      },
+    };
+    await store.commit({ ...emptyWrite(), events: [positions] });
+    // A row stored in the earlier, unpacked form is read too.
+    await pool.query(
+      `INSERT INTO game_events (ts, server_id, session, seq, idx, match_id, round_number, type, phase, is_post_round, payload)
+       VALUES (to_timestamp($1 / 1000.0), 'srv_aaaaaaaaaaaa', 's1', 12, 0, 'm1', 1, 'positions', 'live', false, $2)`,
+      [
+        ts + 125,
+        JSON.stringify({
+          type: 'positions',
+          ts: ts + 125,
+          p: [['76561198081484775', 1.5, -2, 30, null, 0, null, false, null]],
+        }),
+      ],
+    );
+    const { rows: stored } = await pool.query('SELECT payload FROM game_events WHERE seq = 11');
+    expect(stored[0]?.payload.p).toEqual([
+      ['76561198081484775', '-1703.36,2108.5,-260,90.5,100,0,1', 'ak47'],
+      ['BOT:Ava', '0,0,0,,,,', null],
+    ]);
+    const { rows } = await pool.query(
+      `SELECT seq, steam_id, x, y, z, yaw, health, armor, alive, weapon FROM position_samples
+        WHERE match_id = 'm1' ORDER BY seq, steam_id`,
+    );
+    expect(rows).toEqual([
+      {
+        seq: 11,
+        steam_id: '76561198081484775',
+        x: -1703.36,
+        y: 2108.5,
+        z: -260,
+        yaw: 90.5,
+        health: 100,
+        armor: 0,
+        alive: true,
+        weapon: 'ak47',
+      },
+      {
+        seq: 11,
+        steam_id: 'BOT:Ava',
+        x: 0,
+        y: 0,
+        z: 0,
+        yaw: null,
+        health: null,
+        armor: null,
+        alive: null,
+        weapon: null,
+      },
+      {
+        seq: 12,
+        steam_id: '76561198081484775',
+        x: 1.5,
+        y: -2,
+        z: 30,
+        yaw: null,
+        health: 0,
+        armor: null,
+        alive: false,
+        weapon: null,
+      },
+    ]);
+  });
+
   it('rolls the whole batch back when one write fails', async () => {
     const store = new PostgresEventStore(pool);
     const ts = Date.UTC(2026, 4, 17, 13);

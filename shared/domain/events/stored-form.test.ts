@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from './catalog.ts';
-import { fromStoredForm, storedFormJson, toStoredForm } from './stored-form.ts';
+import { fromStoredForm, positionSample, storedFormJson, toStoredForm } from './stored-form.ts';
 
 describe('stored form', () => {
-  it('stores positions as rows and brings back the canonical event, optional fields included', () => {
+  it('stores positions as rows with their numbers in one string and brings back the canonical event', () => {
     const positions: EventOf<'positions'> = {
       type: 'positions',
       ts: 1_000,
@@ -27,8 +27,8 @@ describe('stored form', () => {
       ts: 1_000,
       tick: 64,
       p: [
-        ['76561198081484775', 1.5, -2, 30, 90, 100, 0, true, 'ak47'],
-        ['BOT:Ava', 0, 0, 0, null, null, null, null, null],
+        ['76561198081484775', '1.5,-2,30,90,100,0,1', 'ak47'],
+        ['BOT:Ava', '0,0,0,,,,', null],
       ],
     });
     expect(fromStoredForm(JSON.parse(JSON.stringify(stored)))).toEqual(positions);
@@ -37,6 +37,55 @@ describe('stored form', () => {
       JSON.stringify({ ...stored, tick: undefined }),
     );
     expect(JSON.stringify(stored).length).toBeLessThan(JSON.stringify(positions).length * 0.75);
+  });
+
+  it('reads the rows stored before the numbers were packed', () => {
+    const legacy = {
+      type: 'positions',
+      ts: 7,
+      p: [
+        ['76561198081484775', 1.5, -2, 30, 90, 100, 0, false, 'ak47'],
+        ['BOT:Ava', 0, 0, 0, null, null, null, null, null],
+      ],
+    };
+    expect(fromStoredForm(legacy)).toEqual({
+      type: 'positions',
+      ts: 7,
+      players: [
+        {
+          steamId: '76561198081484775',
+          pos: [1.5, -2, 30],
+          yaw: 90,
+          health: 100,
+          armor: 0,
+          alive: false,
+          weapon: 'ak47',
+        },
+        { steamId: 'BOT:Ava', pos: [0, 0, 0] },
+      ],
+    });
+  });
+
+  it('reads a sample from either row form and refuses what is not a row', () => {
+    const sample = {
+      steamId: '7',
+      x: -1703.36,
+      y: 2,
+      z: -260,
+      yaw: null,
+      health: 0,
+      armor: null,
+      alive: false,
+      weapon: null,
+    };
+    expect(positionSample(['7', '-1703.36,2,-260,,0,,0', null])).toEqual(sample);
+    expect(positionSample(['7', -1703.36, 2, -260, null, 0, null, false, null])).toEqual(sample);
+    // A weapon name may hold a comma: it is outside the packed string.
+    expect(positionSample(['7', '1,2,3,,,,', 'odd,name'])?.weapon).toBe('odd,name');
+    expect(positionSample(['7', 'x,2,3,,,,', null])).toBeNull();
+    expect(positionSample(['7', '1,2', null])).toBeNull();
+    expect(positionSample('7,1,2,3')).toBeNull();
+    expect(positionSample([7, '1,2,3,,,,', null])).toBeNull();
   });
 
   it('keeps every other event as it is', () => {

@@ -3,6 +3,7 @@ import { gameEvents } from './0002-game-events.ts';
 import { matchStats } from './0003-match-stats.ts';
 import { ingestChannels } from './0004-ingest-channels.ts';
 import { snapshotJson } from './0005-snapshot-json.ts';
+import { positionSamples } from './0006-position-samples.ts';
 import type { Migration } from './migration.ts';
 
 export type { DatabaseCapabilities, Migration } from './migration.ts';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   matchStats,
   ingestChannels,
   snapshotJson,
+  positionSamples,
 ];
