@@ -80,6 +80,13 @@ describe('geqo up + geqo replay + a dashboard', () => {
     const liveKeys = (await live()).map((e) => e.key.join('/'));
     expect(new Set(liveKeys).size).toBe(expectedLive);
     dashboard.close();
+
+    // The worker runs in its own thread; its metrics reach the runtime's /metrics all the same.
+    const workerEvents = async () => {
+      const text = await (await fetch(`${api}/metrics`)).text();
+      return Number(/^geqo_worker_events_total (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    expect(await waitForCount(workerEvents, events.length, 10_000)).toBe(events.length);
   });
 
   it('answers a malformed path with 400 and keeps serving', async () => {
