@@ -1,12 +1,11 @@
 /**
  * What the dashboard reads from the platform: the REST read models and the dashboard socket's
  * messages. The server's own contracts, so a change there breaks the dashboard's typecheck
- * instead of the page: types only, and one pure reader (positions rows) that the bundle carries.
+ * instead of the page: types only, and one pure reader (positions samples) that the bundle carries.
  */
 import type { EventPage, MatchDetail, MatchListItem, RoundItem, StoredEvent } from '@geqo/shared/app/queries';
 import type { DashboardEvent, ProcessedMessage } from '@geqo/shared/app/worker';
-import type { PositionRow } from '@geqo/shared/domain/events';
-import { positionSample } from '@geqo/shared/domain/events/stored-form';
+import { type PositionSample, positionSamples } from '@geqo/shared/domain/events/stored-form';
 import type { MatchSummary, MatchSummaryPlayer, TeamSummary } from '@geqo/shared/domain/match';
 import type { PlayerMatchStats } from '@geqo/shared/domain/stats';
 import type { MatchPatch, RoundRow } from '@geqo/shared/ports';
@@ -20,14 +19,14 @@ export type {
   MatchSummary,
   MatchSummaryPlayer,
   PlayerMatchStats,
-  PositionRow,
+  PositionSample,
   ProcessedMessage,
   RoundItem,
   RoundRow,
   StoredEvent,
   TeamSummary,
 };
-export { positionSample };
+export { positionSamples };
 
 /** Replies of the socket itself (not broadcast messages). */
 export type SocketReply =

@@ -22,7 +22,7 @@ import {
   TEAM2,
 } from '../../shared/domain/webhooks/test-helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { countEvents } from '../helpers/stored-events.ts';
+import { countEvents, waitForCount } from '../helpers/stored-events.ts';
 
 const LOG = resolve('../shared/fixtures/cs2-logs/0f870999-5f60-4259-7837-08de566fc039.log');
 
@@ -149,13 +149,15 @@ describe('the CS2 HTTP log stream into geqo up', () => {
         body: log.subarray(body!.begin, body!.end),
       });
 
-    // Act
+    const base = await countEvents(database.url);
+
+    // Act: the first body is stored (the worker runs beside ingest: wait for it), then resent.
     const first = await post(`/v1/logs/${serverId}/${token}`);
     const firstAnswer = (await first.json()) as { status: string; events: number };
+    const before = await waitForCount(() => countEvents(database.url), base + firstAnswer.events);
     const secret = token.slice(token.indexOf('.') + 1);
     const resent = await post(`/v1/logs/${serverId}/${secret}`);
     const wrong = await post(`/v1/logs/${serverId}/${serverId}.${'x'.repeat(43)}`);
-    const before = await countEvents(database.url);
     await new Promise((r) => setTimeout(r, 1_000));
 
     // Assess
@@ -165,6 +167,7 @@ describe('the CS2 HTTP log stream into geqo up', () => {
     expect(resent.status).toBe(200);
     expect(await resent.json()).toEqual({ status: 'duplicate' });
     expect(wrong.status).toBe(401);
+    expect(before).toBe(base + firstAnswer.events);
     expect(await countEvents(database.url)).toBe(before);
   });
 });

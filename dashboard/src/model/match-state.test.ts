@@ -95,9 +95,10 @@ describe('MatchLiveState', () => {
     state.applyEvents([
       event('positions', {
         p: [
-          ['ct1', '-1000,200,0,90,100,0,1', 'ak47'],
-          ['t1', '1500,-300,0,,0,,0', null],
+          ['ct1', 'ak47'],
+          ['t1', null],
         ],
+        n: '[-1000,200,0,90,100,0,1,1500,-300,0,null,0,null,0]',
       }),
       // The row form stored before the numbers were packed is read too.
       event('positions', { p: [['ct1', -900, 250, 0, 45, 73, 0, true, 'ak47'], ['bad'], 'junk'] }),

@@ -6,7 +6,7 @@
  */
 
 import type { MatchDetail, MatchSummary, PlayerMatchStats, RoundItem, RoundRow } from '../wire.ts';
-import { positionSample } from '../wire.ts';
+import { positionSamples } from '../wire.ts';
 import { EventTally } from './event-tally.ts';
 import { type LiveEvent, num, text } from './live-event.ts';
 import { type MatchCard, matchCardOf, type Side, type TeamInfo } from './match-card.ts';
@@ -221,12 +221,7 @@ export class MatchLiveState {
   }
 
   private applyPositions(event: LiveEvent): void {
-    const rows = event.data.p;
-    if (!Array.isArray(rows)) return;
-    for (const row of rows as unknown[]) {
-      const sample = positionSample(row);
-      if (sample === null) continue;
-      const { steamId, x, y, yaw, health, alive, weapon } = sample;
+    for (const { steamId, x, y, yaw, health, alive, weapon } of positionSamples(event.data)) {
       const isAlive = alive !== false && health !== 0;
       this.positions.set(steamId, { steamId, x, y, yaw, health, alive: isAlive, weapon, ts: event.ts });
       if (isAlive) this.addTrailPoint(steamId, x, y);

@@ -150,10 +150,13 @@ describe('PostgreSQL adapter', () => {
       ],
     );
     const { rows: stored } = await pool.query('SELECT payload FROM game_events WHERE seq = 11');
-    expect(stored[0]?.payload.p).toEqual([
-      ['76561198081484775', '-1703.36,2108.5,-260,90.5,100,0,1', 'ak47'],
-      ['BOT:Ava', '0,0,0,,,,', null],
-    ]);
+    expect(stored[0]?.payload).toMatchObject({
+      p: [
+        ['76561198081484775', 'ak47'],
+        ['BOT:Ava', null],
+      ],
+      n: '[-1703.36,2108.5,-260,90.5,100,0,1,0,0,0,null,null,null,null]',
+    });
     const { rows } = await pool.query(
       `SELECT seq, steam_id, x, y, z, yaw, health, armor, alive, weapon FROM position_samples
         WHERE match_id = 'm1' ORDER BY seq, steam_id`,

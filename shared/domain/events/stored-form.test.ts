@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from './catalog.ts';
-import { fromStoredForm, positionSample, storedFormJson, toStoredForm } from './stored-form.ts';
+import { fromStoredForm, positionSamples, storedFormJson, toStoredForm } from './stored-form.ts';
 
 describe('stored form', () => {
-  it('stores positions as rows with their numbers in one string and brings back the canonical event', () => {
+  it('stores the numbers of positions as one JSON text and brings back the canonical event', () => {
     const positions: EventOf<'positions'> = {
       type: 'positions',
       ts: 1_000,
@@ -27,9 +27,10 @@ describe('stored form', () => {
       ts: 1_000,
       tick: 64,
       p: [
-        ['76561198081484775', '1.5,-2,30,90,100,0,1', 'ak47'],
-        ['BOT:Ava', '0,0,0,,,,', null],
+        ['76561198081484775', 'ak47'],
+        ['BOT:Ava', null],
       ],
+      n: '[1.5,-2,30,90,100,0,1,0,0,0,null,null,null,null]',
     });
     expect(fromStoredForm(JSON.parse(JSON.stringify(stored)))).toEqual(positions);
     expect(storedFormJson(positions)).toBe(JSON.stringify(stored));
@@ -66,7 +67,7 @@ describe('stored form', () => {
     });
   });
 
-  it('reads a sample from either row form and refuses what is not a row', () => {
+  it('reads the samples of either form, leaving out invalid players', () => {
     const sample = {
       steamId: '7',
       x: -1703.36,
@@ -78,14 +79,16 @@ describe('stored form', () => {
       alive: false,
       weapon: null,
     };
-    expect(positionSample(['7', '-1703.36,2,-260,,0,,0', null])).toEqual(sample);
-    expect(positionSample(['7', -1703.36, 2, -260, null, 0, null, false, null])).toEqual(sample);
-    // A weapon name may hold a comma: it is outside the packed string.
-    expect(positionSample(['7', '1,2,3,,,,', 'odd,name'])?.weapon).toBe('odd,name');
-    expect(positionSample(['7', 'x,2,3,,,,', null])).toBeNull();
-    expect(positionSample(['7', '1,2', null])).toBeNull();
-    expect(positionSample('7,1,2,3')).toBeNull();
-    expect(positionSample([7, '1,2,3,,,,', null])).toBeNull();
+    expect(positionSamples({ p: [['7', null]], n: '[-1703.36,2,-260,null,0,null,0]' })).toEqual([sample]);
+    expect(positionSamples({ p: [['7', -1703.36, 2, -260, null, 0, null, false, null]] })).toEqual([sample]);
+    // Too few numbers for the second player, a row that is not one, numbers that do not parse.
+    expect(
+      positionSamples({ p: [['7', 'awp'], ['8', null], 'junk'], n: '[1,2,3,null,null,null,1,4]' }),
+    ).toEqual([
+      { steamId: '7', x: 1, y: 2, z: 3, yaw: null, health: null, armor: null, alive: true, weapon: 'awp' },
+    ]);
+    expect(positionSamples({ p: [['7', null]], n: '[1,2' })).toEqual([]);
+    expect(positionSamples({ p: 'x' })).toEqual([]);
   });
 
   it('keeps every other event as it is', () => {

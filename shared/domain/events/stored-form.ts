@@ -1,46 +1,35 @@
 /**
  * The form events take in storage and on the dashboard socket. It is the canonical event
  * (section 4 of DESIGN.md) except for `positions`, which is most of the stream (8 samples a
- * second of every player): each player is one row whose numbers share a single string,
+ * second of every player). Its players' numbers go together in one JSON array, kept as text:
  *
  * ```
- * positions  = {type: "positions", ts, tick?, p: [row…]}
- * row        = [steamId, "x,y,z,yaw,health,armor,alive", weapon]
- *              an absent number is empty; alive is 1 or 0 (empty when absent); weapon may be null
+ * positions  = {type: "positions", ts, tick?, p: [[steamId, weapon]…], n: "[x,y,z,yaw,health,armor,alive,…]"}
+ *              n: 7 numbers per player, in the order of p; alive is 1 or 0; absent ones are null
  * ```
  *
  * PostgreSQL stores every JSON number of a `jsonb` value as its own numeric: 90 of them per
- * sample made a positions row twice the size of its text and most of the database's work. With
- * the numbers in one string a row is 3 values, and the `position_samples` view gives them back
- * as typed columns. {@link fromStoredForm} turns it back into the canonical event; it also reads
- * the rows stored before (`[steamId, x, y, z, yaw, health, armor, alive, weapon]`). Every other
- * event is stored as it is.
+ * sample made a positions row twice the size of its text and most of the database's work, and
+ * writing them one by one was most of ours. As one string they cost one value; the
+ * `position_samples` view gives them back as typed columns. {@link fromStoredForm} turns the
+ * stored form back into the canonical event, and also reads the rows stored before
+ * (`p: [[steamId, x, y, z, yaw, health, armor, alive, weapon]…]`, no `n`). Every other event is
+ * stored as it is.
  */
 import type { AnyEvent, EventOf, PlayerPosition } from './catalog.ts';
 
-export type PositionRow = [steamId: string, numbers: string, weapon: string | null];
-
-/** A row as stored before the numbers were packed: still read. */
-export type LegacyPositionRow = [
-  steamId: string,
-  x: number,
-  y: number,
-  z: number,
-  yaw: number | null,
-  health: number | null,
-  armor: number | null,
-  alive: boolean | null,
-  weapon: string | null,
-];
+/** Numbers per player in `n`. */
+export const POSITION_NUMBERS = 7;
 
 export interface StoredPositions {
   type: 'positions';
   ts: number;
   tick?: number;
-  p: (PositionRow | LegacyPositionRow)[];
+  p: [steamId: string, weapon: string | null][];
+  n: string;
 }
 
-/** One player's sample, as read from a stored row. */
+/** One player's sample, as read from the stored form. */
 export interface PositionSample {
   steamId: string;
   x: number;
@@ -53,58 +42,85 @@ export interface PositionSample {
   weapon: string | null;
 }
 
-const packNumber = (value: number | undefined): string => (value === undefined ? '' : String(value));
-
-function row(player: PlayerPosition): PositionRow {
-  const alive = player.alive === undefined ? '' : player.alive ? '1' : '0';
-  const numbers = `${player.pos[0]},${player.pos[1]},${player.pos[2]},${packNumber(player.yaw)},${packNumber(player.health)},${packNumber(player.armor)},${alive}`;
-  return [player.steamId, numbers, player.weapon ?? null];
+function packed(players: readonly PlayerPosition[]): Pick<StoredPositions, 'p' | 'n'> {
+  const ids: StoredPositions['p'] = [];
+  const numbers: (number | null)[] = [];
+  for (const player of players) {
+    ids.push([player.steamId, player.weapon ?? null]);
+    numbers.push(
+      player.pos[0],
+      player.pos[1],
+      player.pos[2],
+      player.yaw ?? null,
+      player.health ?? null,
+      player.armor ?? null,
+      player.alive === undefined ? null : player.alive ? 1 : 0,
+    );
+  }
+  return { p: ids, n: JSON.stringify(numbers) };
 }
 
-const unpackNumber = (text: string | undefined): number | null => {
-  if (text === undefined || text === '') return null;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : null;
-};
-const orNull = <T>(value: unknown, guard: (value: unknown) => value is T): T | null =>
-  guard(value) ? value : null;
-const isNumber = (value: unknown): value is number => typeof value === 'number';
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** A stored row (either form) as a sample; null when it is not a valid row. */
-export function positionSample(stored: unknown): PositionSample | null {
-  if (!Array.isArray(stored) || typeof stored[0] !== 'string') return null;
-  if (stored.length === 3 && typeof stored[1] === 'string') {
-    const [x, y, z, yaw, health, armor, alive] = stored[1].split(',');
-    const [px, py, pz] = [unpackNumber(x), unpackNumber(y), unpackNumber(z)];
-    if (px === null || py === null || pz === null) return null;
-    return {
-      steamId: stored[0],
-      x: px,
-      y: py,
-      z: pz,
-      yaw: unpackNumber(yaw),
-      health: unpackNumber(health),
-      armor: unpackNumber(armor),
-      alive: alive === '1' ? true : alive === '0' ? false : null,
-      weapon: orNull(stored[2], isString),
-    };
+function parseNumbers(text: unknown): unknown[] | null {
+  if (typeof text !== 'string') return null;
+  try {
+    const numbers: unknown = JSON.parse(text);
+    return Array.isArray(numbers) ? numbers : null;
+  } catch {
+    return null;
   }
-  if (stored.length === 9 && isNumber(stored[1]) && isNumber(stored[2]) && isNumber(stored[3])) {
-    return {
-      steamId: stored[0],
-      x: stored[1],
-      y: stored[2],
-      z: stored[3],
-      yaw: orNull(stored[4], isNumber),
-      health: orNull(stored[5], isNumber),
-      armor: orNull(stored[6], isNumber),
-      alive: orNull(stored[7], isBoolean),
-      weapon: orNull(stored[8], isString),
-    };
-  }
-  return null;
+}
+
+/**
+ * The samples of a stored `positions` payload (either form), in order; a player whose entry is
+ * not valid is left out.
+ */
+export function positionSamples(payload: Record<string, unknown>): PositionSample[] {
+  const rows = payload.p;
+  if (!Array.isArray(rows)) return [];
+  const samples: PositionSample[] = [];
+  const numbers = parseNumbers(payload.n);
+  rows.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || typeof row[0] !== 'string') return;
+    let sample: PositionSample | null = null;
+    if (numbers !== null) {
+      const at = i * POSITION_NUMBERS;
+      const [x, y, z, yaw, health, armor, alive] = numbers.slice(at, at + POSITION_NUMBERS);
+      if (typeof x === 'number' && typeof y === 'number' && typeof z === 'number')
+        sample = {
+          steamId: row[0],
+          x,
+          y,
+          z,
+          yaw: numberOrNull(yaw),
+          health: numberOrNull(health),
+          armor: numberOrNull(armor),
+          alive: alive === 1 ? true : alive === 0 ? false : null,
+          weapon: stringOrNull(row[1]),
+        };
+    } else if (
+      row.length === 9 &&
+      typeof row[1] === 'number' &&
+      typeof row[2] === 'number' &&
+      typeof row[3] === 'number'
+    ) {
+      sample = {
+        steamId: row[0],
+        x: row[1],
+        y: row[2],
+        z: row[3],
+        yaw: numberOrNull(row[4]),
+        health: numberOrNull(row[5]),
+        armor: numberOrNull(row[6]),
+        alive: typeof row[7] === 'boolean' ? row[7] : null,
+        weapon: stringOrNull(row[8]),
+      };
+    }
+    if (sample !== null) samples.push(sample);
+  });
+  return samples;
 }
 
 /** The stored form of an event (a new object for `positions`, the event itself otherwise). */
@@ -112,8 +128,8 @@ export function toStoredForm(event: AnyEvent): AnyEvent | StoredPositions {
   if (event.type !== 'positions' || 'unknown' in event) return event;
   const positions = event as EventOf<'positions'>;
   return positions.tick === undefined
-    ? { type: 'positions', ts: positions.ts, p: positions.players.map(row) }
-    : { type: 'positions', ts: positions.ts, tick: positions.tick, p: positions.players.map(row) };
+    ? { type: 'positions', ts: positions.ts, ...packed(positions.players) }
+    : { type: 'positions', ts: positions.ts, tick: positions.tick, ...packed(positions.players) };
 }
 
 /** `JSON.stringify` of the stored form (one place that decides how the stored form is written). */
@@ -124,18 +140,15 @@ export function storedFormJson(event: AnyEvent): string {
 /** The canonical event back from its stored form. */
 export function fromStoredForm(payload: Record<string, unknown>): AnyEvent {
   if (payload.type !== 'positions' || !Array.isArray(payload.p)) return payload as unknown as AnyEvent;
-  const { p, ...rest } = payload as unknown as StoredPositions;
-  const players: PlayerPosition[] = [];
-  for (const stored of p) {
-    const sample = positionSample(stored);
-    if (sample === null) continue;
+  const { p: _rows, n: _numbers, ...rest } = payload;
+  const players = positionSamples(payload).map((sample) => {
     const player: PlayerPosition = { steamId: sample.steamId, pos: [sample.x, sample.y, sample.z] };
     if (sample.yaw !== null) player.yaw = sample.yaw;
     if (sample.health !== null) player.health = sample.health;
     if (sample.armor !== null) player.armor = sample.armor;
     if (sample.alive !== null) player.alive = sample.alive;
     if (sample.weapon !== null) player.weapon = sample.weapon;
-    players.push(player);
-  }
+    return player;
+  });
   return { ...rest, players } as EventOf<'positions'>;
 }
