@@ -53,100 +53,106 @@ export class PostgresEventStore implements EventStore {
           ? encodeCopy(write.events, write.eventJson)
           : null;
     if (encoded && encoded.count > 0) await this.partitions.ensureFor(encoded.timestamps);
-    await inTransaction(this.pool, async (client) => {
-      // With the stream checkpoint in this very transaction, losing it in a database crash only
-      // means reading the same records again from the durable stream: no need to wait for the
-      // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-      if (write.checkpoint) await client.query('SET LOCAL synchronous_commit = off');
-      for (const patch of write.matches) await upsertMatch(client, patch);
-      for (const { matchId, fromRound, at } of write.roundVoids) {
-        await client.query('UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2', [
-          matchId,
-          fromRound,
-        ]);
-        await client.query(
-          `UPDATE game_events SET flags = coalesce(flags, '{}'::jsonb) || '{"voided": true}'::jsonb
+    const { checkpoint } = write;
+    await inTransaction(
+      this.pool,
+      async (client) => {
+        for (const patch of write.matches) await upsertMatch(client, patch);
+        for (const { matchId, fromRound, at } of write.roundVoids) {
+          await client.query('UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2', [
+            matchId,
+            fromRound,
+          ]);
+          await client.query(
+            `UPDATE game_events SET flags = coalesce(flags, '{}'::jsonb) || '{"voided": true}'::jsonb
             WHERE match_id = $1 AND round_number >= $2 AND ts <= to_timestamp($3 / 1000.0)`,
-          [matchId, fromRound, at],
-        );
-      }
-      if (write.rounds.length > 0) {
-        await client.query(
-          `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
+            [matchId, fromRound, at],
+          );
+        }
+        if (write.rounds.length > 0) {
+          await client.query(
+            `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
            SELECT r.m, r.n, r.ws, r.wt, r.re, r.sa, to_timestamp(r.st / 1000.0), to_timestamp(r.et / 1000.0), false
              FROM json_to_recordset($1::json) AS r(m text, n int, ws text, wt text, re text, sa jsonb, st float8, et float8)
            ON CONFLICT (match_id, number) DO UPDATE SET winner_side = EXCLUDED.winner_side,
              winner_team = EXCLUDED.winner_team, reason = EXCLUDED.reason, score_after = EXCLUDED.score_after,
              started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, voided = false`,
-          [
-            JSON.stringify(
-              write.rounds.map((r) => ({
-                m: r.matchId,
-                n: r.number,
-                ws: r.winnerSide,
-                wt: r.winnerTeam,
-                re: r.reason,
-                sa: r.scoreAfter,
-                st: r.startedAt,
-                et: r.endedAt,
-              })),
-            ),
-          ],
-        );
-      }
-      if (write.roundKills !== undefined && write.roundKills.length > 0) {
-        await client.query(
-          `UPDATE rounds SET kills = k.k FROM json_to_recordset($1::json) AS k(m text, n int, k int)
+            [
+              JSON.stringify(
+                write.rounds.map((r) => ({
+                  m: r.matchId,
+                  n: r.number,
+                  ws: r.winnerSide,
+                  wt: r.winnerTeam,
+                  re: r.reason,
+                  sa: r.scoreAfter,
+                  st: r.startedAt,
+                  et: r.endedAt,
+                })),
+              ),
+            ],
+          );
+        }
+        if (write.roundKills !== undefined && write.roundKills.length > 0) {
+          await client.query(
+            `UPDATE rounds SET kills = k.k FROM json_to_recordset($1::json) AS k(m text, n int, k int)
             WHERE rounds.match_id = k.m AND rounds.number = k.n`,
-          [JSON.stringify(write.roundKills.map((r) => ({ m: r.matchId, n: r.number, k: r.kills })))],
-        );
-      }
-      if (write.players.length > 0) {
-        await client.query(
-          `INSERT INTO players (steam_id, name, updated_at)
+            [JSON.stringify(write.roundKills.map((r) => ({ m: r.matchId, n: r.number, k: r.kills })))],
+          );
+        }
+        if (write.players.length > 0) {
+          await client.query(
+            `INSERT INTO players (steam_id, name, updated_at)
            SELECT DISTINCT ON (p.s) p.s, p.n, now() FROM json_to_recordset($1::json) AS p(s text, n text)
            ON CONFLICT (steam_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
-          [JSON.stringify(write.players.map((p) => ({ s: p.steamId, n: p.name })))],
-        );
-      }
-      if (write.matchPlayers.length > 0) {
-        await client.query(
-          `INSERT INTO match_players (match_id, steam_id, team)
+            [JSON.stringify(write.players.map((p) => ({ s: p.steamId, n: p.name })))],
+          );
+        }
+        if (write.matchPlayers.length > 0) {
+          await client.query(
+            `INSERT INTO match_players (match_id, steam_id, team)
            SELECT DISTINCT ON (p.m, p.s) p.m, p.s, p.t FROM json_to_recordset($1::json) AS p(m text, s text, t text)
            ON CONFLICT (match_id, steam_id) DO UPDATE SET team = COALESCE(EXCLUDED.team, match_players.team)`,
-          [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
-        );
-      }
-      if (encoded && encoded.count > 0) await insertEvents(client, encoded);
-      for (const { matchId, ...gap } of write.gaps) {
-        await client.query(`UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1`, [
-          matchId,
-          JSON.stringify(gap),
-        ]);
-      }
-      await insertDeadLetters(client, write.deadLetters);
-      if (write.snapshots.length > 0) {
-        // One statement for every server of the batch. The states are JSON text already: they
-        // go into one JSON document as they are, with nothing to escape.
-        const documents = write.snapshots.map(
-          (snapshot) =>
-            `{"i":${JSON.stringify(snapshot.serverId)},"p":${JSON.stringify(snapshot.position)},"s":${snapshot.stateJson}}`,
-        );
-        await client.query(
-          `INSERT INTO match_state (server_id, state, position, updated_at)
+            [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
+          );
+        }
+        if (encoded && encoded.count > 0) await insertEvents(client, encoded);
+        for (const { matchId, ...gap } of write.gaps) {
+          await client.query(`UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1`, [
+            matchId,
+            JSON.stringify(gap),
+          ]);
+        }
+        await insertDeadLetters(client, write.deadLetters);
+        if (write.snapshots.length > 0) {
+          // One statement for every server of the batch. The states are JSON text already: they
+          // go into one JSON document as they are, with nothing to escape.
+          const documents = write.snapshots.map(
+            (snapshot) =>
+              `{"i":${JSON.stringify(snapshot.serverId)},"p":${JSON.stringify(snapshot.position)},"s":${snapshot.stateJson}}`,
+          );
+          await client.query(
+            `INSERT INTO match_state (server_id, state, position, updated_at)
            SELECT s.i, s.s, s.p, now() FROM json_to_recordset($1::json) AS s(i text, p text, s json)
            ON CONFLICT (server_id) DO UPDATE SET state = EXCLUDED.state, position = EXCLUDED.position, updated_at = now()`,
-          [`[${documents.join(',')}]`],
-        );
-      }
-      if (write.checkpoint) {
-        await client.query(
-          `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at) VALUES ($1, $2, $3, now())
-           ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`,
-          [write.checkpoint.stream, write.checkpoint.consumer, write.checkpoint.offset],
-        );
-      }
-    });
+            [`[${documents.join(',')}]`],
+          );
+        }
+      },
+      {
+        // With the stream checkpoint in this very transaction, losing it in a database crash only
+        // means reading the same records again from the durable stream: no need to wait for the
+        // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
+        ...(checkpoint ? { begin: 'SET LOCAL synchronous_commit = off' } : {}),
+        // The checkpoint goes with COMMIT: every statement of the batch is a round trip.
+        beforeCommit: (client) =>
+          checkpoint
+            ? `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at)
+               VALUES (${client.escapeLiteral(checkpoint.stream)}, ${client.escapeLiteral(checkpoint.consumer)}, ${client.escapeLiteral(String(checkpoint.offset))}, now())
+               ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`
+            : undefined,
+      },
+    );
   }
 }
 

@@ -62,12 +62,19 @@ function isConnectionError(error: Error): boolean {
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
+  options: {
+    /** Statements (no parameters) sent with BEGIN in one round trip, e.g. `SET LOCAL …`. */
+    begin?: string;
+    /** Made once `work` is done: statements (no parameters) sent with COMMIT in one round trip. */
+    beforeCommit?: (client: pg.PoolClient) => string | undefined;
+  } = {},
 ): Promise<T> {
   return withClient(pool, async (client) => {
-    await client.query('BEGIN');
+    await client.query(options.begin ? `BEGIN; ${options.begin}` : 'BEGIN');
     try {
       const result = await work(client);
-      await client.query('COMMIT');
+      const last = options.beforeCommit?.(client);
+      await client.query(last ? `${last}; COMMIT` : 'COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

@@ -39,7 +39,7 @@ import { processedRecords, statsRecords } from './processed-messages.ts';
  */
 class CooperativePause {
   private last = performance.now();
-  constructor(private readonly everyMs = 4) {}
+  constructor(private readonly everyMs = 1) {}
 
   async maybe(): Promise<void> {
     const now = performance.now();
