@@ -54,9 +54,11 @@ export class PostgresEventStore implements EventStore {
           : null;
     if (encoded && encoded.count > 0) await this.partitions.ensureFor(encoded.timestamps);
     const { checkpoint } = write;
+    const copying = encoded !== null && encoded.count > 0;
     await inTransaction(
       this.pool,
       async (client) => {
+        if (copying) await insertEvents(client, encoded);
         for (const patch of write.matches) await upsertMatch(client, patch);
         for (const { matchId, fromRound, at } of write.roundVoids) {
           await client.query('UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2', [
@@ -116,7 +118,6 @@ export class PostgresEventStore implements EventStore {
             [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
           );
         }
-        if (encoded && encoded.count > 0) await insertEvents(client, encoded);
         for (const { matchId, ...gap } of write.gaps) {
           await client.query(`UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1`, [
             matchId,
@@ -143,7 +144,12 @@ export class PostgresEventStore implements EventStore {
         // With the stream checkpoint in this very transaction, losing it in a database crash only
         // means reading the same records again from the durable stream: no need to wait for the
         // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-        ...(checkpoint ? { begin: 'SET LOCAL synchronous_commit = off' } : {}),
+        begin: [
+          checkpoint ? 'SET LOCAL synchronous_commit = off' : '',
+          copying ? 'SAVEPOINT copy_events' : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
         // The checkpoint goes with COMMIT: every statement of the batch is a round trip.
         beforeCommit: (client) =>
           checkpoint
@@ -199,15 +205,18 @@ function encodeCopy(
  * straight into `game_events`; if a duplicate does arrive, the COPY is undone and the rows go
  * through a temporary table with `ON CONFLICT DO NOTHING` instead.
  */
+/**
+ * COPY the batch's events; if one is there already (a redelivered batch), insert them again
+ * skipping those. Runs first in its transaction, right after `SAVEPOINT copy_events` (sent with
+ * BEGIN, to save a round trip); the savepoint is left for COMMIT to release.
+ */
 async function insertEvents(client: pg.PoolClient, encoded: CopyEncodedEvents): Promise<void> {
   const { body } = encoded;
-  await client.query('SAVEPOINT copy_events');
   try {
     await pipeline(
       Readable.from([body]),
       client.query(copyFrom(`COPY game_events (${EVENT_COLUMNS}) FROM STDIN`)),
     );
-    await client.query('RELEASE SAVEPOINT copy_events');
     return;
   } catch (error) {
     await client.query('ROLLBACK TO SAVEPOINT copy_events');
