@@ -31,6 +31,7 @@ export interface WorkerThreadOptions {
 export function startWorkerThread(options: WorkerThreadOptions): Loop {
   const { logger } = options;
   let worker: Worker;
+  let running = false;
   let stopping = false;
   let stopped: (() => void) | null = null;
 
@@ -77,7 +78,9 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
       }
     });
     worker.on('error', (error) => logger.error('worker thread failed', { error: String(error) }));
+    running = true;
     worker.on('exit', (code) => {
+      running = false;
       if (stopping) return;
       logger.error('worker thread exited; restarting it', { code, restartInMs: RESTART_DELAY_MS });
       setTimeout(() => {
@@ -93,6 +96,8 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
       stopping = true;
       options.appended.off('append', onAppend);
       unwatch();
+      // Died and not yet restarted: nothing to stop.
+      if (!running) return;
       const done = new Promise<void>((resolve) => {
         stopped = resolve;
         worker.once('exit', () => resolve());
