@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { EventOf } from './catalog.ts';
+import type { EventOf, PlayerPosition } from './catalog.ts';
 import { fromStoredForm, positionSamples, storedFormJson, toStoredForm } from './stored-form.ts';
+
+const RIFLER: PlayerPosition = {
+  steamId: '76561198081484775',
+  pos: [1.5, -2, 30],
+  yaw: 90,
+  health: 100,
+  armor: 0,
+  alive: true,
+  weapon: 'ak47',
+};
+const BOT: PlayerPosition = { steamId: 'BOT:Ava', pos: [0, 0, 0] };
 
 describe('stored form', () => {
   it('stores the numbers of positions as one JSON text and brings back the canonical event', () => {
@@ -8,18 +19,7 @@ describe('stored form', () => {
       type: 'positions',
       ts: 1_000,
       tick: 64,
-      players: [
-        {
-          steamId: '76561198081484775',
-          pos: [1.5, -2, 30],
-          yaw: 90,
-          health: 100,
-          armor: 0,
-          alive: true,
-          weapon: 'ak47',
-        },
-        { steamId: 'BOT:Ava', pos: [0, 0, 0] },
-      ],
+      players: [RIFLER, BOT],
     };
     const stored = toStoredForm(positions);
     expect(stored).toEqual({
@@ -52,18 +52,7 @@ describe('stored form', () => {
     expect(fromStoredForm(legacy)).toEqual({
       type: 'positions',
       ts: 7,
-      players: [
-        {
-          steamId: '76561198081484775',
-          pos: [1.5, -2, 30],
-          yaw: 90,
-          health: 100,
-          armor: 0,
-          alive: false,
-          weapon: 'ak47',
-        },
-        { steamId: 'BOT:Ava', pos: [0, 0, 0] },
-      ],
+      players: [{ ...RIFLER, alive: false }, BOT],
     });
   });
 
