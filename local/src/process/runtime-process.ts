@@ -63,7 +63,6 @@ export async function startRuntimeProcess(options: {
   if (process.env.GEQO_RUNTIME_STDOUT) child.stdout?.pipe(createWriteStream(process.env.GEQO_RUNTIME_STDOUT));
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
-    if (process.env.GEQO_DBG) process.stderr.write(chunk);
   });
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   const ready = new Promise<{ ingestPort: number; httpPort: number }>((resolveReady, reject) => {

@@ -55,10 +55,13 @@ export class PostgresEventStore implements EventStore {
     if (encoded && encoded.count > 0) await this.partitions.ensureFor(encoded.timestamps);
     const { checkpoint } = write;
     const copying = encoded !== null && encoded.count > 0;
+    // Voided rounds flag the events stored before this batch, never its own (as before the
+    // events went first): then the events wait for the voids, and open their savepoint themselves.
+    const voiding = write.roundVoids.length > 0;
     await inTransaction(
       this.pool,
       async (client) => {
-        if (copying) await insertEvents(client, encoded);
+        if (copying && !voiding) await insertEvents(client, encoded);
         for (const patch of write.matches) await upsertMatch(client, patch);
         for (const { matchId, fromRound, at } of write.roundVoids) {
           await client.query('UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2', [
@@ -70,6 +73,10 @@ export class PostgresEventStore implements EventStore {
             WHERE match_id = $1 AND round_number >= $2 AND ts <= to_timestamp($3 / 1000.0)`,
             [matchId, fromRound, at],
           );
+        }
+        if (copying && voiding) {
+          await client.query('SAVEPOINT copy_events');
+          await insertEvents(client, encoded);
         }
         if (write.rounds.length > 0) {
           await client.query(
@@ -146,7 +153,7 @@ export class PostgresEventStore implements EventStore {
         // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
         begin: [
           checkpoint ? 'SET LOCAL synchronous_commit = off' : '',
-          copying ? 'SAVEPOINT copy_events' : '',
+          copying && !voiding ? 'SAVEPOINT copy_events' : '',
         ]
           .filter(Boolean)
           .join('; '),
@@ -207,8 +214,8 @@ function encodeCopy(
  */
 /**
  * COPY the batch's events; if one is there already (a redelivered batch), insert them again
- * skipping those. Runs first in its transaction, right after `SAVEPOINT copy_events` (sent with
- * BEGIN, to save a round trip); the savepoint is left for COMMIT to release.
+ * skipping those. Runs right after `SAVEPOINT copy_events` (usually sent with BEGIN, to save a
+ * round trip); the savepoint is left for COMMIT to release.
  */
 async function insertEvents(client: pg.PoolClient, encoded: CopyEncodedEvents): Promise<void> {
   const { body } = encoded;
