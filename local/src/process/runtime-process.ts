@@ -10,6 +10,8 @@ export interface RuntimeProcess {
   httpPort: number;
   /** Log lines (JSON objects) seen so far. */
   logs: Record<string, unknown>[];
+  /** What the process wrote to stderr so far (warnings, the banner). */
+  stderr(): string;
   /** Stops with SIGINT and waits for a clean exit (returns its exit code). */
   stop(): Promise<number | null>;
   /** SIGKILL: no chance to drain or checkpoint. */
@@ -85,6 +87,7 @@ export async function startRuntimeProcess(options: {
     child,
     ...ports,
     logs,
+    stderr: () => stderr,
     stop: async () => {
       child.kill('SIGINT');
       return exited;

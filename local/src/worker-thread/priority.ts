@@ -41,18 +41,14 @@ export function lowerThreadPriority(logger: Logger, nice = WORKER_NICE): void {
  */
 export function lowerBackendPriority(pool: pg.Pool, logger: Logger, nice = WORKER_NICE): void {
   pool.on('connect', (client) => {
-    client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then(
-      ({ rows }) => {
-        const pid = rows[0]?.pid;
-        if (pid === undefined || !isPostgresProcess(pid)) return;
-        try {
-          setPriority(pid, nice);
-        } catch (error) {
-          logger.debug('could not lower a database session priority', { pid, error: String(error) });
-        }
-      },
-      () => {},
-    );
+    // The server tells each connection its backend pid at start-up (no query needed).
+    const pid = (client as pg.PoolClient & { processID?: number | null }).processID;
+    if (typeof pid !== 'number' || !isPostgresProcess(pid)) return;
+    try {
+      setPriority(pid, nice);
+    } catch (error) {
+      logger.debug('could not lower a database session priority', { pid, error: String(error) });
+    }
   });
 }
 

@@ -1,0 +1,90 @@
+/**
+ * `geqo up` as a user first meets it: no DATABASE_URL, so it runs its own embedded PostgreSQL.
+ * A match with positions goes in; the events are stored (positions readable through
+ * `position_samples`), the worker's database sessions run at the lower priority, nothing is
+ * warned on stderr, and Ctrl-C stops it cleanly.
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
+import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
+import {
+  freePort,
+  type RuntimeProcess,
+  startRuntimeProcess,
+} from '../../local/src/process/runtime-process.ts';
+import { WORKER_NICE } from '../../local/src/worker-thread/priority.ts';
+import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
+import { countEvents, waitForCount } from '../helpers/stored-events.ts';
+
+let dataDir: string;
+let runtime: RuntimeProcess;
+let databaseUrl: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'geqo-embedded-up-'));
+  // As root, the embedded server runs as user postgres, which must reach its data folder.
+  chmodSync(dataDir, 0o755);
+  const pgPort = await freePort();
+  databaseUrl = `postgres://postgres:geqo@127.0.0.1:${pgPort}/geqo`;
+  runtime = await startRuntimeProcess({ dataDir, env: { DATABASE_URL: '', GEQO_PG_PORT: String(pgPort) } });
+}, 120_000);
+
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The nice value of a process (field 19 of /proc/<pid>/stat); null once it has ended. */
+const niceOf = (pid: number): number | null => {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+  } catch {
+    return null;
+  }
+};
+
+describe('geqo up on its embedded PostgreSQL', () => {
+  it('stores a match, with positions, at a lower priority for the worker, and stops cleanly without warnings', async () => {
+    // Prepare
+    const api = `http://127.0.0.1:${runtime.httpPort}`;
+    const created = await fetch(`${api}/v1/servers`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'embedded' }),
+    });
+    const { token, serverId } = (await created.json()) as { token: string; serverId: string };
+    const events = generateSyntheticMatch({ rounds: 2 });
+    const frames = planFrames(events, { server: serverId, session: 'embedded-session' });
+
+    // Act
+    const stats = await new PluginClient(frames, {
+      url: `ws://127.0.0.1:${runtime.ingestPort}/`,
+      token,
+    }).run();
+    await waitForCount(() => countEvents(databaseUrl), events.length, 60_000);
+    const db = new pg.Client(databaseUrl);
+    await db.connect();
+    const samples = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM position_samples');
+    const sessions = await db.query<{ pid: number; application_name: string }>(
+      `SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE 'geqo-up%'`,
+    );
+    await db.end();
+    // Sessions still open (an idle one may have been closed since).
+    const nice = sessions.rows
+      .map(({ pid, application_name }) => ({ application_name, nice: niceOf(pid) }))
+      .filter((session) => session.nice !== null);
+    const code = await runtime.stop();
+
+    // Assess
+    expect(stats.rejectedFrames).toBe(0);
+    const positions = events.filter((event) => event.type === 'positions');
+    expect(samples.rows[0]?.n).toBe(positions.reduce((n, event) => n + event.players.length, 0));
+    expect(nice.some((session) => session.application_name === 'geqo-up-worker')).toBe(true);
+    for (const session of nice)
+      expect(session.nice).toBe(session.application_name === 'geqo-up-worker' ? WORKER_NICE : 0);
+    expect(code).toBe(0);
+    expect(runtime.stderr()).not.toMatch(/Warning/);
+  });
+});
