@@ -7,10 +7,10 @@ import type { MatchTimeline } from '../match/contracts.ts';
 import {
   aggregateMatchStats,
   buildRoundStats,
-  type ClutchCounts,
   type PlayerMatchStats,
   type RoundStats,
   round2,
+  zeroCounts,
 } from './match-stats.ts';
 import type { StatsOptionsInput } from './options.ts';
 import { rating1, rating2approx } from './ratings.ts';
@@ -64,8 +64,6 @@ export function withCareerCounts(
   }));
 }
 
-const zeroClutches = (): ClutchCounts => ({ '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 });
-
 /** Sums a player's stored match lines into career figures (zeros when there are none). */
 export function careerStats(steamId: string, lines: readonly StoredPlayerStats[]): PlayerCareerStats {
   const total = {
@@ -88,9 +86,9 @@ export function careerStats(steamId: string, lines: readonly StoredPlayerStats[]
     teamKills: 0,
     suicides: 0,
   };
-  const killRounds = zeroClutches();
-  const clutchesWon = zeroClutches();
-  const clutchesAttempted = zeroClutches();
+  const killRounds = zeroCounts();
+  const clutchesWon = zeroCounts();
+  const clutchesAttempted = zeroCounts();
   for (const line of lines) {
     for (const field of Object.keys(total) as (keyof typeof total)[]) total[field] += line[field];
     killRounds['1'] += line.oneKillRounds;

@@ -88,7 +88,8 @@ interface PlayerTotals {
   suicides: number;
 }
 
-const zeroCounts = (): ClutchCounts => ({ '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 });
+/** Counts per bucket 1..5, all zero. */
+export const zeroCounts = (): ClutchCounts => ({ '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 });
 
 /** Buckets 1..5; more (only possible with respawns or stacked teams) go to the top bucket. */
 function bucket(count: number): '1' | '2' | '3' | '4' | '5' {
