@@ -8,7 +8,8 @@
  *    the frame-to-ack latency that a saturated server gives (by Little's law, the window divided
  *    by the throughput);
  * 2. sustained load: the same connections paced to `targetRate` events/s in all, for as long as
- *    their matches last: whether storage keeps up (events/s stored), p50/p99 frame-to-ack and
+ *    their matches last, each starting a fraction of a frame interval after the one before, as
+ *    independent servers do (`replayPhaseMs`): whether storage keeps up (events/s stored), p50/p99 frame-to-ack and
  *    event-to-dashboard latency at that load;
  * 3. the same at half that load: the latencies of a system below saturation.
  *
@@ -21,6 +22,7 @@ import pg from 'pg';
 import { DashboardClient } from '../cli/src/dashboard-client.ts';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
+import { replayPhaseMs } from '../cli/src/replay/replay-run.ts';
 import { freePort, type RuntimeProcess, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
 import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
@@ -182,7 +184,14 @@ async function runPhase(
     const acked = clients.reduce((sum, c) => sum + c.stats.ackedEvents, 0);
     options.log(`  ${acked.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events acked`);
   }, 5_000);
-  const stats = await Promise.all(clients.map((client) => client.run()));
+  // Each server starts at its own moment, as real ones do (not all 20 frames in the same ms).
+  const stats = await Promise.all(
+    clients.map(async (client, i) => {
+      const phase = replayPhaseMs(plans[i]!, options.speed, i, clients.length);
+      if (phase > 0) await new Promise((resolve) => setTimeout(resolve, phase));
+      return client.run();
+    }),
+  );
   const ackedAt = Date.now();
   clearInterval(progress);
   // Drained when the worker's committed offset reaches the stream's head (cheap to ask, unlike

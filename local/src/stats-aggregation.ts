@@ -31,6 +31,12 @@ export function createStatsAggregation(deps: {
   intervalMs?: number;
   /** Matches aggregated per sweep (default 20). */
   batchSize?: number;
+  /**
+   * After each match, the job rests this many times as long as the match took (default 1: at
+   * most half of one core). Twenty matches ending together (a league night, a load test) then
+   * cost ingest a little for a second or two rather than a whole core for a second.
+   */
+  restRatio?: number;
 }): StatsAggregation {
   const logger = deps.logger.child({ component: 'stats' });
   const store = new PostgresMatchStatsStore(deps.pool);
@@ -42,6 +48,12 @@ export function createStatsAggregation(deps: {
   });
   const intervalMs = deps.intervalMs ?? 5_000;
   const batchSize = deps.batchSize ?? 20;
+  const restRatio = deps.restRatio ?? 1;
+  const rest = (tookMs: number) =>
+    new Promise<void>((resolve) => {
+      if (closed || restRatio <= 0) resolve();
+      else setTimeout(resolve, tookMs * restRatio);
+    });
   let woken = true;
   let closed = false;
   let wakeSleeper: (() => void) | null = null;
@@ -73,7 +85,7 @@ export function createStatsAggregation(deps: {
         if (closed) return;
         woken = false;
         // A full batch means more may be waiting: go again at once.
-        const { pending } = await aggregator.aggregatePending(batchSize);
+        const { pending } = await aggregator.aggregatePending(batchSize, rest);
         if (pending === batchSize) woken = true;
       });
       return {

@@ -47,7 +47,7 @@ const niceOf = (pid: number): number | null => {
 };
 
 describe('geqo up on its embedded PostgreSQL', () => {
-  it('stores a match, with positions, at a lower priority for the worker, and stops cleanly without warnings', async () => {
+  it('stores a match, with positions, at a lower priority for the worker, on the WAL settings of the README, and stops cleanly without warnings', async () => {
     // Prepare
     const api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {
@@ -70,6 +70,10 @@ describe('geqo up on its embedded PostgreSQL', () => {
     const sessions = await db.query<{ pid: number; application_name: string }>(
       `SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE 'geqo-up%'`,
     );
+    const wal = await db.query<{ name: string; setting: string; unit: string | null }>(
+      `SELECT name, setting, unit FROM pg_settings
+        WHERE name IN ('wal_buffers', 'wal_init_zero', 'wal_writer_delay', 'max_wal_size') ORDER BY name`,
+    );
     await db.end();
     // Sessions still open (an idle one may have been closed since).
     const nice = sessions.rows
@@ -84,6 +88,13 @@ describe('geqo up on its embedded PostgreSQL', () => {
     expect(nice.some((session) => session.application_name === 'geqo-up-worker')).toBe(true);
     for (const session of nice)
       expect(session.nice).toBe(session.application_name === 'geqo-up-worker' ? WORKER_NICE : 0);
+    // The WAL settings that keep an ack's flush short under the worker's writes (README).
+    expect(wal.rows).toEqual([
+      { name: 'max_wal_size', setting: '2048', unit: 'MB' },
+      { name: 'wal_buffers', setting: '8192', unit: '8kB' },
+      { name: 'wal_init_zero', setting: 'off', unit: null },
+      { name: 'wal_writer_delay', setting: '10', unit: 'ms' },
+    ]);
     expect(code).toBe(0);
     expect(runtime.stderr()).not.toMatch(/Warning/);
   });

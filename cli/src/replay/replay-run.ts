@@ -32,7 +32,25 @@ export function serverIdOf(token: string): string {
   return token.slice(0, Math.max(0, token.indexOf('.')));
 }
 
-/** Replays `events` once per token, each as its own server (and its own session), concurrently. */
+/**
+ * When connection `connection` of `connections` starts a paced replay. Game servers are not in
+ * lockstep: their frames leave at unrelated moments. N copies of one recording started together
+ * would send every frame N at a time, a load no real fleet makes, so each copy starts a fraction
+ * of the mean frame interval after the one before it. At full speed every copy starts at once.
+ */
+export function replayPhaseMs(
+  frames: readonly PlannedFrame[],
+  speed: number | 'max',
+  connection: number,
+  connections: number,
+): number {
+  if (speed === 'max' || frames.length < 2 || connections < 2) return 0;
+  const span = (frames.at(-1)!.sourceTs - frames[0]!.sourceTs) / speed;
+  const interval = span / (frames.length - 1);
+  return (interval * connection) / connections;
+}
+
+/** Replays `events` once per token, each as its own server (and its own session), concurrently (see {@link replayPhaseMs}). */
 export async function replayEvents(
   events: readonly AnyEvent[],
   options: ReplayOptions,
@@ -70,7 +88,13 @@ export async function replayEvents(
     if (options.onAck) client.on('ack', (ack) => options.onAck?.(connection, ack));
     return { client, frames, server, session };
   });
-  const stats = await Promise.all(runs.map((run) => run.client.run()));
+  const stats = await Promise.all(
+    runs.map(async (run, connection) => {
+      const phase = replayPhaseMs(run.frames, options.speed, connection, runs.length);
+      if (phase > 0) await new Promise((resolve) => setTimeout(resolve, phase));
+      return run.client.run();
+    }),
+  );
   return {
     connections: runs.length,
     frames: runs.reduce((sum, run) => sum + run.frames.length, 0),

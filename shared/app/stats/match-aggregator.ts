@@ -131,14 +131,23 @@ export class MatchAggregator {
    * Aggregates up to `limit` pending matches (ended, aggregates missing or stale), least recently
    * changed first. One match failing does not hold up the others; the failures are rethrown
    * together at the end, so the caller retries with backoff.
+   *
+   * `pause`, when given, is awaited after each match with the time it took: a job that shares
+   * its machine with ingest uses it to spread a burst of ended matches out instead of taking the
+   * processor for all of them at once.
    */
-  async aggregatePending(limit = 20): Promise<{ pending: number; written: number }> {
+  async aggregatePending(
+    limit = 20,
+    pause?: (tookMs: number) => Promise<void>,
+  ): Promise<{ pending: number; written: number }> {
     const pending = await this.deps.store.pendingMatches(limit);
     let written = 0;
     const failures: unknown[] = [];
     for (const matchId of pending) {
+      const started = this.now();
       try {
         if ((await this.aggregate(matchId)) === 'written') written += 1;
+        await pause?.(this.now() - started);
       } catch (error) {
         failures.push(error);
         this.deps.metrics.count('stats_aggregation_failures');
