@@ -56,7 +56,7 @@ let stopping = false;
 port.on('message', (message: ToWorkerThread) => {
   switch (message.type) {
     case 'append':
-      stream.appended.emit('append', message.stream);
+      stream.appended.emit('append', message.stream, message.committed);
       break;
     case 'topics':
       topics.clear();

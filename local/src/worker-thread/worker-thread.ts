@@ -5,6 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import type { AppendListener } from '@geqo/shared/adapters/postgres';
 import type { Logger, Metrics, StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
 import type { Loop } from '../loops.ts';
@@ -21,7 +22,7 @@ export interface WorkerThreadOptions {
   databaseUrl: string;
   logger: Logger;
   metrics: Metrics;
-  /** Emits `append` with the stream's name after each commit of the main thread's stream writer. */
+  /** Emits `append` after each commit of the main thread's stream writer ({@link AppendListener}). */
   appended: EventEmitter;
   /** The topics dashboards follow, now and as they change. */
   topics: { current(): string[]; watch(listener: (topics: string[]) => void): () => void };
@@ -36,7 +37,21 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
   let stopped: (() => void) | null = null;
 
   const send = (message: ToWorkerThread) => worker.postMessage(message);
-  const onAppend = (stream: string) => send({ type: 'append', stream });
+  // The committed records go along, so the thread need not read them back from the table. Each
+  // is copied out on its own: a record can be a view into a larger buffer, which would be cloned whole.
+  const onAppend: AppendListener = (stream, committed) =>
+    send({
+      type: 'append',
+      stream,
+      ...(committed
+        ? {
+            committed: {
+              ...committed,
+              records: committed.records.map((record) => ({ ...record, data: new Uint8Array(record.data) })),
+            },
+          }
+        : {}),
+    });
   const unwatch = options.topics.watch((topics) => send({ type: 'topics', topics }));
   options.appended.on('append', onAppend);
 

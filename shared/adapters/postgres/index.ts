@@ -9,4 +9,10 @@ export { EventPartitions } from './partitions.ts';
 export { createPool, inTransaction } from './pool.ts';
 export { PostgresServerRepository } from './server-repository.ts';
 export { PostgresStatsQueries } from './stats-queries.ts';
-export { PostgresStream, PostgresStreamConsumer } from './stream.ts';
+export {
+  type AppendListener,
+  type CommittedRecord,
+  type CommittedRecords,
+  PostgresStream,
+  PostgresStreamConsumer,
+} from './stream.ts';

@@ -250,6 +250,43 @@ describe('PostgreSQL adapter', () => {
     await stream.close();
   });
 
+  it('hands committed records to its consumers, and reads the table across a gap or a rewind', async () => {
+    // Arrange
+    const stream = new PostgresStream(pool);
+    const consumer = stream.consumer('t-handover', 'c1');
+    const put = (n: number) => stream.put('t-handover', [{ partitionKey: 'k', data: new Uint8Array([n]) }]);
+    await put(0);
+    await put(1);
+    await put(2);
+    const heldAfterPuts = consumer.handedRecords;
+
+    // Act
+    const handed = await consumer.poll(2, 0);
+    const heldAfterPoll = consumer.handedRecords;
+    // Another writer's row (say, a tool run beside geqo up): the hand-over no longer continues.
+    await pool.query(
+      `INSERT INTO stream_records (stream, partition_key, data) VALUES ('t-handover', 'other', '\\x63')`,
+    );
+    await put(3);
+    const afterGap = await consumer.poll(10, 0);
+    consumer.rewind();
+    const rewound = await consumer.poll(10, 0);
+    const fromTable = await stream.consumer('t-handover', 'fresh').poll(10, 0);
+
+    // Assess
+    expect(heldAfterPuts).toBe(3);
+    expect(handed.map((r) => r.data[0])).toEqual([0, 1]);
+    expect(heldAfterPoll).toBe(1);
+    expect(afterGap.map((r) => r.data[0])).toEqual([2, 99, 3]);
+    expect(consumer.handedRecords).toBe(0);
+    expect(rewound.map((r) => r.data[0])).toEqual([0, 1, 2, 99, 3]);
+    const simple = (records: typeof fromTable) =>
+      records.map(({ position, partitionKey, data }) => ({ position, partitionKey, data: [...data] }));
+    expect(simple([...handed, ...afterGap])).toEqual(simple(fromTable));
+    expect(simple(rewound)).toEqual(simple(fromTable));
+    await stream.close();
+  });
+
   it('wakes a waiting consumer as soon as a record is appended', async () => {
     const stream = new PostgresStream(pool);
     const consumer = stream.consumer('t-wake', 'c1');

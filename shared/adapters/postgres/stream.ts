@@ -9,6 +9,51 @@ interface PendingPut {
   reject: (error: unknown) => void;
 }
 
+/** A record as the table holds it, once committed. */
+export interface CommittedRecord {
+  id: number;
+  partitionKey: string;
+  data: Uint8Array;
+  /** `created_at`, epoch ms. */
+  arrivedAt: number;
+}
+
+/**
+ * Records the writer has just committed on one stream, in id order, with `after`: the newest id
+ * on that stream a reader could see before them. A consumer whose position is `after` can take
+ * them as its next records without reading them back (see {@link PostgresStreamConsumer}).
+ */
+export interface CommittedRecords {
+  stream: string;
+  after: number;
+  records: CommittedRecord[];
+}
+
+/**
+ * The `append` event of {@link PostgresStream.appended}: the stream's name, and what was
+ * committed on it when the writer is in this process (another thread relays only the name).
+ */
+export type AppendListener = (stream: string, committed?: CommittedRecords) => void;
+
+/**
+ * One group commit of `rows` records: the rows go in; each comes back with its id, and with the
+ * newest id already on its stream below it as this statement sees the table (rows of the same
+ * statement are not visible to it, so every row of a stream gets the id before the batch).
+ * One `VALUES` row per record, so each record's bytes travel as a binary parameter (a `bytea[]`
+ * parameter would go as hex text, twice the size, encoded here and parsed there).
+ */
+function appendSql(rows: number): string {
+  const values = Array.from({ length: rows }, (_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`);
+  return `
+WITH added AS (
+  INSERT INTO stream_records (stream, partition_key, data) VALUES ${values.join(', ')}
+  RETURNING id, stream, created_at
+)
+SELECT a.id, a.stream, (extract(epoch from a.created_at) * 1000)::float8 AS arrived,
+       coalesce((SELECT max(r.id) FROM stream_records r WHERE r.stream = a.stream AND r.id < a.id), 0) AS before
+  FROM added a ORDER BY a.id`;
+}
+
 /**
  * The local durable stream: an append-only `stream_records` table. Puts are group-committed:
  * while one INSERT is in flight the next puts queue up and go in the following one, so many
@@ -16,6 +61,10 @@ interface PendingPut {
  *
  * There is exactly one writer (this object) per database, so ids are assigned and committed in
  * the same order and a consumer reading `id > offset` never skips a late-committing row.
+ *
+ * After each commit, `appended` emits `append` with the stream and the committed records
+ * ({@link AppendListener}): a consumer in the same process, or in a thread the records are
+ * relayed to, takes them from there instead of reading them back from the table.
  */
 export class PostgresStream implements StreamProducer {
   private readonly pending: PendingPut[] = [];
@@ -52,31 +101,51 @@ export class PostgresStream implements StreamProducer {
           batch.push(next);
           count += next.records.length;
         }
-        const streams: string[] = [];
         const keys: string[] = [];
         const data: Buffer[] = [];
+        const params: (string | Buffer)[] = [];
         for (const put of batch) {
           for (const record of put.records) {
-            streams.push(put.stream);
+            const bytes = Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength);
             keys.push(record.partitionKey);
-            data.push(Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength));
+            data.push(bytes);
+            params.push(put.stream, record.partitionKey, bytes);
           }
         }
+        let rows: { id: number; stream: string; arrived: number; before: number }[];
         try {
-          await this.pool.query(
-            `INSERT INTO stream_records (stream, partition_key, data)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])`,
-            [streams, keys, data],
-          );
-          for (const put of batch) put.resolve();
-          for (const stream of new Set(streams)) this.appended.emit('append', stream);
+          ({ rows } = await this.pool.query(appendSql(keys.length), params));
         } catch (error) {
           for (const put of batch) put.reject(error);
+          continue;
         }
+        for (const put of batch) put.resolve();
+        this.announce(rows, keys, data);
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /**
+   * Emits `append` once per stream of a commit, with its records. The ids come back in insert
+   * order (ids are drawn as the rows are inserted), which is the order of `keys` and `data`.
+   */
+  private announce(
+    rows: readonly { id: number; stream: string; arrived: number; before: number }[],
+    keys: readonly string[],
+    data: readonly Buffer[],
+  ): void {
+    const committed = new Map<string, CommittedRecords>();
+    rows.forEach((row, i) => {
+      let group = committed.get(row.stream);
+      if (!group) {
+        group = { stream: row.stream, after: row.before, records: [] };
+        committed.set(row.stream, group);
+      }
+      group.records.push({ id: row.id, partitionKey: keys[i]!, data: data[i]!, arrivedAt: row.arrived });
+    });
+    for (const group of committed.values()) this.appended.emit('append', group.stream, group);
   }
 
   /** Pending puts, for draining on shutdown. */
@@ -105,23 +174,61 @@ export class PostgresStream implements StreamProducer {
   }
 }
 
+/** Committed records a consumer may hold in memory before it reads from the table instead. */
+const MAX_HANDED_RECORDS = 2_000;
+
 /**
  * Reads one stream for one named consumer from its committed offset. `commit` stores the offset
  * on its own; the worker instead commits it inside its write transaction (see `offsetOf`).
+ *
+ * Records the writer hands over with `append` ({@link CommittedRecords}) are kept, as long as
+ * each group follows the one before; a poll takes them when they start right after its position
+ * and reads the table otherwise (at start-up, after a rewind, after a gap the hand-over missed,
+ * or when it fell so far behind that it stopped keeping them). Either way it returns the same
+ * records: the table's, in id order, from its position on.
  */
 export class PostgresStreamConsumer implements StreamConsumer {
   private position: number | undefined;
+  private handed: CommittedRecords[] = [];
+  private handedCount = 0;
+  private readonly onAppend: AppendListener = (stream, committed) => {
+    if (stream === this.stream && committed) this.keep(committed);
+  };
 
   constructor(
     private readonly pool: pg.Pool,
     readonly stream: string,
     readonly name: string,
     private readonly appended: EventEmitter,
-  ) {}
+  ) {
+    appended.on('append', this.onAppend);
+  }
 
   /** Forgets what was polled but not committed: the next poll starts at the committed offset. */
   rewind(): void {
     this.position = undefined;
+  }
+
+  /** Records held from the writer, for tests and metrics. */
+  get handedRecords(): number {
+    return this.handedCount;
+  }
+
+  private keep(committed: CommittedRecords): void {
+    const last = this.handed.at(-1);
+    const follows = last === undefined || last.records.at(-1)?.id === committed.after;
+    if (!follows || this.handedCount + committed.records.length > MAX_HANDED_RECORDS) {
+      // Not a continuation (or too far behind): the table has them.
+      if (!follows) this.drop();
+      return;
+    }
+    this.handed.push(committed);
+    this.handedCount += committed.records.length;
+  }
+
+  private drop(): void {
+    this.handed = [];
+    this.handedCount = 0;
   }
 
   async committedOffset(): Promise<number> {
@@ -143,7 +250,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
 
   async poll(maxRecords: number, waitMs: number): Promise<ConsumedRecord[]> {
     if (this.position === undefined) this.position = await this.committedOffset();
-    let records = await this.read(maxRecords);
+    let records = await this.next(maxRecords);
     if (records.length === 0 && waitMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, waitMs);
@@ -158,11 +265,48 @@ export class PostgresStreamConsumer implements StreamConsumer {
         const appended = this.appended;
         appended.on('append', onAppend);
       });
-      records = await this.read(maxRecords);
+      records = await this.next(maxRecords);
     }
     const last = records.at(-1);
     if (last) this.position = Number(last.position);
     return records;
+  }
+
+  /** The next records after the position: from the hand-over when it continues there, else read. */
+  private async next(maxRecords: number): Promise<ConsumedRecord[]> {
+    const position = this.position ?? 0;
+    // What the position is already past is of no use.
+    while (this.handed.length > 0) {
+      const group = this.handed[0]!;
+      const kept = group.records.filter((record) => record.id > position);
+      if (kept.length === group.records.length) break;
+      this.handedCount -= group.records.length - kept.length;
+      if (kept.length === 0) this.handed.shift();
+      else this.handed[0] = { ...group, after: position, records: kept };
+    }
+    if (this.handed[0]?.after !== position) return this.read(maxRecords);
+    const taken: ConsumedRecord[] = [];
+    while (taken.length < maxRecords && this.handed.length > 0) {
+      const group: CommittedRecords = this.handed[0]!;
+      const room = maxRecords - taken.length;
+      const part = group.records.length <= room ? group.records : group.records.slice(0, room);
+      for (const record of part) taken.push(this.consumed(record));
+      this.handedCount -= part.length;
+      if (part.length === group.records.length) this.handed.shift();
+      else this.handed[0] = { ...group, after: part.at(-1)!.id, records: group.records.slice(part.length) };
+    }
+    return taken;
+  }
+
+  private consumed(record: CommittedRecord): ConsumedRecord {
+    return {
+      stream: this.stream,
+      shard: 'local',
+      position: String(record.id),
+      partitionKey: record.partitionKey,
+      data: record.data,
+      arrivedAt: record.arrivedAt,
+    };
   }
 
   private async read(maxRecords: number): Promise<ConsumedRecord[]> {
@@ -176,14 +320,9 @@ export class PostgresStreamConsumer implements StreamConsumer {
          FROM stream_records WHERE stream = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [this.stream, this.position, maxRecords],
     );
-    return rows.map((row) => ({
-      stream: this.stream,
-      shard: 'local',
-      position: String(row.id),
-      partitionKey: row.partition_key,
-      data: row.data,
-      arrivedAt: row.arrived,
-    }));
+    return rows.map((row) =>
+      this.consumed({ id: row.id, partitionKey: row.partition_key, data: row.data, arrivedAt: row.arrived }),
+    );
   }
 
   async commit(record: ConsumedRecord): Promise<void> {
@@ -194,5 +333,8 @@ export class PostgresStreamConsumer implements StreamConsumer {
     );
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.appended.off('append', this.onAppend);
+    this.drop();
+  }
 }
