@@ -15,6 +15,7 @@ import type {
 import { CopyTextBuffer, copyJson, copyText } from './copy-text.ts';
 import { dayStart, EventPartitions } from './partitions.ts';
 import { inTransaction } from './pool.ts';
+import { inlineSql, type SqlValue } from './sql-literals.ts';
 
 /**
  * The worker's PostgreSQL writes: every batch in one transaction, events with
@@ -58,11 +59,13 @@ export class PostgresEventStore implements EventStore {
     // Voided rounds flag the events stored before this batch, never its own (as before the
     // events went first): then the events wait for the voids, and open their savepoint themselves.
     const voiding = write.roundVoids.length > 0;
+    // Everything after the events goes with COMMIT, values written in: one round trip for the
+    // lot instead of one per statement (each a wait for two busy processes to be scheduled).
+    const deferred: string[] = [];
     await inTransaction(
       this.pool,
       async (client) => {
         if (copying && !voiding) await insertEvents(client, encoded);
-        for (const patch of write.matches) await upsertMatch(client, patch);
         for (const { matchId, fromRound, at } of write.roundVoids) {
           await client.query('UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2', [
             matchId,
@@ -78,74 +81,8 @@ export class PostgresEventStore implements EventStore {
           await client.query('SAVEPOINT copy_events');
           await insertEvents(client, encoded);
         }
-        if (write.rounds.length > 0) {
-          await client.query(
-            `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
-           SELECT r.m, r.n, r.ws, r.wt, r.re, r.sa, to_timestamp(r.st / 1000.0), to_timestamp(r.et / 1000.0), false
-             FROM json_to_recordset($1::json) AS r(m text, n int, ws text, wt text, re text, sa jsonb, st float8, et float8)
-           ON CONFLICT (match_id, number) DO UPDATE SET winner_side = EXCLUDED.winner_side,
-             winner_team = EXCLUDED.winner_team, reason = EXCLUDED.reason, score_after = EXCLUDED.score_after,
-             started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, voided = false`,
-            [
-              JSON.stringify(
-                write.rounds.map((r) => ({
-                  m: r.matchId,
-                  n: r.number,
-                  ws: r.winnerSide,
-                  wt: r.winnerTeam,
-                  re: r.reason,
-                  sa: r.scoreAfter,
-                  st: r.startedAt,
-                  et: r.endedAt,
-                })),
-              ),
-            ],
-          );
-        }
-        if (write.roundKills !== undefined && write.roundKills.length > 0) {
-          await client.query(
-            `UPDATE rounds SET kills = k.k FROM json_to_recordset($1::json) AS k(m text, n int, k int)
-            WHERE rounds.match_id = k.m AND rounds.number = k.n`,
-            [JSON.stringify(write.roundKills.map((r) => ({ m: r.matchId, n: r.number, k: r.kills })))],
-          );
-        }
-        if (write.players.length > 0) {
-          await client.query(
-            `INSERT INTO players (steam_id, name, updated_at)
-           SELECT DISTINCT ON (p.s) p.s, p.n, now() FROM json_to_recordset($1::json) AS p(s text, n text)
-           ON CONFLICT (steam_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
-            [JSON.stringify(write.players.map((p) => ({ s: p.steamId, n: p.name })))],
-          );
-        }
-        if (write.matchPlayers.length > 0) {
-          await client.query(
-            `INSERT INTO match_players (match_id, steam_id, team)
-           SELECT DISTINCT ON (p.m, p.s) p.m, p.s, p.t FROM json_to_recordset($1::json) AS p(m text, s text, t text)
-           ON CONFLICT (match_id, steam_id) DO UPDATE SET team = COALESCE(EXCLUDED.team, match_players.team)`,
-            [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
-          );
-        }
-        for (const { matchId, ...gap } of write.gaps) {
-          await client.query(`UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1`, [
-            matchId,
-            JSON.stringify(gap),
-          ]);
-        }
         await insertDeadLetters(client, write.deadLetters);
-        if (write.snapshots.length > 0) {
-          // One statement for every server of the batch. The states are JSON text already: they
-          // go into one JSON document as they are, with nothing to escape.
-          const documents = write.snapshots.map(
-            (snapshot) =>
-              `{"i":${JSON.stringify(snapshot.serverId)},"p":${JSON.stringify(snapshot.position)},"s":${snapshot.stateJson}}`,
-          );
-          await client.query(
-            `INSERT INTO match_state (server_id, state, position, updated_at)
-           SELECT s.i, s.s, s.p, now() FROM json_to_recordset($1::json) AS s(i text, p text, s json)
-           ON CONFLICT (server_id) DO UPDATE SET state = EXCLUDED.state, position = EXCLUDED.position, updated_at = now()`,
-            [`[${documents.join(',')}]`],
-          );
-        }
+        deferred.push(...writeStatements(write));
       },
       {
         // With the stream checkpoint in this very transaction, losing it in a database crash only
@@ -158,15 +95,112 @@ export class PostgresEventStore implements EventStore {
           .filter(Boolean)
           .join('; '),
         // The checkpoint goes with COMMIT: every statement of the batch is a round trip.
-        beforeCommit: (client) =>
-          checkpoint
-            ? `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at)
-               VALUES (${client.escapeLiteral(checkpoint.stream)}, ${client.escapeLiteral(checkpoint.consumer)}, ${client.escapeLiteral(String(checkpoint.offset))}, now())
-               ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`
-            : undefined,
+        beforeCommit: () => {
+          if (checkpoint)
+            deferred.push(
+              inlineSql(
+                `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at) VALUES ($1, $2, $3, now())
+                 ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`,
+                [checkpoint.stream, checkpoint.consumer, String(checkpoint.offset)],
+              ),
+            );
+          return deferred.length > 0 ? deferred.join(';\n') : undefined;
+        },
       },
     );
   }
+}
+
+/**
+ * The batch's writes other than events, voids and dead letters, in the order they must run
+ * (matches before their rounds and players), as statements with their values written in.
+ */
+function writeStatements(write: WorkerWrite): string[] {
+  const statements: string[] = [];
+  for (const patch of write.matches) {
+    const statement = upsertMatchSql(patch);
+    if (statement !== null) statements.push(statement);
+  }
+  if (write.rounds.length > 0) {
+    statements.push(
+      inlineSql(
+        `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
+         SELECT r.m, r.n, r.ws, r.wt, r.re, r.sa, to_timestamp(r.st / 1000.0), to_timestamp(r.et / 1000.0), false
+           FROM json_to_recordset($1::json) AS r(m text, n int, ws text, wt text, re text, sa jsonb, st float8, et float8)
+         ON CONFLICT (match_id, number) DO UPDATE SET winner_side = EXCLUDED.winner_side,
+           winner_team = EXCLUDED.winner_team, reason = EXCLUDED.reason, score_after = EXCLUDED.score_after,
+           started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, voided = false`,
+        [
+          JSON.stringify(
+            write.rounds.map((r) => ({
+              m: r.matchId,
+              n: r.number,
+              ws: r.winnerSide,
+              wt: r.winnerTeam,
+              re: r.reason,
+              sa: r.scoreAfter,
+              st: r.startedAt,
+              et: r.endedAt,
+            })),
+          ),
+        ],
+      ),
+    );
+  }
+  if (write.roundKills !== undefined && write.roundKills.length > 0) {
+    statements.push(
+      inlineSql(
+        `UPDATE rounds SET kills = k.k FROM json_to_recordset($1::json) AS k(m text, n int, k int)
+         WHERE rounds.match_id = k.m AND rounds.number = k.n`,
+        [JSON.stringify(write.roundKills.map((r) => ({ m: r.matchId, n: r.number, k: r.kills })))],
+      ),
+    );
+  }
+  if (write.players.length > 0) {
+    statements.push(
+      inlineSql(
+        `INSERT INTO players (steam_id, name, updated_at)
+         SELECT DISTINCT ON (p.s) p.s, p.n, now() FROM json_to_recordset($1::json) AS p(s text, n text)
+         ON CONFLICT (steam_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
+        [JSON.stringify(write.players.map((p) => ({ s: p.steamId, n: p.name })))],
+      ),
+    );
+  }
+  if (write.matchPlayers.length > 0) {
+    statements.push(
+      inlineSql(
+        `INSERT INTO match_players (match_id, steam_id, team)
+         SELECT DISTINCT ON (p.m, p.s) p.m, p.s, p.t FROM json_to_recordset($1::json) AS p(m text, s text, t text)
+         ON CONFLICT (match_id, steam_id) DO UPDATE SET team = COALESCE(EXCLUDED.team, match_players.team)`,
+        [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
+      ),
+    );
+  }
+  for (const { matchId, ...gap } of write.gaps) {
+    statements.push(
+      inlineSql('UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1', [
+        matchId,
+        JSON.stringify(gap),
+      ]),
+    );
+  }
+  if (write.snapshots.length > 0) {
+    // One statement for every server of the batch. The states are JSON text already: they go
+    // into one JSON document as they are, with nothing to escape.
+    const documents = write.snapshots.map(
+      (snapshot) =>
+        `{"i":${JSON.stringify(snapshot.serverId)},"p":${JSON.stringify(snapshot.position)},"s":${snapshot.stateJson}}`,
+    );
+    statements.push(
+      inlineSql(
+        `INSERT INTO match_state (server_id, state, position, updated_at)
+         SELECT s.i, s.s, s.p, now() FROM json_to_recordset($1::json) AS s(i text, p text, s json)
+         ON CONFLICT (server_id) DO UPDATE SET state = EXCLUDED.state, position = EXCLUDED.position, updated_at = now()`,
+        [`[${documents.join(',')}]`],
+      ),
+    );
+  }
+  return statements;
 }
 
 const toIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -254,30 +288,32 @@ const MATCH_COLUMNS = {
   endedAt: 'ended_at',
 } as const;
 
-/** Inserts a new match (a patch with every required field) or updates the fields a patch carries. */
-async function upsertMatch(client: pg.PoolClient, patch: MatchPatch): Promise<void> {
+/**
+ * The statement that inserts a new match (a patch with every required field) or updates the fields
+ * a patch carries, with its values written in; none when the patch changes nothing.
+ */
+function upsertMatchSql(patch: MatchPatch): string | null {
   const columns: string[] = [];
-  const values: unknown[] = [patch.id];
+  const values: SqlValue[] = [patch.id];
   for (const [field, column] of Object.entries(MATCH_COLUMNS) as [keyof typeof MATCH_COLUMNS, string][]) {
     const value = patch[field];
     if (value === undefined) continue;
     columns.push(column);
     if (field === 'teams' || field === 'score') values.push(JSON.stringify(value));
     else if (field === 'startedAt' || field === 'endedAt') values.push(toIso(value as number | null));
-    else values.push(value);
+    else values.push(value as SqlValue);
   }
   const complete =
     patch.serverId !== undefined && patch.status !== undefined && patch.startedAt !== undefined;
   const sets = columns.map((column, i) => `${column} = $${i + 2}`).concat('updated_at = now()');
   if (complete) {
-    await client.query(
+    return inlineSql(
       `INSERT INTO matches (id, ${columns.join(', ')}) VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
        ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`,
       values,
     );
-  } else if (columns.length > 0) {
-    await client.query(`UPDATE matches SET ${sets.join(', ')} WHERE id = $1`, values);
   }
+  return columns.length > 0 ? inlineSql(`UPDATE matches SET ${sets.join(', ')} WHERE id = $1`, values) : null;
 }
 
 export async function insertDeadLetters(

@@ -201,6 +201,51 @@ describe('PostgreSQL adapter', () => {
     ]);
   });
 
+  it("writes a batch's matches, players and snapshots with quotes, backslashes and unicode intact", async () => {
+    // Arrange: what players and teams are called is up to them
+    const store = new PostgresEventStore(pool);
+    const ts = Date.UTC(2026, 4, 17, 12);
+    const name = `O'Brien \\ "the 'wall'" ☃ $1`;
+    const teams = [{ id: 'A', name: `it's \\ "us"` }];
+    const state = { names: { '76561198000000001': name }, note: 'a\nb' };
+    const write: WorkerWrite = {
+      ...emptyWrite(),
+      matches: [
+        {
+          id: 'm-quotes',
+          serverId: 'srv_aaaaaaaaaaaa',
+          externalId: null,
+          map: 'de_nuke',
+          tag: `tag'\\`,
+          status: 'live',
+          teams,
+          score: { [teams[0]!.name]: 1 },
+          startedAt: ts,
+          endedAt: null,
+        },
+      ],
+      players: [{ steamId: '76561198000000001', name }],
+      matchPlayers: [{ matchId: 'm-quotes', steamId: '76561198000000001', team: teams[0]!.name }],
+      snapshots: [{ serverId: 'srv_quotes', stateJson: JSON.stringify(state), position: '7' }],
+      checkpoint: { stream: 't-quotes', consumer: 'worker', offset: '7' },
+    };
+
+    // Act
+    await store.commit(write);
+
+    // Assess
+    const match = await pool.query(`SELECT tag, teams, score FROM matches WHERE id = 'm-quotes'`);
+    expect(match.rows[0]).toEqual({ tag: `tag'\\`, teams, score: { [teams[0]!.name]: 1 } });
+    const player = await pool.query(`SELECT name FROM players WHERE steam_id = '76561198000000001'`);
+    expect(player.rows[0].name).toBe(name);
+    const team = await pool.query(`SELECT team FROM match_players WHERE match_id = 'm-quotes'`);
+    expect(team.rows[0].team).toBe(teams[0]!.name);
+    const snapshots = await store.loadSnapshots(['srv_quotes']);
+    expect(snapshots.get('srv_quotes')).toEqual({ serverId: 'srv_quotes', state, position: '7' });
+    const offset = await pool.query(`SELECT "offset" FROM stream_offsets WHERE stream = 't-quotes'`);
+    expect(offset.rows[0].offset).toBe(7);
+  });
+
   it('rolls the whole batch back when one write fails', async () => {
     const store = new PostgresEventStore(pool);
     const ts = Date.UTC(2026, 4, 17, 13);
@@ -224,7 +269,9 @@ describe('PostgreSQL adapter', () => {
     };
     await expect(store.commit(bad)).rejects.toThrow();
     const events = await pool.query('SELECT count(*)::int AS n FROM game_events WHERE seq = 2');
-    const offsets = await pool.query('SELECT count(*)::int AS n FROM stream_offsets');
+    const offsets = await pool.query(
+      `SELECT count(*)::int AS n FROM stream_offsets WHERE stream = 'raw-game-events'`,
+    );
     expect(events.rows[0].n).toBe(0);
     expect(offsets.rows[0].n).toBe(0);
   });
@@ -254,7 +301,9 @@ describe('PostgreSQL adapter', () => {
     // Arrange
     const stream = new PostgresStream(pool);
     const consumer = stream.consumer('t-handover', 'c1');
+    const idle = stream.consumer('t-handover', 'never-polled');
     const put = (n: number) => stream.put('t-handover', [{ partitionKey: 'k', data: new Uint8Array([n]) }]);
+    expect(await consumer.poll(10, 0)).toEqual([]);
     await put(0);
     await put(1);
     await put(2);
@@ -275,6 +324,8 @@ describe('PostgreSQL adapter', () => {
 
     // Assess
     expect(heldAfterPuts).toBe(3);
+    // A consumer that does not read holds nothing.
+    expect(idle.handedRecords).toBe(0);
     expect(handed.map((r) => r.data[0])).toEqual([0, 1]);
     expect(heldAfterPoll).toBe(1);
     expect(afterGap.map((r) => r.data[0])).toEqual([2, 99, 3]);

@@ -181,8 +181,9 @@ const MAX_HANDED_RECORDS = 2_000;
  * Reads one stream for one named consumer from its committed offset. `commit` stores the offset
  * on its own; the worker instead commits it inside its write transaction (see `offsetOf`).
  *
- * Records the writer hands over with `append` ({@link CommittedRecords}) are kept, as long as
- * each group follows the one before; a poll takes them when they start right after its position
+ * Records the writer hands over with `append` ({@link CommittedRecords}) are kept while the
+ * consumer reads (from its first poll, until a rewind), as long as each group follows the one
+ * before; a poll takes them when they start right after its position
  * and reads the table otherwise (at start-up, after a rewind, after a gap the hand-over missed,
  * or when it fell so far behind that it stopped keeping them). Either way it returns the same
  * records: the table's, in id order, from its position on.
@@ -207,6 +208,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
   /** Forgets what was polled but not committed: the next poll starts at the committed offset. */
   rewind(): void {
     this.position = undefined;
+    this.drop();
   }
 
   /** Records held from the writer, for tests and metrics. */
@@ -215,6 +217,8 @@ export class PostgresStreamConsumer implements StreamConsumer {
   }
 
   private keep(committed: CommittedRecords): void {
+    // Not reading (never polled, or rewound): the next poll starts from the table anyway.
+    if (this.position === undefined) return;
     const last = this.handed.at(-1);
     const follows = last === undefined || last.records.at(-1)?.id === committed.after;
     if (!follows || this.handedCount + committed.records.length > MAX_HANDED_RECORDS) {

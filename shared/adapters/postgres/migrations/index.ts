@@ -4,6 +4,7 @@ import { matchStats } from './0003-match-stats.ts';
 import { ingestChannels } from './0004-ingest-channels.ts';
 import { snapshotJson } from './0005-snapshot-json.ts';
 import { positionSamples } from './0006-position-samples.ts';
+import { snapshotInline } from './0007-snapshot-inline.ts';
 import type { Migration } from './migration.ts';
 
 export type { DatabaseCapabilities, Migration } from './migration.ts';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ingestChannels,
   snapshotJson,
   positionSamples,
+  snapshotInline,
 ];
