@@ -1,16 +1,18 @@
 /**
  * End to end against `geqo up`, run as its own process on a fresh embedded PostgreSQL, with N
- * replay connections (each its own server, each replaying a synthetic competitive match with a
- * realistic mix: positions at 8 Hz, footsteps, shots, damage, kills) and a dashboard client
- * following one match, as a viewer does. Two phases in one run:
+ * replay connections, each its own server replaying its own synthetic competitive match (another
+ * seed each: other rounds, other lengths) with a realistic mix: positions at 8 Hz, footsteps,
+ * shots, damage, kills. A dashboard client follows one match, as a viewer does. Three phases:
  *
  * 1. capacity: every connection at full speed (window-limited): events/s acked and stored, with
  *    the frame-to-ack latency that a saturated server gives (by Little's law, the window divided
  *    by the throughput);
- * 2. sustained load: the same connections paced to `targetRate` events/s in all, for as long as
- *    their matches last, each starting a fraction of a frame interval after the one before, as
- *    independent servers do (`replayPhaseMs`): whether storage keeps up (events/s stored), p50/p99 frame-to-ack and
- *    event-to-dashboard latency at that load;
+ * 2. sustained load: the connections paced to `targetRate` events/s in all, every match squeezed
+ *    to the same length and the connections started one after another over a round of play, so
+ *    rounds and their bursts of action are out of step, as on independent servers (twenty copies
+ *    of one match in lockstep would swing the load with every round instead): whether storage
+ *    keeps up (events/s stored over the time the connections send, from the last one's start),
+ *    p50/p99 frame-to-ack and event-to-dashboard latency at that load;
  * 3. the same at half that load: the latencies of a system below saturation.
  *
  * Also the runtime's peak RSS and the CPU time each part spent per 10,000 events.
@@ -22,7 +24,6 @@ import pg from 'pg';
 import { DashboardClient } from '../cli/src/dashboard-client.ts';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
-import { replayPhaseMs } from '../cli/src/replay/replay-run.ts';
 import { freePort, type RuntimeProcess, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
 import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
@@ -80,6 +81,8 @@ interface PhaseResult {
   startedAt: number;
   ackedAt: number;
   storedAt: number;
+  /** When the last connection started (the phase's ramp). */
+  lastStartMs: number;
   ackLatencies: number[];
   dashboardLatencies: number[];
   cpu: { runtime: number; postgres: number; bench: number };
@@ -98,30 +101,59 @@ async function addServers(api: string, count: number, prefix: string) {
   return servers;
 }
 
+/** One connection's replay: its match, how fast, and how long after the phase began it starts. */
+interface Replay {
+  events: readonly AnyEvent[];
+  speed: number | 'max';
+  startMs: number;
+}
+
+/** A match's span of play, in seconds. */
+const playSeconds = (events: readonly AnyEvent[]) => ((events.at(-1)?.ts ?? 0) - (events[0]?.ts ?? 0)) / 1000;
+
+/**
+ * The paced replays of `matches` that offer `rate` events/s in all once every one has started:
+ * each match is stretched or squeezed to last the same time, and they start one after another,
+ * spread over a round of play, so their rounds (and the bursts of action in them) are as out of
+ * step as independent servers' are.
+ */
+function pacedReplays(matches: readonly (readonly AnyEvent[])[], rate: number, rounds: number): Replay[] {
+  const events = matches.reduce((sum, match) => sum + match.length, 0);
+  const wallSeconds = events / rate;
+  const roundMs = (wallSeconds * 1000) / rounds;
+  return matches.map((match, i) => ({
+    events: match,
+    speed: playSeconds(match) / wallSeconds,
+    startMs: (roundMs * i) / matches.length,
+  }));
+}
+
 async function runPhase(
   runtime: RuntimeProcess,
   db: pg.Client,
   postmasterPid: number,
-  events: readonly AnyEvent[],
+  replays: readonly Replay[],
   options: {
-    connections: number;
     window: number;
-    speed: number | 'max';
     prefix: string;
     log: (line: string) => void;
   },
 ): Promise<PhaseResult> {
   const api = `http://127.0.0.1:${runtime.httpPort}`;
-  const servers = await addServers(api, options.connections, options.prefix);
-  const span = options.speed === 'max' ? Number.POSITIVE_INFINITY : 250 * options.speed;
-  const plans = servers.map(({ serverId }) =>
-    planFrames(
+  const servers = await addServers(api, replays.length, options.prefix);
+  const plans = servers.map(({ serverId }, i) => {
+    const { events, speed } = replays[i]!;
+    return planFrames(
       events,
       { server: serverId, session: options.prefix },
-      { maxEvents: 100, maxSpanMs: span, maxBase64Chars: 96 * 1024 },
-    ),
-  );
-  const total = events.length * options.connections;
+      {
+        maxEvents: 100,
+        maxSpanMs: speed === 'max' ? Number.POSITIVE_INFINITY : 250 * speed,
+        maxBase64Chars: 96 * 1024,
+      },
+    );
+  });
+  const total = replays.reduce((sum, replay) => sum + replay.events.length, 0);
 
   // Send time of each frame, to time its events' arrival at the dashboard.
   const sentAt = new Map<string, number>();
@@ -170,7 +202,7 @@ async function runPhase(
       url: `ws://127.0.0.1:${runtime.ingestPort}/`,
       token: servers[i]!.token,
       window: options.window,
-      speed: options.speed,
+      speed: replays[i]!.speed,
     });
     if (i === 0) {
       client.on('sent', ({ seq, at }: { seq: number; at: number }) => {
@@ -184,11 +216,10 @@ async function runPhase(
     const acked = clients.reduce((sum, c) => sum + c.stats.ackedEvents, 0);
     options.log(`  ${acked.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events acked`);
   }, 5_000);
-  // Each server starts at its own moment, as real ones do (not all 20 frames in the same ms).
   const stats = await Promise.all(
     clients.map(async (client, i) => {
-      const phase = replayPhaseMs(plans[i]!, options.speed, i, clients.length);
-      if (phase > 0) await new Promise((resolve) => setTimeout(resolve, phase));
+      const { startMs } = replays[i]!;
+      if (startMs > 0) await new Promise((resolve) => setTimeout(resolve, startMs));
       return client.run();
     }),
   );
@@ -217,6 +248,7 @@ async function runPhase(
     startedAt,
     ackedAt,
     storedAt,
+    lastStartMs: Math.max(...replays.map((replay) => replay.startMs)),
     ackLatencies: stats.flatMap((s) => s.ackLatencies),
     dashboardLatencies,
     cpu,
@@ -255,38 +287,45 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
     const postmasterPid = Number(
       readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
     );
-    const events = generateSyntheticMatch({ rounds: options.rounds, seed: 7 });
-    const sourceSeconds = ((events.at(-1)?.ts ?? 0) - (events[0]?.ts ?? 0)) / 1000;
-    const total = events.length * options.connections;
+    // Every server plays its own match (another seed: other rounds, other lengths).
+    const matches = Array.from({ length: options.connections }, (_, i) =>
+      generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i }),
+    );
+    const total = matches.reduce((sum, match) => sum + match.length, 0);
+    const playMinutes = matches.reduce((sum, match) => sum + playSeconds(match), 0) / matches.length / 60;
     log(
-      `${options.connections} connections x ${events.length.toLocaleString('en-US')} events (${sourceSeconds.toFixed(0)} s of play each)`,
+      `${options.connections} connections, each its own match: ${total.toLocaleString('en-US')} events (${playMinutes.toFixed(0)} min of play each)`,
     );
 
     log('phase 1: full speed');
-    const capacity = await runPhase(runtime, db, postmasterPid, events, {
-      ...options,
-      speed: 'max',
-      prefix: 'capacity',
-    });
-    const speed = options.targetRate / options.connections / (events.length / sourceSeconds);
-    log(
-      `phase 2: paced to ${options.targetRate.toLocaleString('en-US')} events/s (each match at ${speed.toFixed(1)}x real time)`,
+    const capacity = await runPhase(
+      runtime,
+      db,
+      postmasterPid,
+      matches.map((events) => ({ events, speed: 'max', startMs: 0 })),
+      { ...options, prefix: 'capacity' },
     );
-    const sustained = await runPhase(runtime, db, postmasterPid, events, {
+    const sustainedReplays = pacedReplays(matches, options.targetRate, options.rounds);
+    log(
+      `phase 2: paced to ${options.targetRate.toLocaleString('en-US')} events/s (each match at about ${Number(sustainedReplays[0]?.speed).toFixed(0)}x real time)`,
+    );
+    const sustained = await runPhase(runtime, db, postmasterPid, sustainedReplays, {
       ...options,
-      speed,
       prefix: 'sustained',
     });
     const half = options.targetRate / 2;
     log(`phase 3: paced to ${half.toLocaleString('en-US')} events/s (latency below saturation)`);
-    const light = await runPhase(runtime, db, postmasterPid, events, {
+    const light = await runPhase(runtime, db, postmasterPid, pacedReplays(matches, half, options.rounds), {
       ...options,
-      speed: speed / 2,
       prefix: 'light',
     });
     const rss = procStatus(runtime.child.pid!, 'VmHWM') / 1024;
 
     const rate = (count: number, from: number, to: number) => Math.round(count / ((to - from) / 1000));
+    // Paced phases: each connection offers its share for the same time, the last one starting
+    // `lastStartMs` after the first; stored in that time (plus the drain) is keeping up.
+    const pacedRate = (phase: PhaseResult) =>
+      rate(phase.stored, phase.startedAt + phase.lastStartMs, phase.storedAt);
     return [
       {
         name: 'e2e capacity: events stored',
@@ -318,7 +357,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
       },
       {
         name: 'e2e sustained: events/s stored',
-        value: rate(sustained.stored, sustained.startedAt, sustained.storedAt),
+        value: pacedRate(sustained),
         unit: 'events/s',
         target: { op: '>=', value: options.targetRate * 0.97 },
       },
@@ -347,7 +386,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
       },
       {
         name: `e2e at ${half.toLocaleString('en-US')} events/s: events/s stored`,
-        value: rate(light.stored, light.startedAt, light.storedAt),
+        value: pacedRate(light),
         unit: 'events/s',
       },
       {

@@ -54,23 +54,28 @@ export class FrameIngestor {
       };
     }
     const bytes = typeof message === 'string' ? Buffer.from(message, 'base64') : message;
+    // Only what the reply needs is held while the stream commits: the decoded events are garbage
+    // now (unless a consumer here takes them), instead of surviving a young-generation collection.
+    const { seq } = frame;
+    const events = frame.events.length;
+    const accepted = this.deps.onAccepted ? { onAccepted: this.deps.onAccepted, frame } : null;
     try {
       await this.deps.producer.put(this.deps.stream, [{ partitionKey: serverId, data: bytes }]);
     } catch (error) {
       metrics.count('ingest_stream_errors');
-      logger.error('stream put failed', { serverId, seq: frame.seq, error: describeError(error) });
+      logger.error('stream put failed', { serverId, seq, error: describeError(error) });
       return {
         type: 'error',
         code: 'UNAVAILABLE',
         message: 'the event stream is not available right now; resend this frame later',
-        seq: frame.seq,
+        seq,
         retriable: true,
       };
     }
-    this.deps.onAccepted?.(serverId, bytes, frame);
+    accepted?.onAccepted(serverId, bytes, accepted.frame);
     metrics.count('ingest_frames');
-    metrics.count('ingest_events', frame.events.length);
-    return { type: 'ack', seq: frame.seq };
+    metrics.count('ingest_events', events);
+    return { type: 'ack', seq };
   }
 }
 
