@@ -78,39 +78,46 @@ export class PostgresMatchStatsStore implements MatchStatsStore {
   }
 
   async saveAggregates(write: MatchAggregatesWrite): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      await client.query('DELETE FROM player_match_stats WHERE match_id = $1', [write.matchId]);
-      if (write.players.length > 0) {
-        await client.query(
-          `INSERT INTO player_match_stats (match_id, steam_id, team, stats, ordinal)
+    await inTransaction(
+      this.pool,
+      async (client) => {
+        await client.query('DELETE FROM player_match_stats WHERE match_id = $1', [write.matchId]);
+        if (write.players.length > 0) {
+          await client.query(
+            `INSERT INTO player_match_stats (match_id, steam_id, team, stats, ordinal)
            SELECT $1, p.s, p.t, p.j, p.o FROM json_to_recordset($2::json) AS p(s text, t text, j jsonb, o int)`,
-          [
-            write.matchId,
-            JSON.stringify(
-              write.players.map((player, ordinal) => ({
-                s: player.steamId,
-                t: player.team,
-                j: player.stats,
-                o: ordinal,
-              })),
-            ),
-          ],
-        );
-      }
-      if (write.roundKills.length > 0) {
-        await client.query(
-          `UPDATE rounds SET kills = k.k FROM json_to_recordset($2::json) AS k(n int, k int)
+            [
+              write.matchId,
+              JSON.stringify(
+                write.players.map((player, ordinal) => ({
+                  s: player.steamId,
+                  t: player.team,
+                  j: player.stats,
+                  o: ordinal,
+                })),
+              ),
+            ],
+          );
+        }
+        if (write.roundKills.length > 0) {
+          await client.query(
+            `UPDATE rounds SET kills = k.k FROM json_to_recordset($2::json) AS k(n int, k int)
             WHERE rounds.match_id = $1 AND rounds.number = k.n AND NOT rounds.voided`,
-          [
-            write.matchId,
-            JSON.stringify(write.roundKills.map((round) => ({ n: round.number, k: round.kills }))),
-          ],
-        );
-      }
-      await client.query('UPDATE matches SET stats_version = $2::timestamptz WHERE id = $1', [
-        write.matchId,
-        write.version,
-      ]);
-    });
+            [
+              write.matchId,
+              JSON.stringify(write.roundKills.map((round) => ({ n: round.number, k: round.kills }))),
+            ],
+          );
+        }
+        await client.query('UPDATE matches SET stats_version = $2::timestamptz WHERE id = $1', [
+          write.matchId,
+          write.version,
+        ]);
+      },
+      // Aggregates can always be made again: lost in a database crash, they go with the
+      // `stats_version` that marks them done, and the next sweep redoes the match. So the commit
+      // does not wait for the WAL flush, which would take the worker's unflushed WAL with it.
+      { begin: 'SET LOCAL synchronous_commit = off' },
+    );
   }
 }
