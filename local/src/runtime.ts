@@ -18,6 +18,7 @@ import { DecodedFrameCache, type EngineDriver } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { openDatabase } from './database.ts';
+import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
 import { DashboardSockets } from './http/dashboard-sockets.ts';
@@ -76,12 +77,16 @@ export async function startRuntime(
   // where it takes the frames ingest has just decoded instead of decoding them again.
   const threaded = appended !== undefined && config.workerThread && options.engine === undefined;
   const frameCache = threaded ? undefined : new DecodedFrameCache();
+  // With the worker in its thread, frames are decoded and validated in a thread of their own too:
+  // the main thread only moves bytes, commits them to the stream and acknowledges.
+  const frameChecks = threaded ? startFrameCheckThread(logger.child({ component: 'ingest' })) : undefined;
   const ingestor = new FrameIngestor({
     producer: rawProducer,
     stream: config.rawStream,
     logger,
     metrics,
     ...(frameCache ? { onAccepted: (serverId, bytes, frame) => frameCache.put(serverId, bytes, frame) } : {}),
+    ...(frameChecks ? { check: frameChecks.check } : {}),
   });
 
   const loops: Loop[] = [];
@@ -176,6 +181,7 @@ export async function startRuntime(
       stopping ??= (async () => {
         logger.info('shutting down: no new frames; draining');
         await ingest.close();
+        await frameChecks?.close();
         await rawProducer.close();
         await drain(rawConsumer, logger);
         for (const loop of loops) await loop.stop();

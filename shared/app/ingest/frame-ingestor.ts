@@ -6,6 +6,22 @@ export type IngestReply =
   | { type: 'ack'; seq: number }
   | { type: 'error'; code: string; message: string; seq?: number; retriable?: boolean };
 
+/** What ingest needs to know of a frame: valid (and what it holds), or why not. */
+export type FrameCheck =
+  | { ok: true; server: string; seq: number; events: number; frame?: Frame }
+  | { ok: false; code: string; message: string; seq?: number };
+
+/** Decodes and validates a frame, here or elsewhere (another thread). */
+export type FrameChecker = (message: Uint8Array | string, limits: CodecLimits) => Promise<FrameCheck>;
+
+/** {@link FrameCheck} of a frame decoded here (the decoded frame included). */
+export function checkFrame(message: Uint8Array | string, limits: CodecLimits): FrameCheck {
+  const decoded = decodeFrame(message, limits);
+  if (!decoded.ok) return { ok: false, code: decoded.code, message: decoded.message, ...seqOf(decoded.seq) };
+  const { frame } = decoded;
+  return { ok: true, server: frame.server, seq: frame.seq, events: frame.events.length, frame };
+}
+
 export interface FrameIngestorDeps {
   producer: StreamProducer;
   /** `raw-game-events`. */
@@ -15,6 +31,11 @@ export interface FrameIngestorDeps {
   limits?: Partial<CodecLimits>;
   /** Called with each accepted frame once it is on the stream (the in-process worker reuses it). */
   onAccepted?: (serverId: string, bytes: Uint8Array, frame: Frame) => void;
+  /**
+   * Where frames are decoded and validated (default: here). If it fails (a thread that died),
+   * the frame is checked here instead.
+   */
+  check?: FrameChecker;
 }
 
 /**
@@ -29,36 +50,47 @@ export class FrameIngestor {
     this.limits = { ...DEFAULT_CODEC_LIMITS, ...deps.limits };
   }
 
+  private async check(message: Uint8Array | string): Promise<FrameCheck> {
+    if (!this.deps.check) return checkFrame(message, this.limits);
+    try {
+      return await this.deps.check(message, this.limits);
+    } catch (error) {
+      this.deps.logger.warn('frame check failed elsewhere; checking it here', { error: String(error) });
+      return checkFrame(message, this.limits);
+    }
+  }
+
   async ingest(serverId: string, message: Uint8Array | string): Promise<IngestReply> {
     const { logger, metrics } = this.deps;
-    const decoded = decodeFrame(message, this.limits);
-    if (!decoded.ok) {
-      metrics.count('ingest_frames_rejected', 1, { code: decoded.code });
+    const checked = await this.check(message);
+    if (!checked.ok) {
+      metrics.count('ingest_frames_rejected', 1, { code: checked.code });
       logger.warn('frame rejected', {
         serverId,
-        code: decoded.code,
-        reason: decoded.message,
-        seq: decoded.seq,
+        code: checked.code,
+        reason: checked.message,
+        seq: checked.seq,
       });
-      return { type: 'error', code: decoded.code, message: decoded.message, ...seqOf(decoded.seq) };
+      return { type: 'error', code: checked.code, message: checked.message, ...seqOf(checked.seq) };
     }
-    const { frame } = decoded;
-    if (frame.server !== serverId) {
+    if (checked.server !== serverId) {
       metrics.count('ingest_frames_rejected', 1, { code: 'SERVER_MISMATCH' });
-      logger.warn('frame names another server', { serverId, frameServer: frame.server, seq: frame.seq });
+      logger.warn('frame names another server', { serverId, frameServer: checked.server, seq: checked.seq });
       return {
         type: 'error',
         code: 'SERVER_MISMATCH',
-        message: `frame names server "${frame.server}" but this connection is authenticated as "${serverId}"`,
-        seq: frame.seq,
+        message: `frame names server "${checked.server}" but this connection is authenticated as "${serverId}"`,
+        seq: checked.seq,
       };
     }
     const bytes = typeof message === 'string' ? Buffer.from(message, 'base64') : message;
     // Only what the reply needs is held while the stream commits: the decoded events are garbage
     // now (unless a consumer here takes them), instead of surviving a young-generation collection.
-    const { seq } = frame;
-    const events = frame.events.length;
-    const accepted = this.deps.onAccepted ? { onAccepted: this.deps.onAccepted, frame } : null;
+    const { seq, events } = checked;
+    const accepted =
+      this.deps.onAccepted && checked.frame
+        ? { onAccepted: this.deps.onAccepted, frame: checked.frame }
+        : null;
     try {
       await this.deps.producer.put(this.deps.stream, [{ partitionKey: serverId, data: bytes }]);
     } catch (error) {

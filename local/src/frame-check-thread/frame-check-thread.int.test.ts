@@ -1,0 +1,88 @@
+import { silentLogger } from '@geqo/shared/adapters/logging';
+import { MemoryStream } from '@geqo/shared/adapters/memory';
+import { noMetrics } from '@geqo/shared/adapters/metrics';
+import { checkFrame, FrameIngestor } from '@geqo/shared/app/ingest';
+import { DEFAULT_CODEC_LIMITS, encodeFrame } from '@geqo/shared/domain/codec';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startFrameCheckThread } from './frame-check-thread.ts';
+
+const frame = (seq: number) =>
+  encodeFrame({
+    v: 1,
+    server: 'srv_aaaaaaaaaaaa',
+    session: 's1',
+    seq,
+    sentAt: 0,
+    events: [
+      { type: 'round_start', ts: 1_000 },
+      { type: 'player_footstep', ts: 1_100, steamId: '76561198000000001', pos: [1, 2, 3] },
+    ],
+  });
+
+const thread = startFrameCheckThread(silentLogger);
+afterAll(() => thread.close());
+
+describe('frame-check thread', () => {
+  it('checks binary and base64 frames as ingest does here, and says why a bad one is refused', async () => {
+    // Arrange: a good frame in both forms, a frame over a limit, and garbage
+    const good = frame(7);
+    const inputs: (Uint8Array | string)[] = [
+      good,
+      Buffer.from(good).toString('base64'),
+      frame(8),
+      'not a frame at all!',
+      new Uint8Array([0x93, 1, 2]),
+    ];
+    const tight = { ...DEFAULT_CODEC_LIMITS, maxEvents: 1 };
+
+    // Act
+    const checked = await Promise.all(inputs.map((input) => thread.check(input, DEFAULT_CODEC_LIMITS)));
+    const overLimit = await thread.check(frame(9), tight);
+
+    // Assess: the same answers as a check on this thread, without the decoded frame
+    const here = inputs.map((input) => {
+      const result = checkFrame(input, DEFAULT_CODEC_LIMITS);
+      if (!result.ok) return result;
+      const { frame: _decoded, ...rest } = result;
+      return rest;
+    });
+    expect(checked).toEqual(here);
+    expect(checked[0]).toEqual({ ok: true, server: 'srv_aaaaaaaaaaaa', seq: 7, events: 2 });
+    expect(checked[3]).toMatchObject({ ok: false });
+    expect(overLimit).toMatchObject({ ok: false, code: 'TOO_MANY_EVENTS', seq: 9 });
+  });
+
+  it('leaves the caller its bytes (a copy goes to the thread)', async () => {
+    const bytes = frame(10);
+    const before = Buffer.from(bytes);
+
+    await thread.check(bytes, DEFAULT_CODEC_LIMITS);
+
+    expect(bytes.byteLength).toBe(before.byteLength);
+    expect(Buffer.from(bytes)).toEqual(before);
+  });
+
+  it('lets ingest check a frame itself when the checker fails', async () => {
+    // Arrange
+    const stream = new MemoryStream();
+    const consumer = stream.consumer('raw-game-events', 'test');
+    const ingestor = new FrameIngestor({
+      producer: stream,
+      stream: 'raw-game-events',
+      logger: silentLogger,
+      metrics: noMetrics,
+      check: async () => {
+        throw new Error('frame-check thread exited (1)');
+      },
+    });
+
+    // Act
+    const ack = await ingestor.ingest('srv_aaaaaaaaaaaa', frame(11));
+    const refused = await ingestor.ingest('srv_aaaaaaaaaaaa', 'not a frame at all!');
+
+    // Assess
+    expect(ack).toEqual({ type: 'ack', seq: 11 });
+    expect(refused).toMatchObject({ type: 'error' });
+    expect((await consumer.poll(10, 0)).length).toBe(1);
+  });
+});
