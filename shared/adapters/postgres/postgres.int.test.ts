@@ -338,6 +338,20 @@ describe('PostgreSQL adapter', () => {
     await stream.close();
   });
 
+  it('commits and resolves puts even when an append listener throws', async () => {
+    const stream = new PostgresStream(pool);
+    stream.appended.on('append', () => {
+      throw new Error('a relay that failed');
+    });
+
+    await stream.put('t-listener', [{ partitionKey: 'k', data: new Uint8Array([1]) }]);
+    await stream.put('t-listener', [{ partitionKey: 'k', data: new Uint8Array([2]) }]);
+
+    const records = await stream.consumer('t-listener', 'c1').poll(10, 0);
+    expect(records.map((r) => r.data[0])).toEqual([1, 2]);
+    await stream.close();
+  });
+
   it('wakes a waiting consumer as soon as a record is appended', async () => {
     const stream = new PostgresStream(pool);
     const consumer = stream.consumer('t-wake', 'c1');

@@ -145,7 +145,14 @@ export class PostgresStream implements StreamProducer {
       }
       group.records.push({ id: row.id, partitionKey: keys[i]!, data: data[i]!, arrivedAt: row.arrived });
     });
-    for (const group of committed.values()) this.appended.emit('append', group.stream, group);
+    for (const group of committed.values()) {
+      try {
+        this.appended.emit('append', group.stream, group);
+      } catch {
+        // A listener's failure is its own: the records are committed, and readers find them in
+        // the table. It must not stop the writer.
+      }
+    }
   }
 
   /** Pending puts, for draining on shutdown. */
@@ -183,10 +190,10 @@ const MAX_HANDED_RECORDS = 2_000;
  *
  * Records the writer hands over with `append` ({@link CommittedRecords}) are kept while the
  * consumer reads (from its first poll, until a rewind), as long as each group follows the one
- * before; a poll takes them when they start right after its position
- * and reads the table otherwise (at start-up, after a rewind, after a gap the hand-over missed,
- * or when it fell so far behind that it stopped keeping them). Either way it returns the same
- * records: the table's, in id order, from its position on.
+ * before. A poll takes them when they start right after its position, and reads the table
+ * otherwise (at start-up, after a rewind, after a gap the hand-over missed, or when it fell so
+ * far behind that it stopped keeping them). Either way it returns the same records: the
+ * table's, in id order, from its position on.
  */
 export class PostgresStreamConsumer implements StreamConsumer {
   private position: number | undefined;
