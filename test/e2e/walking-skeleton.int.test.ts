@@ -87,6 +87,11 @@ describe('geqo up + geqo replay + a dashboard', () => {
       return Number(/^geqo_worker_events_total (\d+)/m.exec(text)?.[1] ?? 0);
     };
     expect(await waitForCount(workerEvents, events.length, 10_000)).toBe(events.length);
+    // Every ack was timed, and every batch's lag from the stream to storage.
+    const text = await (await fetch(`${api}/metrics`)).text();
+    const count = (name: string) => Number(new RegExp(`^${name}_count (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    expect(count('geqo_ingest_ack_ms')).toBe(1 + stats.ackedFrames);
+    expect(count('geqo_worker_lag_ms')).toBeGreaterThan(0);
   });
 
   it('answers a malformed path with 400 and keeps serving', async () => {

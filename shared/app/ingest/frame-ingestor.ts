@@ -62,6 +62,7 @@ export class FrameIngestor {
 
   async ingest(serverId: string, message: Uint8Array | string): Promise<IngestReply> {
     const { logger, metrics } = this.deps;
+    const started = performance.now();
     const checked = await this.check(message);
     if (!checked.ok) {
       metrics.count('ingest_frames_rejected', 1, { code: checked.code });
@@ -107,6 +108,8 @@ export class FrameIngestor {
     accepted?.onAccepted(serverId, bytes, accepted.frame);
     metrics.count('ingest_frames');
     metrics.count('ingest_events', events);
+    // Frame in to ack out: checked, and committed to the stream.
+    metrics.observe('ingest_ack_ms', performance.now() - started);
     return { type: 'ack', seq };
   }
 }

@@ -107,6 +107,8 @@ export interface PreparedBatch {
   serverIds: string[];
   /** Messages for dashboards (events, rounds, matches, live statistics), published once committed. */
   processed: StreamRecord[];
+  /** When the stream accepted the batch's oldest record (epoch ms). */
+  oldestArrival: number;
 }
 
 export interface BatchReport {
@@ -259,7 +261,8 @@ export class GameEventWorker {
           ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
         : [];
       write.encodeWith(this.deps.store);
-      return { write, snapshots, letters, checkpoint, report, started, serverIds, processed };
+      const oldestArrival = records.reduce((oldest, record) => Math.min(oldest, record.arrivedAt), started);
+      return { write, snapshots, letters, checkpoint, report, started, serverIds, processed, oldestArrival };
     } catch (error) {
       for (const serverId of serverIds) this.states.delete(serverId);
       throw error;
@@ -297,6 +300,8 @@ export class GameEventWorker {
     if (report.duplicates > 0) metrics.count('worker_duplicate_frames', report.duplicates);
     if (letters.length > 0) metrics.count('worker_dead_letters', letters.length);
     metrics.observe('worker_batch_ms', this.now() - started);
+    // From the stream accepting a record to its events being stored (the stream's "iterator age").
+    metrics.observe('worker_lag_ms', Math.max(0, this.now() - prepared.oldestArrival));
 
     if (this.deps.processed && processed.length > 0) {
       await this.deps.processed.producer.put(this.deps.processed.stream, processed);
