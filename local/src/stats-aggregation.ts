@@ -31,12 +31,6 @@ export function createStatsAggregation(deps: {
   intervalMs?: number;
   /** Matches aggregated per sweep (default 20). */
   batchSize?: number;
-  /**
-   * After each match, the job rests this many times as long as the match took (default 1: at
-   * most half of one core). Twenty matches ending together (a league night, a load test) then
-   * cost ingest a little for a second or two rather than a whole core for a second.
-   */
-  restRatio?: number;
 }): StatsAggregation {
   const logger = deps.logger.child({ component: 'stats' });
   const store = new PostgresMatchStatsStore(deps.pool);
@@ -48,11 +42,13 @@ export function createStatsAggregation(deps: {
   });
   const intervalMs = deps.intervalMs ?? 5_000;
   const batchSize = deps.batchSize ?? 20;
-  const restRatio = deps.restRatio ?? 1;
+  // After each match the job rests as long as the match took (at most half of one core): twenty
+  // matches ending together (a league night, a load test) then cost ingest a little for a second
+  // or two rather than a whole core for a second.
   const rest = (tookMs: number) =>
     new Promise<void>((resolve) => {
-      if (closed || restRatio <= 0) resolve();
-      else setTimeout(resolve, tookMs * restRatio);
+      if (closed) resolve();
+      else setTimeout(resolve, tookMs);
     });
   let woken = true;
   let closed = false;

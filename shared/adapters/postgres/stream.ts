@@ -218,7 +218,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
     this.drop();
   }
 
-  /** Records held from the writer, for tests and metrics. */
+  /** Records held from the writer (what the tests look at). */
   get handedRecords(): number {
     return this.handedCount;
   }
