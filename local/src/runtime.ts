@@ -3,6 +3,7 @@
  * WebSocket ingest, the durable local stream, the worker, the broadcaster, the REST API and the
  * dashboard socket, on an embedded or given PostgreSQL.
  */
+import { MessageChannel } from 'node:worker_threads';
 import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import {
@@ -31,7 +32,7 @@ import { type Loop, startLoop } from './loops.ts';
 import { openRawStream } from './raw-stream.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
 import { startWorkerRunner } from './worker-runner.ts';
-import { startWorkerThread } from './worker-thread/worker-thread.ts';
+import { startWorkerThread, type WorkerThreadLoop } from './worker-thread/worker-thread.ts';
 
 export interface Runtime {
   ingestPort: number;
@@ -90,35 +91,51 @@ export async function startRuntime(
   });
 
   const loops: Loop[] = [];
-  loops.push(
-    threaded
-      ? startWorkerThread({
-          config,
-          databaseUrl: database.url,
-          logger,
-          metrics,
-          appended,
-          topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
-          onProcessed: (records) => processed.put(config.processedStream, records),
-        })
-      : startWorkerRunner({
-          pool,
-          consumer: rawConsumer,
-          rawStream: config.rawStream,
-          batchSize: config.workerBatchSize,
-          checkpointInTransaction,
-          logger,
-          metrics,
-          processed: {
-            producer: processed,
-            stream: config.processedStream,
-            wanted: (topic) => registry.hasSubscribers(topic),
-          },
-          onMatchesEnded: stats.onMatchesEnded,
-          ...(options.engine ? { engine: options.engine } : {}),
-          ...(frameCache ? { frameCache } : {}),
-        }),
-  );
+  // The frame-check thread sends the digests of the frames that pass straight to the worker
+  // thread, over a channel made anew whenever either thread (re)starts.
+  let workerThread: WorkerThreadLoop | undefined;
+  const linkDigests = () =>
+    frameChecks?.sendDigestsTo(() => {
+      const { port1, port2 } = new MessageChannel();
+      workerThread?.takeDigestsFrom(port2);
+      return port1;
+    });
+  if (threaded) {
+    workerThread = startWorkerThread({
+      config,
+      databaseUrl: database.url,
+      logger,
+      metrics,
+      appended,
+      topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
+      onProcessed: (records) => processed.put(config.processedStream, records),
+      onStarted: () => {
+        if (workerThread) linkDigests();
+      },
+    });
+    loops.push(workerThread);
+    linkDigests();
+  } else {
+    loops.push(
+      startWorkerRunner({
+        pool,
+        consumer: rawConsumer,
+        rawStream: config.rawStream,
+        batchSize: config.workerBatchSize,
+        checkpointInTransaction,
+        logger,
+        metrics,
+        processed: {
+          producer: processed,
+          stream: config.processedStream,
+          wanted: (topic) => registry.hasSubscribers(topic),
+        },
+        onMatchesEnded: stats.onMatchesEnded,
+        ...(options.engine ? { engine: options.engine } : {}),
+        ...(frameCache ? { frameCache } : {}),
+      }),
+    );
+  }
   // The statistics job runs beside the worker: in its thread when it has one.
   if (!threaded) loops.push(stats.start());
   loops.push(

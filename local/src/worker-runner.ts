@@ -5,8 +5,8 @@
  */
 import { PostgresEventStore } from '@geqo/shared/adapters/postgres';
 import {
-  type DecodedFrameCache,
   type EngineDriver,
+  type FrameSource,
   GameEventWorker,
   matchEngineDriver,
   type WorkerDeps,
@@ -30,7 +30,7 @@ export interface WorkerRunnerDeps {
   processed: NonNullable<WorkerDeps['processed']>;
   onMatchesEnded: NonNullable<WorkerDeps['onMatchesEnded']>;
   engine?: EngineDriver;
-  frameCache?: DecodedFrameCache;
+  frameCache?: FrameSource;
   /** Period of the progress line (default 10 s). */
   progressMs?: number;
 }

@@ -92,6 +92,9 @@ describe('geqo up + geqo replay + a dashboard', () => {
     const count = (name: string) => Number(new RegExp(`^${name}_count (\\d+)`, 'm').exec(text)?.[1] ?? 0);
     expect(count('geqo_ingest_ack_ms')).toBe(1 + stats.ackedFrames);
     expect(count('geqo_worker_lag_ms')).toBeGreaterThan(0);
+    // The frame-check thread's digests reached the worker thread, which took them instead of decoding.
+    const predecoded = Number(/^geqo_worker_frames_predecoded_total (\d+)/m.exec(text)?.[1] ?? 0);
+    expect(predecoded).toBeGreaterThan(0);
   });
 
   it('answers a malformed path with 400 and keeps serving', async () => {

@@ -1,10 +1,13 @@
+import { MessageChannel } from 'node:worker_threads';
 import { silentLogger } from '@geqo/shared/adapters/logging';
 import { MemoryStream } from '@geqo/shared/adapters/memory';
 import { noMetrics } from '@geqo/shared/adapters/metrics';
 import { checkFrame, FrameIngestor } from '@geqo/shared/app/ingest';
+import { FrameDigestCache } from '@geqo/shared/app/worker';
 import { DEFAULT_CODEC_LIMITS, encodeFrame } from '@geqo/shared/domain/codec';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startFrameCheckThread } from './frame-check-thread.ts';
+import type { FrameDigestMessage } from './protocol.ts';
 
 const frame = (seq: number) =>
   encodeFrame({
@@ -84,5 +87,31 @@ describe('frame-check thread', () => {
     expect(ack).toEqual({ type: 'ack', seq: 11 });
     expect(refused).toMatchObject({ type: 'error' });
     expect((await consumer.poll(10, 0)).length).toBe(1);
+  });
+
+  it('sends the digest of each frame that passes to the worker thread’s port, keyed by its stream bytes', async () => {
+    // Arrange: a port standing in for the worker thread's
+    const received: FrameDigestMessage[] = [];
+    const { port1, port2 } = new MessageChannel();
+    port2.on('message', (message: FrameDigestMessage) => received.push(message));
+    thread.sendDigestsTo(() => port1);
+    const binary = frame(20);
+    const text = frame(21);
+
+    // Act: a binary frame, a base64 one, and one refused
+    await thread.check(binary, DEFAULT_CODEC_LIMITS);
+    await thread.check(Buffer.from(text).toString('base64'), DEFAULT_CODEC_LIMITS);
+    await thread.check('not a frame at all!', DEFAULT_CODEC_LIMITS);
+    await vi.waitFor(() => expect(received.length).toBe(2));
+
+    // Assess: the bytes the stream holds, and what the worker takes from them
+    const cache = new FrameDigestCache();
+    for (const { partitionKey, bytes, digest } of received) cache.put(partitionKey, bytes, digest);
+    expect(cache.take('srv_aaaaaaaaaaaa', binary)?.frame.seq).toBe(20);
+    const taken = cache.take('srv_aaaaaaaaaaaa', text);
+    expect(taken?.frame.seq).toBe(21);
+    expect(taken?.eventJson).toHaveLength(2);
+    thread.sendDigestsTo(null);
+    port2.close();
   });
 });

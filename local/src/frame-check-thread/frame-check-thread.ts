@@ -3,16 +3,21 @@
  * the check. A thread that dies fails the checks in flight (ingest then checks those frames
  * itself) and is started again for the next ones.
  */
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import type { FrameCheck, FrameChecker } from '@geqo/shared/app/ingest';
 import type { CodecLimits } from '@geqo/shared/domain/codec';
 import type { Logger } from '@geqo/shared/ports';
-import type { CheckRequest, CheckResponse } from './protocol.ts';
+import type { CheckResponse, ToCheckThread } from './protocol.ts';
 
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 
 export interface FrameCheckThread {
   check: FrameChecker;
+  /**
+   * Sends the digests of the frames that pass to `port` from now on (`null`: nowhere). `connect`
+   * is called again with a new port whenever the thread restarts.
+   */
+  sendDigestsTo(connect: (() => MessagePort) | null): void;
   close(): Promise<void>;
 }
 
@@ -21,9 +26,16 @@ export function startFrameCheckThread(logger: Logger): FrameCheckThread {
   let nextId = 1;
   let closed = false;
   let worker: Worker;
+  let digests: (() => MessagePort) | null = null;
+  const connectDigests = () => {
+    const port = digests?.() ?? null;
+    const message: ToCheckThread = { type: 'digests', port };
+    worker.postMessage(message, port ? [port] : []);
+  };
 
   const spawn = () => {
     worker = new Worker(ENTRY, { name: 'geqo-frame-check' });
+    if (digests) connectDigests();
     worker.on('message', ({ id, check }: CheckResponse) => {
       const waiting = pending.get(id);
       pending.delete(id);
@@ -54,7 +66,8 @@ export function startFrameCheckThread(logger: Logger): FrameCheckThread {
         pending.set(id, { resolve, reject });
         // A copy of its own: the message can be a view into a larger buffer (cloned whole), and
         // ingest still needs the original bytes for the stream.
-        const request: CheckRequest = {
+        const request: ToCheckThread = {
+          type: 'check',
           id,
           message: typeof message === 'string' ? message : new Uint8Array(message),
           limits,
@@ -64,6 +77,10 @@ export function startFrameCheckThread(logger: Logger): FrameCheckThread {
           typeof request.message === 'string' ? [] : [request.message.buffer as ArrayBuffer],
         );
       }),
+    sendDigestsTo: (connect) => {
+      digests = connect;
+      connectDigests();
+    },
     close: async () => {
       closed = true;
       await worker.terminate();

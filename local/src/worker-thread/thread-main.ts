@@ -4,10 +4,12 @@
  * the durable stream with its own connections; processed messages and metrics go
  * back to the main thread, which owns the dashboards. The statistics job runs here as well.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '@geqo/shared/adapters/logging';
 import { createPool, PostgresStream } from '@geqo/shared/adapters/postgres';
+import { FrameDigestCache } from '@geqo/shared/app/worker';
 import type { StreamProducer, StreamRecord } from '@geqo/shared/ports';
+import type { FrameDigestMessage } from '../frame-check-thread/protocol.ts';
 import { createStatsAggregation } from '../stats-aggregation.ts';
 import { startWorkerRunner, WORKER_CONSUMER } from '../worker-runner.ts';
 import { ForwardedMetrics } from './forwarded-metrics.ts';
@@ -29,6 +31,9 @@ if (config.databaseUrl === null) lowerBackendPriority(pool, logger);
 // Only read here: the main thread is the stream's one writer and says when it appended.
 const stream = new PostgresStream(pool);
 const topics = new Set(initialTopics);
+// Frames the frame-check thread has decoded, as digests: the worker takes them instead of decoding.
+const digests = new FrameDigestCache();
+let digestPort: MessagePort | null = null;
 
 const processed: StreamProducer = {
   put: async (_stream: string, records: readonly StreamRecord[]) =>
@@ -50,6 +55,7 @@ const runner = startWorkerRunner({
   metrics,
   processed: { producer: processed, stream: config.processedStream, wanted: (topic) => topics.has(topic) },
   onMatchesEnded: stats.onMatchesEnded,
+  frameCache: digests,
 });
 
 let stopping = false;
@@ -57,6 +63,15 @@ port.on('message', (message: ToWorkerThread) => {
   switch (message.type) {
     case 'append':
       stream.appended.emit('append', message.stream, message.committed);
+      break;
+    case 'digests':
+      digestPort?.close();
+      digestPort = message.port;
+      digestPort.on('message', ({ partitionKey, bytes, digest }: FrameDigestMessage) =>
+        digests.put(partitionKey, bytes, digest),
+      );
+      // Not a reason to stay alive.
+      digestPort.unref();
       break;
     case 'topics':
       topics.clear();

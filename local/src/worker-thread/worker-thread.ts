@@ -4,7 +4,7 @@
  * restarts it if it dies (it resumes from the committed checkpoint and snapshots, like a restart).
  */
 import type { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import type { AppendListener } from '@geqo/shared/adapters/postgres';
 import type { Logger, Metrics, StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
@@ -27,9 +27,16 @@ export interface WorkerThreadOptions {
   /** The topics dashboards follow, now and as they change. */
   topics: { current(): string[]; watch(listener: (topics: string[]) => void): () => void };
   onProcessed: (records: StreamRecord[]) => Promise<void>;
+  /** Called each time the thread has started (again), e.g. to connect its digest port. */
+  onStarted?: () => void;
 }
 
-export function startWorkerThread(options: WorkerThreadOptions): Loop {
+export interface WorkerThreadLoop extends Loop {
+  /** Hands the thread the port digests of ingested frames come from (the frame-check thread's). */
+  takeDigestsFrom(port: MessagePort): void;
+}
+
+export function startWorkerThread(options: WorkerThreadOptions): WorkerThreadLoop {
   const { logger } = options;
   let worker: Worker;
   let running = false;
@@ -94,6 +101,7 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
     });
     worker.on('error', (error) => logger.error('worker thread failed', { error: String(error) }));
     running = true;
+    options.onStarted?.();
     worker.on('exit', (code) => {
       running = false;
       if (stopping) return;
@@ -106,6 +114,10 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
   spawn();
 
   return {
+    takeDigestsFrom: (port) => {
+      const message: ToWorkerThread = { type: 'digests', port };
+      worker.postMessage(message, [port]);
+    },
     stop: async () => {
       if (stopping) return;
       stopping = true;

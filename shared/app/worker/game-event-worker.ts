@@ -28,7 +28,7 @@ import type {
   StreamRecord,
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
-import type { DecodedFrameCache } from './decoded-frame-cache.ts';
+import type { FrameSource } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 
@@ -53,6 +53,8 @@ class CooperativePause {
 interface QueuedFrame {
   frame: Frame;
   position: string;
+  /** Its events' stored-form JSON, when it came as a digest (`positions` then lack their players). */
+  eventJson?: readonly string[];
 }
 
 /** Everything the worker keeps per game server; saved as `match_state.state`. */
@@ -84,8 +86,11 @@ export interface WorkerDeps {
    */
   cacheStates?: boolean;
   clock?: () => number;
-  /** Frames ingest already decoded in this process (`geqo up`), to skip decoding them again. */
-  frameCache?: DecodedFrameCache;
+  /**
+   * Frames already decoded in this process (`geqo up`: by ingest, or as digests from its
+   * frame-check thread), to skip decoding them again.
+   */
+  frameCache?: FrameSource;
   /** Settings of the live statistics (the published definitions by default). */
   stats?: StatsOptionsInput;
   /**
@@ -166,14 +171,16 @@ export class GameEventWorker {
     const write = new BatchWrite();
     const touched = new Map<string, string>();
     const letters: DeadLetter[] = [];
-    const decoded: { record: ConsumedRecord; frame: Frame }[] = [];
+    const decoded: { record: ConsumedRecord; frame: Frame; eventJson?: readonly string[] }[] = [];
+    let predecoded = 0;
 
     const pause = new CooperativePause();
     for (const record of records) {
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
       if (cached) {
-        decoded.push({ record, frame: cached });
+        predecoded += 1;
+        decoded.push({ record, ...cached });
         continue;
       }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
@@ -207,7 +214,7 @@ export class GameEventWorker {
     };
     try {
       await this.loadStates(serverIds);
-      for (const { record, frame } of decoded) {
+      for (const { record, frame, eventJson } of decoded) {
         await pause.maybe();
         const state = this.states.get(frame.server)!;
         touched.set(frame.server, record.position);
@@ -217,7 +224,10 @@ export class GameEventWorker {
             session: frame.session,
             seq: frame.seq,
             arrivedAt: record.arrivedAt,
-            item: { frame, position: record.position },
+            item:
+              eventJson === undefined
+                ? { frame, position: record.position }
+                : { frame, position: record.position, eventJson },
           },
           this.sequencerOptions,
         );
@@ -261,6 +271,7 @@ export class GameEventWorker {
           ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
         : [];
       write.encodeWith(this.deps.store);
+      if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
       const oldestArrival = records.reduce((oldest, record) => Math.min(oldest, record.arrivedAt), started);
       return { write, snapshots, letters, checkpoint, report, started, serverIds, processed, oldestArrival };
     } catch (error) {
@@ -342,7 +353,7 @@ export class GameEventWorker {
     record: ConsumedRecord,
     live: LiveMatchStats,
   ): void {
-    const { frame } = queued;
+    const { frame, eventJson } = queued;
     report.frames += 1;
     frame.events.forEach((event, index) => {
       try {
@@ -353,7 +364,7 @@ export class GameEventWorker {
           ...(frame.match === undefined ? {} : { externalMatchId: frame.match }),
         });
         write.events.push(step.enriched);
-        write.eventJson.push(storedFormJson(event));
+        write.eventJson.push(eventJson?.[index] ?? storedFormJson(event));
         this.liveStatsSafely(frame.server, () => live.add(step.enriched));
         for (const effect of step.effects) write.add(effect);
         report.events += 1;

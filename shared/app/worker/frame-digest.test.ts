@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../adapters/logging/index.ts';
+import { noMetrics } from '../../adapters/metrics/index.ts';
+import { decodeFrame, encodeFrame, type Frame } from '../../domain/codec/index.ts';
+import { type AnyEvent, storedFormJson } from '../../domain/events/index.ts';
+import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
+import type { ConsumedRecord, EventStore, ServerSnapshot, WorkerWrite } from '../../ports/index.ts';
+import { digestFrame, FrameDigestCache, readDigest } from './frame-digest.ts';
+import { GameEventWorker } from './game-event-worker.ts';
+import { matchEngineDriver } from './match-engine-driver.ts';
+
+const FIXTURES = new URL('../../../../shared/fixtures/matches/', import.meta.url).pathname;
+const SERVER = 'srv_digest000001';
+
+function fixtureEvents(name: string): AnyEvent[] {
+  return readFileSync(`${FIXTURES}${name}`, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as AnyEvent);
+}
+
+/** The match as a plugin frames it: 100 events a frame, LZ4 as MessagePack-CSharp does it. */
+function framesOf(events: readonly AnyEvent[], session = 's1'): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let i = 0, seq = 1; i < events.length; i += 100, seq += 1)
+    frames.push(
+      encodeFrame({
+        v: 1,
+        server: SERVER,
+        session,
+        seq,
+        sentAt: 0,
+        tag: 'cup',
+        events: events.slice(i, i + 100),
+      }),
+    );
+  return frames;
+}
+
+function decoded(bytes: Uint8Array): Frame {
+  const result = decodeFrame(bytes);
+  if (!result.ok) throw new Error(result.message);
+  return result.frame;
+}
+
+const matches: [string, AnyEvent[]][] = [
+  ['the nuke fixture', fixtureEvents('2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl')],
+  ['the ancient fixture', fixtureEvents('2026-05-17_de_ancient_Team_Spirit_13-10_Team_Falcons.jsonl')],
+  ['a synthetic match with positions at 8 Hz', generateSyntheticMatch({ rounds: 6, seed: 11 })],
+];
+
+/** An event store that keeps what the worker would write (no database: this is the worker's logic). */
+class CapturingStore implements EventStore {
+  readonly writes: WorkerWrite[] = [];
+  readonly snapshots = new Map<string, ServerSnapshot>();
+
+  async loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>> {
+    return new Map(
+      serverIds.flatMap((id) => (this.snapshots.has(id) ? [[id, this.snapshots.get(id)!]] : [])),
+    );
+  }
+
+  async commit(write: WorkerWrite): Promise<void> {
+    this.writes.push(write);
+    for (const snapshot of write.snapshots)
+      this.snapshots.set(snapshot.serverId, {
+        serverId: snapshot.serverId,
+        state: JSON.parse(snapshot.stateJson),
+        position: snapshot.position,
+      });
+  }
+
+  /** Every event written: its key, enrichment and stored JSON. */
+  stored(): { key: unknown; type: string; enrichment: unknown; json: string }[] {
+    return this.writes.flatMap((write) =>
+      write.events.map(({ key, event, enrichment }, i) => ({
+        key,
+        type: event.type,
+        enrichment,
+        json: write.eventJson?.[i] ?? storedFormJson(event),
+      })),
+    );
+  }
+}
+
+const newWorker = (store: EventStore, frameCache?: FrameDigestCache) =>
+  new GameEventWorker({
+    store,
+    engine: matchEngineDriver,
+    logger: silentLogger,
+    metrics: noMetrics,
+    cacheStates: true,
+    ...(frameCache ? { frameCache } : {}),
+  });
+
+const record = (data: Uint8Array, position: number): ConsumedRecord => ({
+  stream: 'raw-game-events',
+  shard: 'local',
+  position: String(position),
+  partitionKey: SERVER,
+  data,
+  arrivedAt: 1_000 + position,
+});
+
+describe('frame digests', () => {
+  it.each(matches)('give back the frame and each event’s stored form: %s', (_name, events) => {
+    for (const bytes of framesOf(events)) {
+      const frame = decoded(bytes);
+
+      const digest = readDigest(digestFrame(frame));
+
+      expect(digest.eventJson).toEqual(frame.events.map(storedFormJson));
+      // Positions keep their time and tick; their players are only in the JSON.
+      const expected = frame.events.map((event) => {
+        if (event.type !== 'positions') return event;
+        const { players: _players, ...rest } = event;
+        return rest;
+      });
+      expect(digest.frame).toEqual({ ...frame, events: expected });
+    }
+  });
+
+  it.each(matches)(
+    'make the worker write what it writes decoding the frames itself: %s',
+    async (_name, events) => {
+      // Arrange: the same frames, to a worker that decodes them and to one that takes their digests
+      const frames = framesOf(events);
+      const decoding = new CapturingStore();
+      const digested = new CapturingStore();
+      const cache = new FrameDigestCache();
+      for (const bytes of frames) cache.put(SERVER, bytes, digestFrame(decoded(bytes)));
+
+      // Act
+      const plain = newWorker(decoding);
+      const fed = newWorker(digested, cache);
+      for (let i = 0; i < frames.length; i += 7) {
+        const batch = frames.slice(i, i + 7).map((bytes, j) => record(bytes, i + j + 1));
+        await plain.processBatch(batch);
+        await fed.processBatch(batch);
+      }
+
+      // Assert: every digest was taken, and the writes are the same
+      expect(cache.size).toBe(0);
+      expect(digested.stored()).toEqual(decoding.stored());
+      expect(digested.stored()).toHaveLength(events.length);
+      const rowsOf = (store: CapturingStore) =>
+        store.writes.map(({ matches, rounds, players, matchPlayers, snapshots }) => ({
+          matches,
+          rounds,
+          players,
+          matchPlayers,
+          snapshots,
+        }));
+      expect(rowsOf(digested)).toEqual(rowsOf(decoding));
+    },
+  );
+
+  it('keep a frame that waits for an earlier one, through a snapshot and a restart', async () => {
+    // Arrange: frame 2 arrives (as a digest) before frame 1; the worker restarts in between
+    const events = generateSyntheticMatch({ rounds: 1, seed: 5 }).slice(0, 200);
+    const [first, second] = framesOf(events);
+    const store = new CapturingStore();
+    const cache = new FrameDigestCache();
+    cache.put(SERVER, second!, digestFrame(decoded(second!)));
+    await newWorker(store, cache).processBatch([record(second!, 1)]);
+    expect(store.stored()).toHaveLength(0);
+
+    // Act: a fresh worker (from the snapshot) gets frame 1
+    await newWorker(store).processBatch([record(first!, 2)]);
+
+    // Assert: both frames stored in order, the waiting one with its events' stored form
+    expect(store.stored().map((e) => e.json)).toEqual(events.map(storedFormJson));
+  });
+});
+
+describe('frame digest cache', () => {
+  const frame = (seq: number) =>
+    encodeFrame({
+      v: 1,
+      server: SERVER,
+      session: 's1',
+      seq,
+      sentAt: 0,
+      events: [{ type: 'round_start', ts: 1_000 + seq }],
+    });
+
+  it('hands a digest over once, for exactly the bytes it was made from', () => {
+    const cache = new FrameDigestCache();
+    const bytes = frame(1);
+    cache.put(SERVER, bytes, digestFrame(decoded(bytes)));
+
+    expect(cache.take('srv_other0000001', bytes)).toBeUndefined();
+    expect(cache.take(SERVER, frame(2))).toBeUndefined();
+    expect(cache.take(SERVER, new Uint8Array(bytes))?.frame.seq).toBe(1);
+    expect(cache.take(SERVER, bytes)).toBeUndefined();
+    expect(cache.bytesHeld).toBe(0);
+  });
+
+  it('drops the oldest digests when it holds too many bytes', () => {
+    const bytes = [1, 2, 3, 4].map(frame);
+    const digests = bytes.map((b) => digestFrame(decoded(b)));
+    const one = bytes[0]!.byteLength + digests[0]!.byteLength;
+    const cache = new FrameDigestCache(one * 2 + 4);
+
+    for (const [i, b] of bytes.entries()) cache.put(SERVER, b, digests[i]!);
+
+    expect(cache.size).toBe(2);
+    expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
+    expect(cache.take(SERVER, bytes[1]!)).toBeUndefined();
+    expect(cache.take(SERVER, bytes[3]!)?.frame.seq).toBe(4);
+  });
+
+  it('counts a digest it cannot read as a miss', () => {
+    const cache = new FrameDigestCache();
+    const bytes = frame(1);
+    cache.put(SERVER, bytes, new Uint8Array([0xc1]));
+
+    expect(cache.take(SERVER, bytes)).toBeUndefined();
+    expect(cache.unreadable).toBe(1);
+  });
+});
