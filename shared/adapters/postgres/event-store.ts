@@ -14,7 +14,7 @@ import type {
 } from '../../ports/index.ts';
 import { CopyTextBuffer, copyJson, copyText } from './copy-text.ts';
 import { dayStart, EventPartitions } from './partitions.ts';
-import { inTransaction } from './pool.ts';
+import { inTransaction, withClient } from './pool.ts';
 import { inlineSql, type SqlValue } from './sql-literals.ts';
 
 /**
@@ -59,8 +59,27 @@ export class PostgresEventStore implements EventStore {
     // Voided rounds flag the events stored before this batch, never its own (as before the
     // events went first): then the events wait for the voids, and open their savepoint themselves.
     const voiding = write.roundVoids.length > 0;
+    const checkpointSql = checkpoint
+      ? inlineSql(
+          `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at) VALUES ($1, $2, $3, now())
+           ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`,
+          [checkpoint.stream, checkpoint.consumer, String(checkpoint.offset)],
+        )
+      : null;
+    // With the stream checkpoint in this very transaction, losing it in a database crash only
+    // means reading the same records again from the durable stream: no need to wait for the
+    // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
+    const begin = checkpoint ? 'SET LOCAL synchronous_commit = off' : '';
+    // The usual batch (events, no voids, no dead letters) is one round trip: each is a wait for
+    // two busy processes to be scheduled.
+    if (copying && !voiding && write.deadLetters.length === 0) {
+      const statements = writeStatements(write);
+      if (checkpointSql !== null) statements.push(checkpointSql);
+      await withClient(this.pool, (client) => commitInOneTrip(client, encoded, begin, statements));
+      return;
+    }
     // Everything after the events goes with COMMIT, values written in: one round trip for the
-    // lot instead of one per statement (each a wait for two busy processes to be scheduled).
+    // lot instead of one per statement.
     const deferred: string[] = [];
     await inTransaction(
       this.pool,
@@ -85,25 +104,10 @@ export class PostgresEventStore implements EventStore {
         deferred.push(...writeStatements(write));
       },
       {
-        // With the stream checkpoint in this very transaction, losing it in a database crash only
-        // means reading the same records again from the durable stream: no need to wait for the
-        // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-        begin: [
-          checkpoint ? 'SET LOCAL synchronous_commit = off' : '',
-          copying && !voiding ? 'SAVEPOINT copy_events' : '',
-        ]
-          .filter(Boolean)
-          .join('; '),
+        begin: [begin, copying && !voiding ? 'SAVEPOINT copy_events' : ''].filter(Boolean).join('; '),
         // The checkpoint goes with COMMIT: every statement of the batch is a round trip.
         beforeCommit: () => {
-          if (checkpoint)
-            deferred.push(
-              inlineSql(
-                `INSERT INTO stream_offsets (stream, consumer, "offset", updated_at) VALUES ($1, $2, $3, now())
-                 ON CONFLICT (stream, consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()`,
-                [checkpoint.stream, checkpoint.consumer, String(checkpoint.offset)],
-              ),
-            );
+          if (checkpointSql !== null) deferred.push(checkpointSql);
           return deferred.length > 0 ? deferred.join(';\n') : undefined;
         },
       },
@@ -236,15 +240,11 @@ function encodeCopy(
 }
 
 /**
- * Writes events with COPY, the fastest way into PostgreSQL. Duplicates cannot normally reach
- * this point (the snapshot that skips applied frames commits with the events), so COPY goes
- * straight into `game_events`; if a duplicate does arrive, the COPY is undone and the rows go
- * through a temporary table with `ON CONFLICT DO NOTHING` instead.
- */
-/**
- * COPY the batch's events; if one is there already (a redelivered batch), insert them again
- * skipping those. Runs right after `SAVEPOINT copy_events` (usually sent with BEGIN, to save a
- * round trip); the savepoint is left for COMMIT to release.
+ * COPY the batch's events, the fastest way into PostgreSQL. Duplicates cannot normally reach
+ * this point (the snapshot that skips applied frames commits with the events); if one is there
+ * already (a redelivered batch), the COPY is undone and the rows go through a temporary table
+ * with `ON CONFLICT DO NOTHING` instead. Runs right after `SAVEPOINT copy_events`; the savepoint
+ * is left for COMMIT to release.
  */
 async function insertEvents(client: pg.PoolClient, encoded: CopyEncodedEvents): Promise<void> {
   const { body } = encoded;
@@ -258,6 +258,12 @@ async function insertEvents(client: pg.PoolClient, encoded: CopyEncodedEvents): 
     await client.query('ROLLBACK TO SAVEPOINT copy_events');
     if ((error as { code?: string }).code !== '23505') throw error;
   }
+  await insertEventsSkippingStored(client, encoded);
+}
+
+/** Inserts the events through a temporary table, skipping those stored already. */
+async function insertEventsSkippingStored(client: pg.PoolClient, encoded: CopyEncodedEvents): Promise<void> {
+  const { body } = encoded;
   await client.query(
     'CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS',
   );
@@ -269,6 +275,42 @@ async function insertEvents(client: pg.PoolClient, encoded: CopyEncodedEvents): 
     `INSERT INTO game_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM incoming_events ON CONFLICT DO NOTHING`,
   );
   await client.query('TRUNCATE incoming_events');
+}
+
+/**
+ * A whole batch in one simple-query message: `BEGIN`, the `COPY` (its rows follow as copy data),
+ * the other statements and `COMMIT`, which PostgreSQL runs in order. If the COPY meets an event
+ * that is stored already (a redelivered batch), the transaction goes on from its savepoint: the
+ * events go in skipping those, then the rest. Anything else rolls the batch back.
+ */
+async function commitInOneTrip(
+  client: pg.PoolClient,
+  encoded: CopyEncodedEvents,
+  begin: string,
+  statements: readonly string[],
+): Promise<void> {
+  const rest = statements.length > 0 ? `${statements.join(';\n')};\n` : '';
+  const copy = copyFrom(
+    `BEGIN; ${begin ? `${begin}; ` : ''}SAVEPOINT copy_events; COPY game_events (${EVENT_COLUMNS}) FROM STDIN;\n${rest}COMMIT`,
+  );
+  try {
+    await pipeline(Readable.from([encoded.body]), client.query(copy));
+    return;
+  } catch (error) {
+    // Failed after the COPY (its rows counted), or not a duplicate: the batch fails.
+    if (copy.rowCount > 0 || (error as { code?: string }).code !== '23505') {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+  try {
+    await client.query('ROLLBACK TO SAVEPOINT copy_events');
+    await insertEventsSkippingStored(client, encoded);
+    await client.query(`${rest}COMMIT`);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
 }
 
 const MATCH_COLUMNS = {

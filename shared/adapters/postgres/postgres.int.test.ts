@@ -84,7 +84,12 @@ describe('PostgreSQL adapter', () => {
       snapshots: [{ serverId: 'srv_aaaaaaaaaaaa', stateJson: '{"n":1}', position: '7' }],
     };
     await store.commit(write);
-    await store.commit(write);
+    // Redelivered (its events are stored already): the rest of the batch still commits.
+    await store.commit({
+      ...write,
+      snapshots: [{ serverId: 'srv_aaaaaaaaaaaa', stateJson: '{"n":2}', position: '8' }],
+      checkpoint: { stream: 't-redelivered', consumer: 'worker', offset: '8' },
+    });
     const { rows } = await pool.query(
       'SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM game_events GROUP BY 1',
     );
@@ -92,10 +97,12 @@ describe('PostgreSQL adapter', () => {
     const snapshots = await store.loadSnapshots(['srv_aaaaaaaaaaaa', 'srv_missing']);
     expect(snapshots.get('srv_aaaaaaaaaaaa')).toEqual({
       serverId: 'srv_aaaaaaaaaaaa',
-      state: { n: 1 },
-      position: '7',
+      state: { n: 2 },
+      position: '8',
     });
     expect(snapshots.has('srv_missing')).toBe(false);
+    const offset = await pool.query(`SELECT "offset" FROM stream_offsets WHERE stream = 't-redelivered'`);
+    expect(offset.rows[0].offset).toBe(8);
   });
 
   it('keeps tabs, newlines, backslashes and unicode intact through COPY', async () => {
