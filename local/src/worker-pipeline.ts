@@ -1,13 +1,21 @@
-import type { GameEventWorker } from '@geqo/shared/app/worker';
-import type { StreamConsumer } from '@geqo/shared/ports';
+import type { GameEventWorker, PreparedBatch } from '@geqo/shared/app/worker';
+import type { ConsumedRecord, StreamConsumer } from '@geqo/shared/ports';
+
+/** A batch grows while it waits for the one before it, up to this many times the batch size. */
+const MAX_GROWTH = 1;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Drives the worker over the local stream with two batches in flight: while one batch is being
- * written to PostgreSQL, the next is decoded and applied in memory. Commits stay in order; when
- * one fails, every speculative state is dropped and reading restarts at the committed offset.
+ * written to PostgreSQL, the next is decoded and applied in memory, and what arrives meanwhile
+ * joins it (so a record waits for one commit, not two). Commits stay in order; when one fails,
+ * every speculative state is dropped and reading restarts at the committed offset.
  */
 export class WorkerPipeline {
   private committing: Promise<void> | null = null;
+  /** Whether the commit in flight has finished (either way). */
+  private committed = true;
 
   constructor(
     private readonly worker: GameEventWorker,
@@ -24,36 +32,70 @@ export class WorkerPipeline {
   /** Where the time goes, for the periodic progress log. */
   readonly timing = { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 };
 
-  /** One round: poll, prepare, wait for the previous commit, start this one. */
+  /**
+   * One round: poll, prepare, add what arrives while the previous commit runs, then start this
+   * batch's commit.
+   */
   async step(): Promise<void> {
     const t0 = performance.now();
     const records = await this.consumer.poll(this.options.batchSize, this.committing === null ? 250 : 0);
     const t1 = performance.now();
-    const last = records.at(-1);
+    let last = records.at(-1);
     if (!last) {
       await this.flush();
       return;
     }
     this.timing.pollMs += t1 - t0;
     this.timing.batches += 1;
-    this.timing.records += records.length;
-    const prepared = await this.worker.prepare(
-      records,
-      this.options.checkpointInTransaction
-        ? { stream: this.options.stream, consumer: this.options.consumerName, offset: last.position }
-        : undefined,
-    );
-    const t2 = performance.now();
-    this.timing.prepareMs += t2 - t1;
+    let prepared = await this.worker.prepare(records, this.checkpointAt(last));
+    let count = records.length;
+    this.timing.prepareMs += performance.now() - t1;
+    // Until the commit before it is done, records that arrive join this batch.
+    const maxRecords = this.options.batchSize * MAX_GROWTH;
+    const waitStarted = performance.now();
+    let joinedPrepareMs = 0;
+    while (this.committing !== null && !this.committed && count < maxRecords) {
+      const ready = Math.min(this.consumer.waiting?.() ?? 0, maxRecords - count);
+      if (ready === 0) {
+        if (this.consumer.waiting === undefined) break;
+        await Promise.race([this.committing.catch(() => {}), delay(1)]);
+        continue;
+      }
+      const more = await this.consumer.poll(ready, 0);
+      const moreLast = more.at(-1);
+      if (!moreLast) continue;
+      const t = performance.now();
+      prepared = await this.worker.prepare(more, this.checkpointAt(moreLast), prepared);
+      joinedPrepareMs += performance.now() - t;
+      last = moreLast;
+      count += more.length;
+    }
     await this.flush();
     const t3 = performance.now();
-    this.timing.waitMs += t3 - t2;
+    this.timing.prepareMs += joinedPrepareMs;
+    this.timing.waitMs += t3 - waitStarted - joinedPrepareMs;
+    this.timing.records += count;
+    this.startCommit(prepared, last, t3);
+  }
+
+  private checkpointAt(last: ConsumedRecord) {
+    return this.options.checkpointInTransaction
+      ? { stream: this.options.stream, consumer: this.options.consumerName, offset: last.position }
+      : undefined;
+  }
+
+  private startCommit(prepared: PreparedBatch, last: ConsumedRecord, started: number): void {
+    this.committed = false;
     const commit = this.worker.commit(prepared).then(async () => {
       if (!this.options.checkpointInTransaction) await this.consumer.commit(last);
-      this.timing.commitMs += performance.now() - t3;
+      this.timing.commitMs += performance.now() - started;
     });
     // Its failure is handled where it is awaited (the next step or flush).
-    commit.catch(() => {});
+    commit
+      .catch(() => {})
+      .finally(() => {
+        if (this.committing === commit) this.committed = true;
+      });
     this.committing = commit;
   }
 
@@ -61,12 +103,14 @@ export class WorkerPipeline {
   async flush(): Promise<void> {
     const committing = this.committing;
     this.committing = null;
+    this.committed = true;
     if (committing !== null) await committing;
   }
 
   /** After a failure: forget speculative work; the next poll starts at the committed offset. */
   reset(): void {
     this.committing = null;
+    this.committed = true;
     this.worker.discardStates();
     this.consumer.rewind();
   }

@@ -113,9 +113,13 @@ export interface EventStore {
   loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>>;
   /**
    * Optional: encodes events ahead of `commit` (e.g. PostgreSQL's COPY text), for a write that is
-   * prepared before it is committed.
+   * prepared before it is committed. With `after`, the result holds those events, then these.
    */
-  encodeEvents?(events: readonly EnrichedEvent[], eventJson: readonly string[]): EncodedEvents;
+  encodeEvents?(
+    events: readonly EnrichedEvent[],
+    eventJson: readonly string[],
+    after?: EncodedEvents,
+  ): EncodedEvents;
   /** Writes everything in one transaction; idempotent (events `ON CONFLICT DO NOTHING`). */
   commit(write: WorkerWrite): Promise<void>;
 }

@@ -40,6 +40,11 @@ export interface StreamConsumer {
   poll(maxRecords: number, waitMs: number): Promise<ConsumedRecord[]>;
   /** Forgets what was polled but not committed: the next poll starts after the committed position. */
   rewind(): void;
+  /**
+   * Optional: how many records a poll would return right now without asking the stream (records
+   * known to be there, e.g. handed over in-process); 0 when unknown. A cheap, local question.
+   */
+  waiting?(): number;
   /** Marks everything up to and including `record` as processed. */
   commit(record: ConsumedRecord): Promise<void>;
   close(): Promise<void>;

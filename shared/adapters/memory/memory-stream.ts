@@ -73,6 +73,7 @@ export class MemoryStream implements StreamProducer {
       rewind: () => {
         position = log.committed.get(name) ?? log.base - 1;
       },
+      waiting: () => Math.max(0, log.base + log.records.length - 1 - position),
       commit: async (record) => {
         log.committed.set(name, Number(record.position));
         this.trim(log);

@@ -42,8 +42,20 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  encodeEvents(events: readonly EnrichedEvent[], eventJson: readonly string[]): EncodedEvents {
-    return encodeCopy(events, eventJson);
+  encodeEvents(
+    events: readonly EnrichedEvent[],
+    eventJson: readonly string[],
+    after?: EncodedEvents,
+  ): EncodedEvents {
+    const encoded = encodeCopy(events, eventJson);
+    if (!(after instanceof CopyEncodedEvents)) return encoded;
+    // COPY text is lines: a batch extended with more records is the two bodies one after the other.
+    const body = new Uint8Array(after.body.byteLength + encoded.body.byteLength);
+    body.set(after.body);
+    body.set(encoded.body, after.body.byteLength);
+    return new CopyEncodedEvents(after.count + encoded.count, body, [
+      ...new Set([...after.timestamps, ...encoded.timestamps]),
+    ]);
   }
 
   async commit(write: WorkerWrite): Promise<void> {

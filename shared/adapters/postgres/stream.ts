@@ -223,6 +223,11 @@ export class PostgresStreamConsumer implements StreamConsumer {
     return this.handedCount;
   }
 
+  /** Records handed over that continue from the position: a poll takes them without a query. */
+  waiting(): number {
+    return this.position !== undefined && this.handed[0]?.after === this.position ? this.handedCount : 0;
+  }
+
   private keep(committed: CommittedRecords): void {
     // Not reading (never polled, or rewound): the next poll starts from the table anyway.
     if (this.position === undefined) return;

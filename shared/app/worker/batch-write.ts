@@ -13,6 +13,19 @@ import type {
 } from '../../ports/index.ts';
 import type { WorkerEffect } from './engine-driver.ts';
 
+/** The last count of each round (a batch extended with more records may count a round again). */
+function lastPerRound(
+  kills: readonly NonNullable<WorkerWrite['roundKills']>[number][],
+): NonNullable<WorkerWrite['roundKills']>[number][] {
+  const last = new Map<string, NonNullable<WorkerWrite['roundKills']>[number]>();
+  for (const entry of kills) {
+    const key = `${entry.matchId}\u0000${entry.number}`;
+    last.delete(key);
+    last.set(key, entry);
+  }
+  return [...last.values()];
+}
+
 /**
  * Collects one batch's writes. Rows are keyed so the last version of a match or round wins; a
  * round void drops the batch's earlier rows of the voided rounds, so their replay is what lands.
@@ -76,7 +89,8 @@ export class BatchWrite {
    */
   encodeWith(store: Pick<EventStore, 'encodeEvents'>): void {
     if (!store.encodeEvents || this.events.length === 0) return;
-    this.encoded = store.encodeEvents(this.events, this.eventJson);
+    // A batch extended with more records: those events go after the ones encoded before.
+    this.encoded = store.encodeEvents(this.events, this.eventJson, this.encoded);
     this.events.length = 0;
     this.eventJson.length = 0;
   }
@@ -89,7 +103,7 @@ export class BatchWrite {
       matches: this.matchRows,
       rounds: this.roundRows,
       roundVoids: this.roundVoids,
-      roundKills: this.roundKills,
+      roundKills: lastPerRound(this.roundKills),
       gaps: this.gaps,
       players: [...this.players.values()],
       matchPlayers: [...this.matchPlayers.values()],

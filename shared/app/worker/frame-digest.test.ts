@@ -5,10 +5,11 @@ import { noMetrics } from '../../adapters/metrics/index.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../domain/codec/index.ts';
 import { type AnyEvent, storedFormJson } from '../../domain/events/index.ts';
 import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
-import type { ConsumedRecord, EventStore, ServerSnapshot, WorkerWrite } from '../../ports/index.ts';
+import type { ConsumedRecord, EventStore } from '../../ports/index.ts';
 import { digestFrame, FrameDigestCache, readDigest } from './frame-digest.ts';
 import { GameEventWorker } from './game-event-worker.ts';
 import { matchEngineDriver } from './match-engine-driver.ts';
+import { CapturingStore } from './test-helpers.ts';
 
 const FIXTURES = new URL('../../../../shared/fixtures/matches/', import.meta.url).pathname;
 const SERVER = 'srv_digest000001';
@@ -49,40 +50,6 @@ const matches: [string, AnyEvent[]][] = [
   ['the ancient fixture', fixtureEvents('2026-05-17_de_ancient_Team_Spirit_13-10_Team_Falcons.jsonl')],
   ['a synthetic match with positions at 8 Hz', generateSyntheticMatch({ rounds: 6, seed: 11 })],
 ];
-
-/** An event store that keeps what the worker would write (no database: this is the worker's logic). */
-class CapturingStore implements EventStore {
-  readonly writes: WorkerWrite[] = [];
-  readonly snapshots = new Map<string, ServerSnapshot>();
-
-  async loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>> {
-    return new Map(
-      serverIds.flatMap((id) => (this.snapshots.has(id) ? [[id, this.snapshots.get(id)!]] : [])),
-    );
-  }
-
-  async commit(write: WorkerWrite): Promise<void> {
-    this.writes.push(write);
-    for (const snapshot of write.snapshots)
-      this.snapshots.set(snapshot.serverId, {
-        serverId: snapshot.serverId,
-        state: JSON.parse(snapshot.stateJson),
-        position: snapshot.position,
-      });
-  }
-
-  /** Every event written: its key, enrichment and stored JSON. */
-  stored(): { key: unknown; type: string; enrichment: unknown; json: string }[] {
-    return this.writes.flatMap((write) =>
-      write.events.map(({ key, event, enrichment }, i) => ({
-        key,
-        type: event.type,
-        enrichment,
-        json: write.eventJson?.[i] ?? storedFormJson(event),
-      })),
-    );
-  }
-}
 
 const newWorker = (store: EventStore, frameCache?: FrameDigestCache) =>
   new GameEventWorker({

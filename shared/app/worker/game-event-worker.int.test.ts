@@ -114,6 +114,37 @@ describe('game event worker on PostgreSQL', () => {
     ]);
   });
 
+  it('stores a batch extended with the records that followed it: each event once, its last checkpoint', async () => {
+    // Arrange: frames 1-2 prepared, then 3-4 and 5 joining the same batch before its commit
+    const session = 'boot-extend';
+    const events = (seq: number) => [footstep(300 + seq * 2), footstep(301 + seq * 2)];
+    const records = [1, 2, 3, 4, 5].map((seq) => record(frame(seq, events(seq), session)));
+    const checkpoint = (r: ConsumedRecord) => ({
+      stream: 'raw-extend',
+      consumer: 'worker',
+      offset: r.position,
+    });
+    const w = worker();
+
+    // Act
+    let prepared = await w.prepare(records.slice(0, 2), checkpoint(records[1]!));
+    prepared = await w.prepare(records.slice(2, 4), checkpoint(records[3]!), prepared);
+    prepared = await w.prepare(records.slice(4), checkpoint(records[4]!), prepared);
+    const report = await w.commit(prepared);
+
+    // Assert
+    expect([report.records, report.frames, report.events]).toEqual([5, 5, 10]);
+    const { rows } = await pool.query(
+      `SELECT seq, idx FROM game_events WHERE session = $1 ORDER BY seq, idx`,
+      [session],
+    );
+    expect(rows.map((r) => `${r.seq}.${r.idx}`)).toEqual(
+      [1, 2, 3, 4, 5].flatMap((seq) => [`${seq}.0`, `${seq}.1`]),
+    );
+    const offset = await pool.query(`SELECT "offset" FROM stream_offsets WHERE stream = 'raw-extend'`);
+    expect(offset.rows[0].offset).toBe(Number(records[4]!.position));
+  });
+
   it('records a gap that stays open past the bound on the match, and skips it', async () => {
     const session = 'boot-gap';
     const records = [1, 3, 4, 5, 6, 7].map((seq) => record(frame(seq, [footstep(200 + seq)], session)));

@@ -114,6 +114,8 @@ export interface PreparedBatch {
   processed: StreamRecord[];
   /** When the stream accepted the batch's oldest record (epoch ms). */
   oldestArrival: number;
+  /** Each server the batch touched, with the position of its last record there. */
+  touched: Map<string, string>;
 }
 
 export interface BatchReport {
@@ -157,20 +159,32 @@ export class GameEventWorker {
    * Decodes and applies a batch to the in-memory states and builds its writes, without writing.
    * With `cacheStates`, the next batch may be prepared while this one commits (pipelining); if a
    * commit then fails, call {@link discardStates} and redeliver from the last committed position.
+   *
+   * With `extend`, the records that follow a prepared, not yet committed batch are added to it:
+   * the result is the batch those records and its own would have made together (its checkpoint
+   * then is `checkpoint`). The pipeline uses it for what arrived while the batch waited for the
+   * one before it to commit, so those records need not wait for another commit.
    */
-  async prepare(records: readonly ConsumedRecord[], checkpoint?: StreamCheckpoint): Promise<PreparedBatch> {
-    const started = this.now();
-    const report: BatchReport = {
-      records: records.length,
+  async prepare(
+    records: readonly ConsumedRecord[],
+    checkpoint?: StreamCheckpoint,
+    extend?: PreparedBatch,
+  ): Promise<PreparedBatch> {
+    const started = extend?.started ?? this.now();
+    const report: BatchReport = extend?.report ?? {
+      records: 0,
       frames: 0,
       duplicates: 0,
       events: 0,
       deadLettered: 0,
       gaps: [],
     };
-    const write = new BatchWrite();
+    report.records += records.length;
+    const write = extend?.write ?? new BatchWrite();
+    /** Servers touched by these records (their snapshots are made anew). */
     const touched = new Map<string, string>();
-    const letters: DeadLetter[] = [];
+    const letters: DeadLetter[] = extend?.letters ?? [];
+    const eventsBefore = write.events.length;
     const decoded: { record: ConsumedRecord; frame: Frame; eventJson?: readonly string[] }[] = [];
     let predecoded = 0;
 
@@ -255,25 +269,44 @@ export class GameEventWorker {
           write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
       }
 
-      const snapshots: SnapshotWrite[] = [...touched].map(([serverId, position]) => ({
-        serverId,
-        stateJson: JSON.stringify(this.states.get(serverId)!),
-        position,
-      }));
+      const allTouched = new Map([...(extend?.touched ?? []), ...touched]);
+      const snapshots: SnapshotWrite[] = (extend?.snapshots ?? [])
+        .filter((snapshot) => !touched.has(snapshot.serverId))
+        .concat(
+          [...touched].map(([serverId, position]) => ({
+            serverId,
+            stateJson: JSON.stringify(this.states.get(serverId)!),
+            position,
+          })),
+        );
       // What dashboards get once the batch is committed, made now while the events are at hand.
       const processed = this.deps.processed
         ? processedRecords(
-            write.events,
+            write.events.slice(eventsBefore),
             write.roundRows,
             write.matchRows,
-            write.eventJson,
+            write.eventJson.slice(eventsBefore),
             this.deps.processed.wanted,
           ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
         : [];
       write.encodeWith(this.deps.store);
       if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
-      const oldestArrival = records.reduce((oldest, record) => Math.min(oldest, record.arrivedAt), started);
-      return { write, snapshots, letters, checkpoint, report, started, serverIds, processed, oldestArrival };
+      const oldestArrival = records.reduce(
+        (oldest, record) => Math.min(oldest, record.arrivedAt),
+        extend?.oldestArrival ?? started,
+      );
+      return {
+        write,
+        snapshots,
+        letters,
+        checkpoint,
+        report,
+        started,
+        serverIds: [...new Set([...(extend?.serverIds ?? []), ...serverIds])],
+        processed: (extend?.processed ?? []).concat(processed),
+        oldestArrival,
+        touched: allTouched,
+      };
     } catch (error) {
       for (const serverId of serverIds) this.states.delete(serverId);
       throw error;
