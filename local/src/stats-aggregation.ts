@@ -41,14 +41,16 @@ export function createStatsAggregation(deps: {
     aggregator,
   });
   const intervalMs = deps.intervalMs ?? 5_000;
+  const REST_PER_MS_OF_WORK = 3;
   const batchSize = deps.batchSize ?? 20;
-  // After each match the job rests as long as the match took (at most half of one core): twenty
-  // matches ending together (a league night, a load test) then cost ingest a little for a second
-  // or two rather than a whole core for a second.
+  // After each match the job rests three times as long as the match took (at most a quarter of
+  // one core): twenty matches ending together (a league night, a load test) then cost ingest a
+  // little for a few seconds rather than a whole core for a second. Dashboards need not wait for
+  // it: the live statistics of a match's last round are its final figures.
   const rest = (tookMs: number) =>
     new Promise<void>((resolve) => {
       if (closed) resolve();
-      else setTimeout(resolve, tookMs);
+      else setTimeout(resolve, REST_PER_MS_OF_WORK * tookMs);
     });
   let woken = true;
   let closed = false;
