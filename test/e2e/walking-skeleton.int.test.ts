@@ -91,6 +91,8 @@ describe('geqo up + geqo replay + a dashboard', () => {
     const text = await (await fetch(`${api}/metrics`)).text();
     const count = (name: string) => Number(new RegExp(`^${name}_count (\\d+)`, 'm').exec(text)?.[1] ?? 0);
     expect(count('geqo_ingest_ack_ms')).toBe(1 + stats.ackedFrames);
+    // Every frame's check was timed, refused ones too.
+    expect(count('geqo_ingest_check_ms')).toBeGreaterThanOrEqual(count('geqo_ingest_ack_ms'));
     expect(count('geqo_worker_lag_ms')).toBeGreaterThan(0);
     // The frame-check thread's digests reached the worker thread, which took them instead of decoding.
     const predecoded = Number(/^geqo_worker_frames_predecoded_total (\d+)/m.exec(text)?.[1] ?? 0);

@@ -64,6 +64,8 @@ export class FrameIngestor {
     const { logger, metrics } = this.deps;
     const started = performance.now();
     const checked = await this.check(message);
+    // Frame in to its check answered (decoding and validation, and the wait for the thread doing it).
+    metrics.observe('ingest_check_ms', performance.now() - started);
     if (!checked.ok) {
       metrics.count('ingest_frames_rejected', 1, { code: checked.code });
       logger.warn('frame rejected', {
