@@ -1,9 +1,6 @@
 import type { GameEventWorker, PreparedBatch } from '@geqo/shared/app/worker';
 import type { ConsumedRecord, StreamConsumer } from '@geqo/shared/ports';
 
-/** A batch grows while it waits for the one before it, up to this many times the batch size. */
-const MAX_GROWTH = 1;
-
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -50,8 +47,9 @@ export class WorkerPipeline {
     let prepared = await this.worker.prepare(records, this.checkpointAt(last));
     let count = records.length;
     this.timing.prepareMs += performance.now() - t1;
-    // Until the commit before it is done, records that arrive join this batch.
-    const maxRecords = this.options.batchSize * MAX_GROWTH;
+    // Until the commit before it is done, records that arrive join this batch, up to the batch
+    // size (larger batches made the slowest commits slower: the dashboards' tail latency).
+    const maxRecords = this.options.batchSize;
     const waitStarted = performance.now();
     let joinedPrepareMs = 0;
     while (this.committing !== null && !this.committed && count < maxRecords) {
