@@ -114,8 +114,6 @@ export interface PreparedBatch {
   processed: StreamRecord[];
   /** When the stream accepted the batch's oldest record (epoch ms). */
   oldestArrival: number;
-  /** Each server the batch touched, with the position of its last record there. */
-  touched: Map<string, string>;
 }
 
 export interface BatchReport {
@@ -269,7 +267,6 @@ export class GameEventWorker {
           write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
       }
 
-      const allTouched = new Map([...(extend?.touched ?? []), ...touched]);
       const snapshots: SnapshotWrite[] = (extend?.snapshots ?? [])
         .filter((snapshot) => !touched.has(snapshot.serverId))
         .concat(
@@ -305,7 +302,6 @@ export class GameEventWorker {
         serverIds: [...new Set([...(extend?.serverIds ?? []), ...serverIds])],
         processed: (extend?.processed ?? []).concat(processed),
         oldestArrival,
-        touched: allTouched,
       };
     } catch (error) {
       for (const serverId of serverIds) this.states.delete(serverId);
