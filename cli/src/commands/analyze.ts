@@ -6,6 +6,7 @@ import {
   analyzeMatches,
   checkServerRoundStats,
   EventFileError,
+  listMatches,
   logRoundFacts,
   pickMainMatch,
   readEventLines,
@@ -15,6 +16,7 @@ import type { LogParseStats } from '@geqo/shared/domain/cs2-log';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { formatLogReport, type LogReport } from '../analyze/log-report.ts';
+import { type ChosenMatch, formatMatchList } from '../analyze/match-list-report.ts';
 import { formatMatchReport } from '../analyze/match-report.ts';
 import { fail } from '../cli-context.ts';
 import type { RegisterCommand } from './index.ts';
@@ -38,14 +40,21 @@ export const registerAnalyze: RegisterCommand = (program) => {
       ]),
     )
     .option('--json', 'print the MatchSummary as JSON (cs2-log: with a "log" member, see below)')
+    .option(
+      '--match <n>',
+      "summarize the file's match number n (1 = the first; see the list printed)",
+      parseMatchIndex,
+    )
     .option('--utc-offset <minutes>', 'cs2-log: the server local time minus UTC, in minutes', parseOffset, 0)
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
       '\nExamples:\n  geqo analyze match.jsonl\n  geqo analyze match.jsonl --json > summary.json\n' +
         '  geqo analyze server.log --format cs2-log --json\n\n' +
-        'When the file holds several matches (a map change, a new match after game over), the last\n' +
-        'one that played a live round is summarized.\n\n' +
+        'When the file holds several matches (a map change, a new match after game over), they are\n' +
+        'listed and the most complete is summarized: the last finished one, else the one with the most\n' +
+        'completed rounds; --match N picks another. The JSON says which: "match": {index, of, matchId,\n' +
+        'chosenBy} and "matches": [{index, matchId, map, status, teams, rounds}], beside the summary.\n\n' +
         'A CS2 log (`log on` files, or a capture of logaddress_add_http) adds a "log" member to the\n' +
         'JSON: lines read by outcome, each live round as its lines state it (winner side, reason,\n' +
         "score by side, kills and headshots before the result, post-round kills), and the server's\n" +
@@ -62,13 +71,20 @@ export const registerAnalyze: RegisterCommand = (program) => {
         format === 'cs2-log'
           ? await analyzeLog(file, size, progress, flags.utcOffset)
           : { matches: await analyzeFile(file, size, progress), parse: null };
-      const main = pickMainMatch(matches);
-      if (main === undefined) fail(`${file}: no match found (no map_start, match_start or round_start)`);
-      if (matches.length > 1) {
-        process.stderr.write(
-          `geqo: ${file} holds ${matches.length} matches; summarizing ${main.matchId} (${main.timeline.rounds.length} rounds)\n`,
+      const main = flags.match === undefined ? pickMainMatch(matches) : matches[flags.match - 1];
+      if (main === undefined) {
+        if (matches.length === 0) fail(`${file}: no match found (no map_start, match_start or round_start)`);
+        fail(
+          `--match ${flags.match}: ${file} holds ${matches.length} match${matches.length === 1 ? '' : 'es'}`,
         );
       }
+      const overviews = listMatches(matches);
+      const chosen: ChosenMatch = {
+        index: matches.indexOf(main) + 1,
+        of: matches.length,
+        matchId: main.matchId,
+        chosenBy: flags.match === undefined ? 'most-complete' : 'option',
+      };
       const log: LogReport | null =
         parse === null
           ? null
@@ -78,10 +94,12 @@ export const registerAnalyze: RegisterCommand = (program) => {
               serverCheck: checkServerRoundStats(main.timeline),
             };
       if (flags.json === true) {
-        const json = log === null ? main.summary : { ...main.summary, log };
+        const summary = { ...main.summary, match: chosen, matches: overviews };
+        const json = log === null ? summary : { ...summary, log };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }
+      if (matches.length > 1) process.stdout.write(formatMatchList(overviews, chosen));
       process.stdout.write(formatMatchReport(main.summary));
       if (log !== null) process.stdout.write(formatLogReport(log));
     });
@@ -90,6 +108,7 @@ export const registerAnalyze: RegisterCommand = (program) => {
 interface AnalyzeFlags {
   format?: Format;
   json?: boolean;
+  match?: number;
   progress: boolean;
   utcOffset: number;
 }
@@ -99,6 +118,12 @@ function parseOffset(value: string): number {
   if (!Number.isInteger(minutes) || Math.abs(minutes) > 14 * 60)
     fail(`--utc-offset: "${value}" is not minutes from UTC`);
   return minutes;
+}
+
+function parseMatchIndex(value: string): number {
+  const index = Number(value);
+  if (!Number.isInteger(index) || index < 1) fail(`--match: "${value}" is not a match number (1, 2, …)`);
+  return index;
 }
 
 function progressBar(size: number, progress: boolean): SingleBar | null {

@@ -86,6 +86,8 @@ export async function analyzeMatches(
   const state = createServerState(serverId, { rules: { ...DEFAULT_MATCH_RULES, ...options.rules } });
   const builders = new Map<string, TimelineBuilder>();
   const endStatuses = new Map<string, MatchStatus>();
+  // The map a match started on: carried over from the match before it when no map loads.
+  const startMaps = new Map<string, string | null>();
   const progressEvery = options.progressEvery ?? 10_000;
   let position = 0;
   for await (const item of events) {
@@ -106,6 +108,7 @@ export async function analyzeMatches(
     const step = applyEvent(state, input);
     for (const effect of step.effects) {
       if (effect.type === 'match_ended') endStatuses.set(effect.matchId, effect.status);
+      else if (effect.type === 'match_started') startMaps.set(effect.matchId, effect.map);
     }
     const matchId = step.enriched.enrichment.matchId;
     if (matchId !== null) {
@@ -122,7 +125,12 @@ export async function analyzeMatches(
   for (const [matchId, builder] of builders) {
     const built = builder.build();
     const endStatus = endStatuses.get(matchId);
-    const timeline = endStatus === 'abandoned' ? { ...built, status: endStatus } : built;
+    const timeline: MatchTimeline = {
+      ...built,
+      map: built.map ?? startMaps.get(matchId) ?? null,
+      // A match replaced before its game over: the engine says whether the score had decided it.
+      status: endStatus ?? built.status,
+    };
     const players = computeMatchStats(timeline, options.stats);
     analyzed.push({ matchId, timeline, summary: summarizeMatch(timeline, players) });
   }
@@ -130,8 +138,8 @@ export async function analyzeMatches(
 }
 
 /**
- * The MatchSummary of the stream's match: the last one that played a live round (an empty
- * summary when none did).
+ * The MatchSummary of the stream's match, as {@link pickMainMatch} chooses it (an empty summary
+ * when the stream holds none).
  */
 export async function analyzeEvents(
   events: AsyncIterable<AnyEvent | SequencedEvent> | Iterable<AnyEvent | SequencedEvent>,
@@ -140,9 +148,52 @@ export async function analyzeEvents(
   return pickMainMatch(await analyzeMatches(events, options))?.summary ?? EMPTY_SUMMARY;
 }
 
-/** The match a user means when they analyze a file: the last one with live rounds, else the last one. */
+/**
+ * The match a user means when they analyze a file: the last finished one, else the one with the
+ * most completed rounds (the later one on a tie), else the last one. A server that goes back to
+ * warmup after its game over, or a log that ends in a round nobody finished, starts a match that
+ * never played: it is listed ({@link listMatches}) but not chosen.
+ */
 export function pickMainMatch(matches: readonly AnalyzedMatch[]): AnalyzedMatch | undefined {
-  return matches.findLast((match) => match.timeline.rounds.length > 0) ?? matches.at(-1);
+  const finished = matches.findLast(
+    (match) => match.timeline.status === 'finished' && completedRounds(match.timeline) > 0,
+  );
+  if (finished !== undefined) return finished;
+  let best: AnalyzedMatch | undefined;
+  for (const match of matches) {
+    if (best === undefined || completedRounds(match.timeline) >= completedRounds(best.timeline)) best = match;
+  }
+  return best;
+}
+
+/** Live rounds with a result (a round in play when the stream ends has none). */
+export function completedRounds(timeline: MatchTimeline): number {
+  return timeline.rounds.filter((round) => round.winnerSide !== null).length;
+}
+
+/** One line of the list of matches a file holds (`analyze` prints it, and puts it in its JSON). */
+export interface MatchOverview {
+  /** 1-based position in the file, as `--match` takes it. */
+  index: number;
+  matchId: string;
+  map: string | null;
+  status: MatchStatus;
+  /** In start-side order; empty when no live round was played. */
+  teams: { name: string; score: number }[];
+  /** Live rounds with a result. */
+  rounds: number;
+}
+
+/** The matches of a file in order, each as {@link MatchOverview}. */
+export function listMatches(matches: readonly AnalyzedMatch[]): MatchOverview[] {
+  return matches.map(({ matchId, timeline }, i) => ({
+    index: i + 1,
+    matchId,
+    map: timeline.map,
+    status: timeline.status,
+    teams: timeline.teams.map(({ name, score }) => ({ name, score })),
+    rounds: completedRounds(timeline),
+  }));
 }
 
 /** Every match in a JSON-lines file, each event keyed by its line number. */

@@ -10,8 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import expectedFile from '../../../../shared/fixtures/cs2-logs/expected-from-log-lines.json' with {
   type: 'json',
 };
+import { writePostGameWarmupLog } from '../../../test/helpers/post-game-warmup-log.ts';
 import { accountIdToSteamId64 } from '../../domain/cs2-log/index.ts';
-import { pickMainMatch } from './analyze-events.ts';
+import { listMatches, pickMainMatch } from './analyze-events.ts';
 import { analyzeCs2LogFile } from './analyze-log-file.ts';
 import { checkServerRoundStats, logRoundFacts } from './log-cross-check.ts';
 
@@ -146,6 +147,49 @@ describe(`analyze --format cs2-log ${NAME}`, () => {
     expect(check?.players.filter((entry) => !entry.agrees)).toEqual([
       expect.objectContaining({ steamId: accountIdToSteamId64(133954850), kills: 17, serverKills: 18 }),
     ]);
+  });
+});
+
+describe('analyze a log that goes on after its game over', () => {
+  it('summarizes the played match, not the warmup and the unfinished match after it, and lists all three', async () => {
+    // Prepare
+    const path = join(scratch, 'post-game-warmup.log');
+    await writePostGameWarmupLog(path);
+
+    // Act
+    const { matches } = await analyzeCs2LogFile(path);
+    const main = pickMainMatch(matches);
+
+    // Assess
+    expect(main?.summary).toMatchObject({ map: 'de_inferno', status: 'finished' });
+    expect(main?.summary.rounds).toHaveLength(expected.counted_rounds);
+    expect(listMatches(matches)).toEqual([
+      expect.objectContaining({ index: 1, map: 'de_inferno', status: 'finished', rounds: 15 }),
+      expect.objectContaining({ index: 2, map: 'de_inferno', status: 'abandoned', rounds: 0, teams: [] }),
+      expect.objectContaining({ index: 3, map: 'de_inferno', status: 'live', rounds: 0 }),
+    ]);
+    expect(listMatches(matches)[0]?.matchId).toBe(main?.matchId);
+  });
+
+  it('summarizes the match with the most completed rounds when none finished', async () => {
+    // Prepare: the log cut before the result of its last round (12:2, not decided), then the post-game lines.
+    const { readFile } = await import('node:fs/promises');
+    const full = join(scratch, 'post-game-warmup-full.log');
+    await writePostGameWarmupLog(full);
+    const text = await readFile(full, 'utf8');
+    const lastResult = text.lastIndexOf('\n', text.indexOf('(CT "2") (T "13")')) + 1;
+    const cut = join(scratch, 'no-game-over.log');
+    await writeFile(cut, text.slice(0, lastResult) + text.slice(text.indexOf('L 01/19/2026 - 19:20:00')));
+
+    // Act
+    const { matches } = await analyzeCs2LogFile(cut);
+
+    // Assess
+    expect(listMatches(matches).map(({ status, rounds }) => ({ status, rounds }))).toEqual([
+      { status: 'abandoned', rounds: 14 },
+      { status: 'live', rounds: 0 },
+    ]);
+    expect(pickMainMatch(matches)?.matchId).toBe(matches[0]?.matchId);
   });
 });
 
