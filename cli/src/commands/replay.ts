@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { generateSyntheticMatch } from '@geqo/shared/domain/events/synthetic-match';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';
@@ -16,13 +17,22 @@ function parseSpeed(value: string): number | 'max' {
   return speed;
 }
 
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) fail(`"${value}" is not a positive whole number`);
+  return count;
+}
+
 export const registerReplay: RegisterCommand = (program) => {
   program
     .command('replay')
     .description(
       'replay a recorded match into Geqo as a game-server plugin would (frames, LZ4, acks, reconnects); also the load generator',
     )
-    .argument('<file>', 'recorded events (jsonl) or a CS2 server log (cs2-log)')
+    .argument('[file]', 'recorded events (jsonl) or a CS2 server log (cs2-log); none with --synthetic')
+    .option('--synthetic', 'replay a generated match instead of a file: 5 v 5, 8 Hz positions, starting now')
+    .option('--seed <n>', 'with --synthetic: which match (the same seed gives the same match)', parseCount, 1)
+    .option('--rounds <n>', 'with --synthetic: rounds played (default 24: MR12, 13-11)', parseCount, 24)
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'cs2-log']).default('jsonl'))
     .option(
       '--url <url>',
@@ -51,13 +61,17 @@ export const registerReplay: RegisterCommand = (program) => {
     .addHelpText(
       'after',
       '\nExamples:\n  geqo replay match.jsonl --token <token> --speed 10\n' +
+        '  geqo replay --synthetic --seed 7 --token <token> --speed 1   (a live match, radar moving)\n' +
         '  geqo replay server.log --format cs2-log --url http://localhost:8080 --token <token> --speed max\n\n' +
         'cs2-log POSTs the log to /v1/logs/<server>/<token> as logaddress_add_http does: bodies of whole\n' +
         'lines with the X-LogBytes offsets, paced by the log times (--speed) or at full speed; a body is\n' +
         'sent again after a 5xx or a connection error; a 401 stops the replay.',
     )
-    .action(async (file: string, flags) => {
+    .action(async (file: string | undefined, flags) => {
+      if ((file === undefined) === (flags.synthetic !== true))
+        fail('give a file to replay, or --synthetic for a generated match (not both)');
       if (flags.format === 'cs2-log') {
+        if (file === undefined) fail('--synthetic makes plugin events: leave out --format cs2-log');
         const token: string | undefined = flags.token[0];
         if (token === undefined)
           fail('give a server token: --token <token> (create one with `geqo server add <name>`)');
@@ -88,9 +102,12 @@ export const registerReplay: RegisterCommand = (program) => {
       const connections = flags.connections ?? tokens.length;
       if (tokens.length < connections)
         fail(`--connections ${connections} needs ${connections} tokens, got ${tokens.length}`);
-      const events = await readAllEvents(file).catch((error: unknown) =>
-        fail(error instanceof Error ? error.message : String(error)),
-      );
+      const events =
+        file === undefined
+          ? generateSyntheticMatch({ seed: flags.seed, rounds: flags.rounds, startTs: Date.now() })
+          : await readAllEvents(file).catch((error: unknown) =>
+              fail(error instanceof Error ? error.message : String(error)),
+            );
       const total = events.length * connections;
       const showBar = flags.progress !== false && process.stderr.isTTY === true && !flags.json;
       const bar = new SingleBar({
