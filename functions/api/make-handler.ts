@@ -2,6 +2,7 @@ import {
   decodeCursor,
   EVENTS_DEFAULT_LIMIT,
   EVENTS_MAX_LIMIT,
+  includesEmptyMatches,
   type MatchQueries,
 } from '@geqo/shared/app/queries';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
@@ -92,6 +93,7 @@ export function makeHandler(deps: ApiDeps) {
         limit,
         ...(status ? { status } : {}),
         ...(serverId ? { serverId } : {}),
+        ...(includesEmptyMatches(request.queryStringParameters?.include) ? { includeEmpty: true } : {}),
       });
       return json(200, { matches });
     },

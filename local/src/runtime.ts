@@ -15,7 +15,7 @@ import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
-import { DecodedFrameCache, type EngineDriver } from '@geqo/shared/app/worker';
+import { DecodedFrameCache, type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { openDatabase } from './database.ts';
@@ -27,6 +27,7 @@ import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { HttpServer } from './http/http-server.ts';
 import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
 import { statsRoutes } from './http/stats-routes.ts';
+import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
 import { openRawStream } from './raw-stream.ts';
@@ -138,6 +139,18 @@ export async function startRuntime(
   }
   // The statistics job runs beside the worker: in its thread when it has one.
   if (!threaded) loops.push(stats.start());
+  // Matches that will never end by themselves become abandoned; dashboards and statistics hear of it.
+  loops.push(
+    startIdleMatchSweep({
+      pool,
+      logger,
+      idleMs: config.abandonAfterMinutes * 60_000,
+      onAbandoned: async (patches) => {
+        await processed.put(config.processedStream, processedRecords([], [], patches));
+        stats.onMatchesEnded();
+      },
+    }),
+  );
   loops.push(
     startLoop('broadcaster', logger, async () => {
       const records = await processedConsumer.poll(1_000, 250);

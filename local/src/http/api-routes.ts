@@ -1,6 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
-import { EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, type MatchQueries } from '@geqo/shared/app/queries';
+import {
+  EVENTS_DEFAULT_LIMIT,
+  EVENTS_MAX_LIMIT,
+  includesEmptyMatches,
+  type MatchQueries,
+} from '@geqo/shared/app/queries';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { DashboardSockets } from './dashboard-sockets.ts';
 import { HttpError, Router, sendJson } from './router.ts';
@@ -59,6 +64,7 @@ export function apiRoutes(deps: ApiDeps): Router {
       limit,
       status: query.get('status') ?? undefined,
       serverId: query.get('server') ?? undefined,
+      includeEmpty: includesEmptyMatches(query.get('include')),
     });
     sendJson(response, 200, { matches });
   });

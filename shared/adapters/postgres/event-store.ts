@@ -352,17 +352,32 @@ function upsertMatchSql(patch: MatchPatch): string | null {
     else if (field === 'startedAt' || field === 'endedAt') values.push(toIso(value as number | null));
     else values.push(value as SqlValue);
   }
-  const complete =
-    patch.serverId !== undefined && patch.status !== undefined && patch.startedAt !== undefined;
+  const { serverId, startedAt } = patch;
+  const complete = serverId !== undefined && patch.status !== undefined && startedAt !== undefined;
   const sets = columns.map((column, i) => `${column} = $${i + 2}`).concat('updated_at = now()');
   if (complete) {
-    return inlineSql(
+    const insert = inlineSql(
       `INSERT INTO matches (id, ${columns.join(', ')}) VALUES ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')})
        ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`,
       values,
     );
+    return `${insert};\n${abandonOlderMatchesSql(patch.id, serverId, startedAt)}`;
   }
   return columns.length > 0 ? inlineSql(`UPDATE matches SET ${sets.join(', ')} WHERE id = $1`, values) : null;
+}
+
+/**
+ * A new match on a server ends the matches still in warmup or live that started before it there:
+ * abandoned, in the same transaction as the new match's row. The engine already ends the match it
+ * replaces; this also ends the ones it cannot know of (a snapshot lost or reset, rows from before
+ * the engine did), so no match stays "live" forever.
+ */
+function abandonOlderMatchesSql(matchId: string, serverId: string, startedAt: number): string {
+  return inlineSql(
+    `UPDATE matches SET status = 'abandoned', ended_at = COALESCE(ended_at, $3::timestamptz), updated_at = now()
+      WHERE server_id = $2 AND id <> $1 AND status IN ('warmup', 'live') AND started_at <= $3::timestamptz`,
+    [matchId, serverId, toIso(startedAt)],
+  );
 }
 
 export async function insertDeadLetters(

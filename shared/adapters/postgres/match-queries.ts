@@ -6,6 +6,7 @@ import {
   encodeCursor,
   type MatchDetail,
   type MatchListItem,
+  type MatchListOptions,
   type MatchQueries,
   type RoundItem,
   type StoredEvent,
@@ -41,15 +42,14 @@ const toMatch = (row: MatchRowDb): MatchListItem => ({
 export class PostgresMatchQueries implements MatchQueries {
   constructor(private readonly pool: pg.Pool) {}
 
-  async listMatches(options: {
-    limit: number;
-    status?: string;
-    serverId?: string;
-  }): Promise<MatchListItem[]> {
+  async listMatches(options: MatchListOptions): Promise<MatchListItem[]> {
+    // In progress, or a completed round: what a match list shows; `include=empty` or a status shows all.
     const { rows } = await this.pool.query<MatchRowDb>(
-      `SELECT * FROM matches WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR server_id = $2)
+      `SELECT * FROM matches m WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR server_id = $2)
+          AND ($4 OR $1::text IS NOT NULL OR status IN ('warmup', 'live')
+               OR EXISTS (SELECT 1 FROM rounds r WHERE r.match_id = m.id AND NOT r.voided AND r.winner_side IS NOT NULL))
         ORDER BY started_at DESC LIMIT $3`,
-      [options.status ?? null, options.serverId ?? null, options.limit],
+      [options.status ?? null, options.serverId ?? null, options.limit, options.includeEmpty === true],
     );
     return rows.map(toMatch);
   }

@@ -60,8 +60,24 @@ export interface EventQuery {
   limit: number;
 }
 
+export interface MatchListOptions {
+  limit: number;
+  status?: string;
+  serverId?: string;
+  /**
+   * Also the matches that ended without a completed round (a warmup after a game over, a match
+   * abandoned in its first round). Without it they are left out, unless `status` asks for them.
+   */
+  includeEmpty?: boolean;
+}
+
+/** `GET /v1/matches?include=empty` (a comma-separated list: `empty` is the one value so far). */
+export function includesEmptyMatches(include: string | null | undefined): boolean {
+  return (include ?? '').split(',').some((value) => value.trim() === 'empty');
+}
+
 export interface MatchQueries {
-  listMatches(options: { limit: number; status?: string; serverId?: string }): Promise<MatchListItem[]>;
+  listMatches(options: MatchListOptions): Promise<MatchListItem[]>;
   getMatch(id: string): Promise<MatchDetail | null>;
   listRounds(matchId: string, options?: { includeVoided?: boolean }): Promise<RoundItem[]>;
   listEvents(matchId: string, query: EventQuery): Promise<EventPage>;
