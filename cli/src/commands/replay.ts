@@ -17,11 +17,11 @@ function parseSpeed(value: string): number | 'max' {
   return speed;
 }
 
-function parseCount(value: string): number {
+const positiveCount = (option: string) => (value: string) => {
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1) fail(`"${value}" is not a positive whole number`);
+  if (!Number.isInteger(count) || count < 1) fail(`${option}: "${value}" is not a positive whole number`);
   return count;
-}
+};
 
 export const registerReplay: RegisterCommand = (program) => {
   program
@@ -31,8 +31,18 @@ export const registerReplay: RegisterCommand = (program) => {
     )
     .argument('[file]', 'recorded events (jsonl) or a CS2 server log (cs2-log); none with --synthetic')
     .option('--synthetic', 'replay a generated match instead of a file: 5 v 5, 8 Hz positions, starting now')
-    .option('--seed <n>', 'with --synthetic: which match (the same seed gives the same match)', parseCount, 1)
-    .option('--rounds <n>', 'with --synthetic: rounds played (default 24: MR12, 13-11)', parseCount, 24)
+    .option(
+      '--seed <n>',
+      'with --synthetic: which match (the same seed gives the same match)',
+      positiveCount('--seed'),
+      1,
+    )
+    .option(
+      '--rounds <n>',
+      'with --synthetic: rounds played (default 24: MR12, 13-11)',
+      positiveCount('--rounds'),
+      24,
+    )
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'cs2-log']).default('jsonl'))
     .option(
       '--url <url>',
