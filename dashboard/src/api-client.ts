@@ -55,11 +55,24 @@ export class ApiClient {
   }
 
   /** Every stored event of one type, in order, page by page. */
-  async events(matchId: string, type: string, signal?: AbortSignal): Promise<StoredEvent[]> {
+  events(matchId: string, type: string, signal?: AbortSignal): Promise<StoredEvent[]> {
+    return this.pages(matchId, { type }, signal);
+  }
+
+  /** Every stored event of one round (all types, positions included), in order. */
+  roundEvents(matchId: string, round: number, signal?: AbortSignal): Promise<StoredEvent[]> {
+    return this.pages(matchId, { round: String(round) }, signal);
+  }
+
+  private async pages(
+    matchId: string,
+    filter: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
     let after: string | null = null;
     do {
-      const query = new URLSearchParams({ type, limit: '10000' });
+      const query = new URLSearchParams({ ...filter, limit: '10000' });
       if (after) query.set('after', after);
       const page: EventPage = await this.getJson<EventPage>(`${matchPath(matchId)}/events?${query}`, signal);
       events.push(...page.events);

@@ -66,7 +66,40 @@ export interface ScoreLine {
   hsPercent: number;
   /** Absent from the figures counted by the page itself. */
   kast: number | null;
+  /** HLTV rating 1.0 (reference/stats.md), the one rating the page and `geqo analyze` show. */
   rating: number | null;
+  /** The platform's figures only (null when the page counts itself). */
+  more: ScoreExtras | null;
+}
+
+/** Figures only the platform's statistics have. */
+export interface ScoreExtras {
+  openingKills: number;
+  openingDeaths: number;
+  /** Rounds with three or more kills. */
+  multiKills3plus: number;
+  clutchesWon: number;
+  utilityDamage: number;
+  flashAssists: number;
+}
+
+type ExtrasSource = Pick<
+  PlayerMatchStats,
+  'openingKills' | 'openingDeaths' | 'utilityDamage' | 'flashAssists'
+> & { multiKills?: Record<string, number>; clutchesWon?: Record<string, number> };
+
+function extrasOf(player: ExtrasSource): ScoreExtras {
+  // Older runtimes (and partial live messages) may leave the count maps out.
+  const sum = (counts: Record<string, number> | undefined, from: number) =>
+    Object.entries(counts ?? {}).reduce((total, [key, count]) => total + (Number(key) >= from ? count : 0), 0);
+  return {
+    openingKills: player.openingKills ?? 0,
+    openingDeaths: player.openingDeaths ?? 0,
+    multiKills3plus: sum(player.multiKills, 3),
+    clutchesWon: sum(player.clutchesWon, 1),
+    utilityDamage: player.utilityDamage ?? 0,
+    flashAssists: player.flashAssists ?? 0,
+  };
 }
 
 /** Trail points kept for the radar's outline of the map (x, y pairs). */
@@ -257,6 +290,7 @@ export class MatchLiveState {
         hsPercent: player.kills > 0 ? round2((100 * player.headshotKills) / player.kills) : 0,
         kast: player.kast,
         rating: player.rating1,
+        more: extrasOf(player),
       })),
     };
   }
@@ -278,6 +312,7 @@ export class MatchLiveState {
         hsPercent: player.hsPercent,
         kast: player.kast,
         rating: player.rating1,
+        more: extrasOf(player),
       })),
     };
   }
@@ -344,6 +379,7 @@ export class MatchLiveState {
           hsPercent: line.kills > 0 ? round2((100 * line.headshotKills) / line.kills) : 0,
           kast: null,
           rating: null,
+          more: null,
         };
       }),
     };
