@@ -91,7 +91,10 @@ type ExtrasSource = Pick<
 function extrasOf(player: ExtrasSource): ScoreExtras {
   // Older runtimes (and partial live messages) may leave the count maps out.
   const sum = (counts: Record<string, number> | undefined, from: number) =>
-    Object.entries(counts ?? {}).reduce((total, [key, count]) => total + (Number(key) >= from ? count : 0), 0);
+    Object.entries(counts ?? {}).reduce(
+      (total, [key, count]) => total + (Number(key) >= from ? count : 0),
+      0,
+    );
   return {
     openingKills: player.openingKills ?? 0,
     openingDeaths: player.openingDeaths ?? 0,
