@@ -354,6 +354,16 @@ export class MatchLiveState {
     return playerSide === 'CT' ? onCt : onCt === first ? second : first;
   }
 
+  /** The team on a side in a played round: its winner tells (the other team had the other side). */
+  teamOnSideInRound(playerSide: Side, round: number): TeamInfo | null {
+    const cell = this.rounds.get(round);
+    const [first, second] = this.match.teams;
+    if (!cell?.winnerSide || !cell.winnerTeam || !first || !second) return null;
+    const winner = cell.winnerTeam === first.name ? first : cell.winnerTeam === second.name ? second : null;
+    if (!winner) return null;
+    return cell.winnerSide === playerSide ? winner : winner === first ? second : first;
+  }
+
   /** The side a team plays in the round in progress. */
   sideOfTeam(team: TeamInfo): Side {
     return this.teamOnSide('CT')?.name === team.name ? 'CT' : 'T';

@@ -24,6 +24,7 @@ import {
 import type { Side } from '../model/match-card.ts';
 import type { MatchLiveState } from '../model/match-state.ts';
 import { Bounds, fitProjection } from '../model/radar-projection.ts';
+import { type RoundDetail, roundDetail } from '../model/round-detail.ts';
 import {
   type ReplayKill,
   type ReplayMoment,
@@ -80,7 +81,8 @@ export class ReplayView {
   private readonly feed: HTMLElement;
   private readonly board: HTMLElement;
   private readonly note: HTMLElement;
-  private readonly cache = new Map<number, Promise<RoundReplay>>();
+  private readonly cache = new Map<number, Promise<{ replay: RoundReplay; events: LiveEvent[] }>>();
+  private readonly detail: HTMLElement;
   private readonly overview: MapOverview | null;
   private readonly images = new Map<string, HTMLImageElement | null>();
   private replay: RoundReplay | null = null;
@@ -125,6 +127,7 @@ export class ReplayView {
     this.feed = h('ol', { class: 'kill-feed-list replay-feed', 'data-testid': 'replay-feed' });
     this.board = h('div', { class: 'replay-board', 'data-testid': 'replay-scoreboard' });
     this.note = h('p', { class: 'replay-note', 'data-testid': 'replay-note' });
+    this.detail = h('div', { class: 'round-detail', 'data-testid': 'round-detail' });
     if (this.overview?.lowerBelowZ !== null && this.overview) this.levelButton.hidden = false;
     this.element = h(
       'div',
@@ -147,6 +150,7 @@ export class ReplayView {
         h('div', { class: 'replay-feed-box' }, h('h4', {}, 'Kills this round'), this.feed),
         h('div', { class: 'replay-board-box' }, h('h4', {}, 'Scoreboard at this moment'), this.board),
       ),
+      this.detail,
     );
     this.playButton.addEventListener('click', () => this.setPlaying(!this.playing));
     this.scrubber.addEventListener('input', () => this.seek(Number(this.scrubber.value)));
@@ -202,8 +206,9 @@ export class ReplayView {
     this.renderPicker();
     this.note.textContent = `Loading round ${round}…`;
     let replay: RoundReplay;
+    let events: LiveEvent[];
     try {
-      replay = await this.load(round);
+      ({ replay, events } = await this.load(round));
     } catch (error) {
       if (this.signal.aborted) return;
       this.note.textContent = `Could not load round ${round}: ${String(error)}`;
@@ -217,10 +222,111 @@ export class ReplayView {
     this.note.textContent = replay.hasPositions
       ? ''
       : 'No player positions were sent for this round: kills are drawn where they happened, with a line from killer to victim.';
+    this.renderDetail(
+      roundDetail(
+        round,
+        events,
+        (steamId) => replay.sideOf(steamId),
+        (side) => this.lost(round - 1, side),
+      ),
+    );
     this.seek(Math.min(at, duration));
   }
 
-  private load(round: number): Promise<RoundReplay> {
+  /** Whether the team on `side` in the round after `round` lost `round` (sides swap at halftime). */
+  private lost(round: number, side: Side): boolean {
+    const previous = this.state.rounds.get(round);
+    if (!previous?.winnerSide) return false;
+    const swapped = round === 12 || (round > 24 && (round - 24) % 3 === 0);
+    const sideThen = swapped ? (side === 'CT' ? 'T' : 'CT') : side;
+    return previous.winnerSide !== sideThen;
+  }
+
+  private renderDetail(detail: RoundDetail): void {
+    const cell = this.state.rounds.get(detail.number);
+    const buys = new Map(detail.economy.map((economy) => [economy.side, economy]));
+    const sideBlock = (side: Side) => {
+      const players = detail.players.filter((player) => player.side === side);
+      const buy = buys.get(side);
+      const team = this.state.teamOnSideInRound(side, detail.number)?.name ?? side;
+      return h(
+        'div',
+        { class: `round-side side-${side.toLowerCase()}`, 'data-side': side },
+        h(
+          'h4',
+          {},
+          `${team} (${side})`,
+          buy
+            ? h(
+                'span',
+                { class: 'buy', 'data-testid': `buy-${side.toLowerCase()}` },
+                ` · ${buy.buy} buy, $${buy.equipValue.toLocaleString('en-US')} a player`,
+              )
+            : null,
+        ),
+        h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'scoreboard-table compact' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { class: 'name', scope: 'col' }, 'Player'),
+                h('th', { scope: 'col', title: 'Kills' }, 'K'),
+                h('th', { scope: 'col', title: 'Deaths' }, 'D'),
+                h('th', { scope: 'col', title: 'Assists' }, 'A'),
+                h('th', { scope: 'col', title: 'Damage to enemies' }, 'DMG'),
+                h('th', { scope: 'col', title: 'Grenades thrown' }, 'Util'),
+                h('th', { scope: 'col', title: 'Alive at the end of the round' }, 'Survived'),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              players.map((player) =>
+                h(
+                  'tr',
+                  { 'data-steam-id': player.steamId },
+                  h(
+                    'th',
+                    { class: 'name', scope: 'row' },
+                    h(
+                      'a',
+                      { href: `#/players/${encodeURIComponent(player.steamId)}` },
+                      this.state.nameOf(player.steamId),
+                    ),
+                  ),
+                  h('td', {}, player.kills),
+                  h('td', {}, player.deaths),
+                  h('td', {}, player.assists),
+                  h('td', {}, player.damage),
+                  h('td', {}, player.utilityThrown),
+                  h('td', {}, player.survived ? 'yes' : '–'),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    };
+    replaceChildren(
+      this.detail,
+      h(
+        'h4',
+        { class: 'round-detail-title' },
+        `Round ${detail.number}`,
+        cell?.winnerSide ? ` · won by ${cell.winnerTeam ?? cell.winnerSide} (${cell.winnerSide})` : '',
+      ),
+      h('div', { class: 'round-sides' }, sideBlock('CT'), sideBlock('T')),
+    );
+  }
+
+  private load(round: number): Promise<{ replay: RoundReplay; events: LiveEvent[] }> {
     let loading = this.cache.get(round);
     if (!loading) {
       loading = Promise.all([
@@ -229,7 +335,7 @@ export class ReplayView {
       ]).then(([stored, history]) => {
         const events = stored.map(fromStoredEvent);
         const start = events[0]?.ts ?? 0;
-        return new RoundReplay(round, events, sidesBefore(history, start));
+        return { replay: new RoundReplay(round, events, sidesBefore(history, start)), events };
       });
       loading.catch(() => this.cache.delete(round));
       this.cache.set(round, loading);
