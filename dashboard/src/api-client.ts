@@ -1,5 +1,13 @@
 /** The REST API (DESIGN.md section 8), as the dashboard reads it: same origin, JSON. */
-import type { EventPage, MatchDetail, MatchListItem, MatchSummary, RoundItem, StoredEvent } from './wire.ts';
+import type {
+  EventPage,
+  MatchDetail,
+  MatchListItem,
+  MatchSummary,
+  PlayerCareer,
+  RoundItem,
+  StoredEvent,
+} from './wire.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -50,6 +58,16 @@ export class ApiClient {
       return await this.getJson<MatchSummary>(`${matchPath(matchId)}/summary`, signal);
     } catch (error) {
       if (error instanceof ApiRequestError) return null;
+      throw error;
+    }
+  }
+
+  /** A player's career, or null for a player no stored match has. */
+  async player(steamId: string, signal?: AbortSignal): Promise<PlayerCareer | null> {
+    try {
+      return await this.getJson<PlayerCareer>(`/v1/players/${encodeURIComponent(steamId)}`, signal);
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 404) return null;
       throw error;
     }
   }

@@ -159,8 +159,9 @@ export class MatchView {
     );
     const first = [...state.rounds.keys()].sort((a, b) => a - b)[0];
     if (!live && first !== undefined) void this.replay.open(first);
-    // The match opens at its top, wherever the list had scrolled the page.
-    window.scrollTo({ top: 0 });
+    // The match opens at its top, wherever the list had scrolled the page (on a phone the
+    // list sits above the match).
+    this.container.scrollIntoView({ block: 'start' });
   }
 
   /** A message of this match's topic (or the match list's, for this match). */

@@ -5,6 +5,7 @@
  * and the buy rule), so the page and the platform cannot disagree on them.
  */
 import type { EventPage, MatchDetail, MatchListItem, RoundItem, StoredEvent } from '@geqo/shared/app/queries';
+import type { CareerMatch, PlayerCareer } from '@geqo/shared/app/stats';
 import type { DashboardEvent, ProcessedMessage } from '@geqo/shared/app/worker';
 import { type PositionSample, positionSamples } from '@geqo/shared/domain/events/stored-form';
 import type { MatchSummary, MatchSummaryPlayer, TeamSummary } from '@geqo/shared/domain/match';
@@ -14,6 +15,7 @@ import type { MatchPatch, RoundRow } from '@geqo/shared/ports';
 
 export type {
   BuyType,
+  CareerMatch,
   DashboardEvent,
   EventPage,
   MatchDetail,
@@ -21,6 +23,7 @@ export type {
   MatchPatch,
   MatchSummary,
   MatchSummaryPlayer,
+  PlayerCareer,
   PlayerMatchStats,
   PositionSample,
   ProcessedMessage,

@@ -50,6 +50,11 @@ export interface PlayerDot {
   alive: boolean;
   weapon: string | null;
   ts: number;
+  /**
+   * The player's side when sampled: a halftime swap arrives after the round's last sample, and
+   * must not recolour the survivors of the round that just ended.
+   */
+  side: Side | null;
 }
 
 /** Where scoreboard figures come from, best first. */
@@ -259,7 +264,8 @@ export class MatchLiveState {
   private applyPositions(event: LiveEvent): void {
     for (const { steamId, x, y, yaw, health, alive, weapon } of positionSamples(event.data)) {
       const isAlive = alive !== false && health !== 0;
-      this.positions.set(steamId, { steamId, x, y, yaw, health, alive: isAlive, weapon, ts: event.ts });
+      const side = this.sides.get(steamId) ?? null;
+      this.positions.set(steamId, { steamId, x, y, yaw, health, alive: isAlive, weapon, ts: event.ts, side });
       if (isAlive) this.addTrailPoint(steamId, x, y);
     }
     this.radarVersion += 1;
