@@ -62,6 +62,16 @@ export class ApiClient {
     }
   }
 
+  /** Names of the radar images the operator placed (`de_nuke.png`, …); none on an older runtime. */
+  async radarImages(signal?: AbortSignal): Promise<string[]> {
+    try {
+      return (await this.getJson<{ images: string[] }>('/radar/index.json', signal)).images;
+    } catch (error) {
+      if (error instanceof ApiRequestError) return [];
+      throw error;
+    }
+  }
+
   /** A player's career, or null for a player no stored match has. */
   async player(steamId: string, signal?: AbortSignal): Promise<PlayerCareer | null> {
     try {

@@ -33,6 +33,8 @@ export interface LocalConfig {
   workerThread: boolean;
   /** Frames per second one plugin connection may send before `RATE_LIMITED`. */
   maxFramesPerSecond: number;
+  /** `GEQO_RADAR_DIR`: radar images (`de_nuke.png`, `de_nuke_lower.png`, …) the dashboard draws under its replay. */
+  radarDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 40),
     workerThread: oneOf('GEQO_WORKER_THREAD', ['on', 'off'], 'on') === 'on',
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
+    radarDir: env.GEQO_RADAR_DIR ? resolve(env.GEQO_RADAR_DIR) : null,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// connection string');

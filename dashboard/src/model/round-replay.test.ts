@@ -49,6 +49,13 @@ describe('a round replay', () => {
     expect(player?.side).toBe('T');
   });
 
+  it('stands a player at their first sample before it (freeze time)', () => {
+    const replay = new RoundReplay(1, [positions(5_000, [['a', 7, 8, 0]])], new Map([['a', 'CT']]));
+    expect(replay.playersAt(1_000)).toEqual([
+      expect.objectContaining({ steamId: 'a', x: 7, y: 8, alive: true }),
+    ]);
+  });
+
   it('keeps the sides the round was played on when a halftime swap follows it', () => {
     // Prepare: the last round of the half, then the swap.
     const replay = new RoundReplay(
@@ -174,6 +181,22 @@ describe('a round replay', () => {
     expect(end.kills.length).toBeGreaterThan(0);
     expect(replay.utility.length).toBeGreaterThan(0);
     expect(new Set(end.players.map((player) => player.side))).toEqual(new Set(['CT', 'T']));
+  });
+});
+
+describe('positions in either form', () => {
+  it('reads the catalog form the REST API serves as the stored form the socket sends', async () => {
+    const { samplesOf } = await import('./round-replay.ts');
+    const catalog = {
+      players: [{ steamId: 'a', pos: [1, 2, 3], yaw: 90, health: 50, armor: 0, alive: true, weapon: 'c4' }],
+    };
+    const stored = positions(0, [['a', 1, 2, 90, 'c4']]).data;
+    expect(samplesOf(catalog)).toEqual([
+      { steamId: 'a', x: 1, y: 2, z: 3, yaw: 90, health: 50, armor: 0, alive: true, weapon: 'c4' },
+    ]);
+    expect(samplesOf(stored)).toEqual([
+      expect.objectContaining({ steamId: 'a', x: 1, y: 2, yaw: 90, weapon: 'c4' }),
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@
  * Pure: no DOM, no fetch.
  */
 
-import { positionSamples } from '../wire.ts';
+import { type PositionSample, positionSamples } from '../wire.ts';
 import { type LiveEvent, text } from './live-event.ts';
 import type { Side } from './match-card.ts';
 
@@ -106,6 +106,34 @@ function vec(value: unknown): Vec3 | null {
   return [x, y, typeof z === 'number' && Number.isFinite(z) ? z : 0];
 }
 
+/**
+ * The players of a `positions` event in either form it reaches the page: the stored form the
+ * socket sends (`p`/`n` rows) or the catalog form the REST API serves (`players`).
+ */
+export function samplesOf(data: Record<string, unknown>): PositionSample[] {
+  if (!Array.isArray(data.players)) return positionSamples(data);
+  const samples: PositionSample[] = [];
+  for (const entry of data.players as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const player = entry as Record<string, unknown>;
+    const pos = vec(player.pos);
+    if (typeof player.steamId !== 'string' || !pos) continue;
+    const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+    samples.push({
+      steamId: player.steamId,
+      x: pos[0],
+      y: pos[1],
+      z: pos[2],
+      yaw: number(player.yaw),
+      health: number(player.health),
+      armor: number(player.armor),
+      alive: typeof player.alive === 'boolean' ? player.alive : null,
+      weapon: typeof player.weapon === 'string' ? player.weapon : null,
+    });
+  }
+  return samples;
+}
+
 function sideOf(value: unknown): Side | null {
   return value === 'CT' || value === 'T' ? value : null;
 }
@@ -172,7 +200,7 @@ export class RoundReplay {
           break;
         }
         case 'positions':
-          for (const sample of positionSamples(data)) {
+          for (const sample of samplesOf(data)) {
             let track = this.tracks.get(sample.steamId);
             if (!track) {
               track = [];
@@ -281,7 +309,13 @@ export class RoundReplay {
     // The last sample at or before ts (binary search), and the one after it.
     let low = 0;
     let high = track.length - 1;
-    if (high < 0 || track[0]!.ts > ts) return null;
+    if (high < 0) return null;
+    // Before a player's first sample (freeze time: plugins sample once it ends), they stand where
+    // that sample has them: their spawn.
+    if (track[0]!.ts > ts) {
+      const { x, y, z, yaw, health, alive, weapon } = track[0]!;
+      return { x, y, z, yaw, health, alive, weapon };
+    }
     while (low < high) {
       const middle = (low + high + 1) >> 1;
       if (track[middle]!.ts <= ts) low = middle;

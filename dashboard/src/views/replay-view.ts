@@ -85,6 +85,9 @@ export class ReplayView {
   private readonly detail: HTMLElement;
   private readonly overview: MapOverview | null;
   private readonly images = new Map<string, HTMLImageElement | null>();
+  /** The radar images the platform serves (`/radar/index.json`), asked once. */
+  private available: Promise<Set<string>> | null = null;
+  private availableNow: Set<string> | null = null;
   private replay: RoundReplay | null = null;
   private round = 0;
   private offset = 0;
@@ -110,7 +113,7 @@ export class ReplayView {
       type: 'range',
       min: 0,
       max: 0,
-      step: 100,
+      step: 1,
       value: 0,
       class: 'scrubber',
       'aria-label': 'Time in the round',
@@ -463,6 +466,24 @@ export class ReplayView {
     const map = this.overview?.map;
     if (!map) return null;
     const name = this.level === 'lower' ? `${map}_lower` : map;
+    if (this.available === null) {
+      this.available = this.api
+        .radarImages(this.signal)
+        .catch(() => [])
+        .then((names) => {
+          this.schedule();
+          return new Set(names);
+        });
+    }
+    if (!this.availableNow?.has(`${name}.png`)) {
+      void this.available.then((names) => {
+        if (this.availableNow === null) {
+          this.availableNow = names;
+          this.schedule();
+        }
+      });
+      return null;
+    }
     if (!this.images.has(name)) {
       this.images.set(name, null);
       const image = new Image();
