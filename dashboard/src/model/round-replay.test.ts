@@ -184,6 +184,25 @@ describe('a round replay', () => {
   });
 });
 
+describe('the kill heatmap', () => {
+  it('places enemy kills by the killer side of the moment, leaving out suicides and team kills', async () => {
+    const { killHeat } = await import('./round-replay.ts');
+    const heat = killHeat([
+      live('player_team', 0, { steamId: 'a', side: 'T' }),
+      live('player_team', 0, { steamId: 'b', side: 'CT' }),
+      live('player_death', 1, { attacker: 'a', victim: 'b', victimPos: [1, 2, 3], attackerPos: [4, 5, 6] }),
+      live('player_death', 2, { attacker: 'a', victim: 'a', victimPos: [9, 9, 9] }),
+      live('player_team', 3, { steamId: 'a', side: 'CT' }),
+      live('player_team', 3, { steamId: 'b', side: 'T' }),
+      live('player_death', 4, { attacker: 'a', victim: 'b', victimPos: [7, 8, 9] }),
+    ]);
+    expect(heat).toEqual([
+      { x: 1, y: 2, z: 3, side: 'T' },
+      { x: 7, y: 8, z: 9, side: 'CT' },
+    ]);
+  });
+});
+
 describe('positions in either form', () => {
   it('reads the catalog form the REST API serves as the stored form the socket sends', async () => {
     const { samplesOf } = await import('./round-replay.ts');

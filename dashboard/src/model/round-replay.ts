@@ -283,6 +283,23 @@ export class RoundReplay {
     this.utility = utility;
   }
 
+  /**
+   * Where players walked this round, thinned to one point per `step` world units per player: drawn
+   * faintly, it outlines the map where no radar image is placed.
+   */
+  trail(step = 48): [number, number, number][] {
+    const points: [number, number, number][] = [];
+    for (const track of this.tracks.values()) {
+      let last: Sample | null = null;
+      for (const sample of track) {
+        if (last && Math.hypot(sample.x - last.x, sample.y - last.y) < step) continue;
+        points.push([sample.x, sample.y, sample.z]);
+        last = sample;
+      }
+    }
+    return points;
+  }
+
   /** The side a player played in this round. */
   sideOf(steamId: string): Side | null {
     return this.sides.get(steamId) ?? null;
@@ -375,6 +392,38 @@ export class RoundReplay {
       bomb: this.bombAt(ts, players),
     };
   }
+}
+
+export interface HeatPoint {
+  x: number;
+  y: number;
+  z: number;
+  /** The killer's side when the kill happened. */
+  side: Side;
+}
+
+/**
+ * Every kill of a match with a position, by the killer's side then (sides swap at halftime): the
+ * kill heatmap. `at: 'victim'` places each where the victim fell, `'attacker'` where the killer stood.
+ */
+export function killHeat(events: readonly LiveEvent[], at: 'victim' | 'attacker' = 'victim'): HeatPoint[] {
+  const sides = new Map<string, Side>();
+  const points: HeatPoint[] = [];
+  for (const event of events) {
+    if (event.type === 'player_team') {
+      const steamId = text(event.data, 'steamId');
+      const side = sideOf(event.data.side);
+      if (steamId && side) sides.set(steamId, side);
+    } else if (event.type === 'player_death' && event.phase !== 'warmup' && event.phase !== 'knife') {
+      const attacker = text(event.data, 'attacker');
+      const victim = text(event.data, 'victim');
+      const side = attacker ? sides.get(attacker) : undefined;
+      const pos = vec(at === 'victim' ? event.data.victimPos : event.data.attackerPos);
+      if (!side || !pos || !victim || attacker === victim || sides.get(victim) === side) continue;
+      points.push({ x: pos[0], y: pos[1], z: pos[2], side });
+    }
+  }
+  return points;
 }
 
 /** Each player's side from the `player_team` events before a time (for a round's `sidesBefore`). */

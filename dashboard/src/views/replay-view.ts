@@ -26,6 +26,8 @@ import type { MatchLiveState } from '../model/match-state.ts';
 import { Bounds, fitProjection } from '../model/radar-projection.ts';
 import { type RoundDetail, roundDetail } from '../model/round-detail.ts';
 import {
+  type HeatPoint,
+  killHeat,
   type ReplayKill,
   type ReplayMoment,
   type ReplayUtility,
@@ -78,6 +80,8 @@ export class ReplayView {
   private readonly playButton: HTMLButtonElement;
   private readonly speedSelect: HTMLSelectElement;
   private readonly levelButton: HTMLButtonElement;
+  private readonly heatSelect: HTMLSelectElement;
+  private heat: HeatPoint[] | null = null;
   private readonly feed: HTMLElement;
   private readonly board: HTMLElement;
   private readonly note: HTMLElement;
@@ -127,6 +131,13 @@ export class ReplayView {
       SPEEDS.map((speed) => h('option', { value: speed, selected: speed === this.speed }, `${speed}×`)),
     );
     this.levelButton = h('button', { type: 'button', class: 'level', hidden: true }, 'Lower level');
+    this.heatSelect = h(
+      'select',
+      { class: 'heat', 'aria-label': 'Kill heatmap', 'data-testid': 'replay-heat' },
+      h('option', { value: '' }, 'No heatmap'),
+      h('option', { value: 'T' }, 'Heatmap: T kills'),
+      h('option', { value: 'CT' }, 'Heatmap: CT kills'),
+    );
     this.feed = h('ol', { class: 'kill-feed-list replay-feed', 'data-testid': 'replay-feed' });
     this.board = h('div', { class: 'replay-board', 'data-testid': 'replay-scoreboard' });
     this.note = h('p', { class: 'replay-note', 'data-testid': 'replay-note' });
@@ -144,6 +155,7 @@ export class ReplayView {
         this.scrubber,
         this.timeLabel,
         this.speedSelect,
+        this.heatSelect,
         this.levelButton,
       ),
       this.note,
@@ -159,6 +171,15 @@ export class ReplayView {
     this.scrubber.addEventListener('input', () => this.seek(Number(this.scrubber.value)));
     this.speedSelect.addEventListener('change', () => {
       this.speed = Number(this.speedSelect.value) || 1;
+    });
+    this.heatSelect.addEventListener('change', () => {
+      if (this.heatSelect.value && this.heat === null) {
+        void this.allTeamEvents().then((events) => {
+          this.heat = killHeat(events);
+          this.schedule();
+        });
+      }
+      this.schedule();
     });
     this.levelButton.addEventListener('click', () => {
       this.level = this.level === 'upper' ? 'lower' : 'upper';
@@ -534,6 +555,16 @@ export class ReplayView {
       }
     }
 
+    // Where players walked this round, faintly: the map's outline where no image is placed.
+    context.fillStyle = 'rgba(200, 214, 235, 0.10)';
+    const dot = Math.max(2, 2.5 * ratio);
+    for (const [x, y, z] of replay.trail()) {
+      if (!this.onLevel(z)) continue;
+      const [cx, cy] = projector.toCanvas(x, y);
+      context.fillRect(cx - dot / 2, cy - dot / 2, dot, dot);
+    }
+    this.drawHeat(context, projector, ratio);
+
     for (const item of moment.utility) this.drawUtility(context, projector, item, moment.ts, ratio);
     for (const kill of moment.kills)
       this.drawKill(context, projector, kill, moment.ts, ratio, replay.hasPositions);
@@ -561,6 +592,27 @@ export class ReplayView {
       utility: moment.utility.map((item) => item.kind).join(' '),
       bomb: moment.bomb.state,
     });
+  }
+
+  /** Every kill of the match by the chosen side, as soft blobs that add up where kills cluster. */
+  private drawHeat(context: CanvasRenderingContext2D, projector: Projector, ratio: number): void {
+    const side = this.heatSelect.value;
+    if (!side || !this.heat) {
+      this.canvas.dataset.heat = '0';
+      return;
+    }
+    const points = this.heat.filter((point) => point.side === side && this.onLevel(point.z));
+    const radius = 18 * ratio;
+    const colour = side === 'CT' ? '95, 168, 240' : '240, 179, 65';
+    for (const point of points) {
+      const [x, y] = projector.toCanvas(point.x, point.y);
+      const gradient = context.createRadialGradient(x, y, 0, x, y, radius);
+      gradient.addColorStop(0, `rgba(${colour}, 0.35)`);
+      gradient.addColorStop(1, `rgba(${colour}, 0)`);
+      context.fillStyle = gradient;
+      context.fillRect(x - radius, y - radius, radius * 2, radius * 2);
+    }
+    this.canvas.dataset.heat = String(points.length);
   }
 
   private drawUtility(
