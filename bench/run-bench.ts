@@ -3,6 +3,7 @@
  * figures with their targets. Figures come from measurement on this machine, never from tests.
  */
 import { runCodecBench } from './codec-bench.ts';
+import { runDashboardBench } from './dashboard-bench.ts';
 import { DEFAULT_E2E_OPTIONS, runE2eBench } from './e2e-bench.ts';
 import { runLambdaBundleBench } from './lambda-bundles.ts';
 import { runLogParserBench } from './log-parser-bench.ts';
@@ -10,7 +11,15 @@ import { type Figure, formatFigure, passes } from './stats.ts';
 import { runSummaryBench } from './summary-bench.ts';
 import { runWorkerBench } from './worker-bench.ts';
 
-export const BENCH_SECTIONS = ['codec', 'log-parser', 'worker', 'e2e', 'summary', 'lambda'] as const;
+export const BENCH_SECTIONS = [
+  'codec',
+  'log-parser',
+  'worker',
+  'e2e',
+  'summary',
+  'dashboard',
+  'lambda',
+] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface RunBenchOptions {
@@ -87,6 +96,12 @@ export async function runBench(options: RunBenchOptions): Promise<{ figures: Fig
     section(
       'Statistics (a stored match summary from geqo up; geqo analyze on a large synthetic file)',
       await runSummaryBench({ log: options.log }),
+    );
+  }
+  if (wanted('dashboard')) {
+    section(
+      'Dashboard (bundle as served; a finished match opened in Chromium against geqo up)',
+      await runDashboardBench({ log: options.log }),
     );
   }
   if (wanted('lambda')) {

@@ -1,5 +1,13 @@
 /** The REST API (DESIGN.md section 8), as the dashboard reads it: same origin, JSON. */
-import type { EventPage, MatchDetail, MatchListItem, MatchSummary, RoundItem, StoredEvent } from './wire.ts';
+import type {
+  EventPage,
+  MatchDetail,
+  MatchListItem,
+  MatchSummary,
+  PlayerCareer,
+  RoundItem,
+  StoredEvent,
+} from './wire.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -54,12 +62,45 @@ export class ApiClient {
     }
   }
 
+  /** Names of the radar images the operator placed (`de_nuke.png`, …); none on an older runtime. */
+  async radarImages(signal?: AbortSignal): Promise<string[]> {
+    try {
+      return (await this.getJson<{ images: string[] }>('/radar/index.json', signal)).images;
+    } catch (error) {
+      if (error instanceof ApiRequestError) return [];
+      throw error;
+    }
+  }
+
+  /** A player's career, or null for a player no stored match has. */
+  async player(steamId: string, signal?: AbortSignal): Promise<PlayerCareer | null> {
+    try {
+      return await this.getJson<PlayerCareer>(`/v1/players/${encodeURIComponent(steamId)}`, signal);
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   /** Every stored event of one type, in order, page by page. */
-  async events(matchId: string, type: string, signal?: AbortSignal): Promise<StoredEvent[]> {
+  events(matchId: string, type: string, signal?: AbortSignal): Promise<StoredEvent[]> {
+    return this.pages(matchId, { type }, signal);
+  }
+
+  /** Every stored event of one round (all types, positions included), in order. */
+  roundEvents(matchId: string, round: number, signal?: AbortSignal): Promise<StoredEvent[]> {
+    return this.pages(matchId, { round: String(round) }, signal);
+  }
+
+  private async pages(
+    matchId: string,
+    filter: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
     let after: string | null = null;
     do {
-      const query = new URLSearchParams({ type, limit: '10000' });
+      const query = new URLSearchParams({ ...filter, limit: '10000' });
       if (after) query.set('after', after);
       const page: EventPage = await this.getJson<EventPage>(`${matchPath(matchId)}/events?${query}`, signal);
       events.push(...page.events);

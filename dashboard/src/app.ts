@@ -7,6 +7,7 @@ import { h, replaceChildren } from './dom.ts';
 import { type ConnectionState, LiveSocket } from './live-socket.ts';
 import { MatchView } from './match-view.ts';
 import { applyMatchPatch, type MatchCard, matchCardOf } from './model/match-card.ts';
+import { PlayerView } from './player-view.ts';
 import { renderMatchList } from './views/match-list-view.ts';
 import type { SocketMessage } from './wire.ts';
 
@@ -24,8 +25,8 @@ export interface Endpoints {
   socketUrl: string;
 }
 
-function matchIdFromHash(hash: string): string | null {
-  const found = /^#\/matches\/([^/]+)$/.exec(hash);
+function idFromHash(hash: string, kind: 'matches' | 'players'): string | null {
+  const found = new RegExp(`^#/${kind}/([^/]+)$`).exec(hash);
   if (!found?.[1]) return null;
   try {
     return decodeURIComponent(found[1]);
@@ -39,6 +40,7 @@ export class DashboardApp {
   private readonly socket: LiveSocket;
   private readonly api: ApiClient;
   private view: MatchView | null = null;
+  private playerView: PlayerView | null = null;
   private listFrame = 0;
   private connectionTimer: ReturnType<typeof setInterval> | null = null;
   /** Matches being fetched because a patch named a match the list did not have. */
@@ -83,11 +85,18 @@ export class DashboardApp {
   }
 
   private route(): void {
-    const matchId = matchIdFromHash(location.hash);
-    if (this.view?.matchId === matchId) return;
+    const matchId = idFromHash(location.hash, 'matches');
+    const steamId = idFromHash(location.hash, 'players');
+    if (matchId !== null && this.view?.matchId === matchId) return;
+    if (steamId !== null && this.playerView?.steamId === steamId) return;
     this.view?.close();
     this.view = null;
-    if (matchId) {
+    this.playerView?.close();
+    this.playerView = null;
+    if (steamId) {
+      this.playerView = new PlayerView(this.elements.main, steamId, this.api);
+      this.playerView.open();
+    } else if (matchId) {
       this.view = new MatchView(this.elements.main, matchId, this.socket, this.api);
       this.view.open();
     } else {

@@ -12,6 +12,7 @@ import { MatchLiveState } from './model/match-state.ts';
 import { renderKillFeed } from './views/kill-feed-view.ts';
 import { renderMatchHeader } from './views/match-header-view.ts';
 import { RadarView } from './views/radar-view.ts';
+import { ReplayView } from './views/replay-view.ts';
 import { renderRoundStrip } from './views/round-strip-view.ts';
 import { renderScoreboard } from './views/scoreboard-view.ts';
 import type { ProcessedMessage, StoredEvent } from './wire.ts';
@@ -34,6 +35,7 @@ function storedOrder(a: StoredEvent, b: StoredEvent): number {
 export class MatchView {
   private state: MatchLiveState | null = null;
   private radar: RadarView | null = null;
+  private replay: ReplayView | null = null;
   private held: ProcessedMessage[] = [];
   private loading: Promise<void> | null = null;
   private readonly abort = new AbortController();
@@ -44,6 +46,7 @@ export class MatchView {
     header: h('section', { class: 'match-header', 'aria-label': 'Match' }),
     rounds: h('section', { class: 'panel rounds', 'aria-label': 'Rounds' }),
     radar: h('section', { class: 'panel radar-panel', 'aria-label': 'Radar' }),
+    replay: h('section', { class: 'panel replay-panel', 'aria-label': 'Replay' }),
     feed: h('ol', { class: 'kill-feed-list', 'data-testid': 'kill-feed' }),
     scoreboard: h('section', { class: 'panel scoreboard', 'aria-label': 'Scoreboard' }),
   };
@@ -65,6 +68,7 @@ export class MatchView {
     this.abort.abort();
     this.socket.unsubscribe({ matchId: this.matchId });
     this.radar?.dispose();
+    this.replay?.dispose();
     cancelAnimationFrame(this.renderFrame);
     if (this.summaryTimer) clearTimeout(this.summaryTimer);
   }
@@ -117,8 +121,23 @@ export class MatchView {
   }
 
   private mount(state: MatchLiveState): void {
-    this.radar = new RadarView(state);
-    this.sections.radar.append(h('h3', {}, 'Radar'), this.radar.element);
+    // A match in progress shows its live radar, with the replay of played rounds below; a
+    // finished one opens its replay at the first round in the radar's place.
+    const live = isInProgress(state.match);
+    this.replay = new ReplayView(state, this.api, this.abort.signal);
+    this.replay.renderPicker();
+    this.sections.replay.append(h('h3', {}, 'Replay'), this.replay.element);
+    if (live) {
+      this.radar = new RadarView(state);
+      this.sections.radar.append(h('h3', {}, 'Radar'), this.radar.element);
+    }
+    this.sections.rounds.addEventListener('click', (event) => {
+      const cell = (event.target as Element | null)?.closest<HTMLElement>('.round-played');
+      const round = Number(cell?.dataset.round);
+      if (!this.replay || !Number.isInteger(round) || round < 1) return;
+      void this.replay.open(round);
+      this.sections.replay.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    });
     replaceChildren(
       this.container,
       this.sections.header,
@@ -126,7 +145,7 @@ export class MatchView {
       h(
         'div',
         { class: 'match-grid' },
-        this.sections.radar,
+        live ? this.sections.radar : this.sections.replay,
         h(
           'section',
           { class: 'panel kill-feed', 'aria-label': 'Kill feed' },
@@ -134,9 +153,15 @@ export class MatchView {
           this.sections.feed,
         ),
       ),
+      live ? this.sections.replay : null,
       h('h3', { class: 'section-title' }, 'Scoreboard'),
       this.sections.scoreboard,
     );
+    const first = [...state.rounds.keys()].sort((a, b) => a - b)[0];
+    if (!live && first !== undefined) void this.replay.open(first);
+    // The match opens at its top, wherever the list had scrolled the page (on a phone the
+    // list sits above the match).
+    this.container.scrollIntoView({ block: 'start' });
   }
 
   /** A message of this match's topic (or the match list's, for this match). */
@@ -206,6 +231,7 @@ export class MatchView {
       renderKillFeed(this.sections.feed, state);
       renderScoreboard(this.sections.scoreboard, state);
       this.radar?.schedule();
+      this.replay?.renderPicker();
     });
   }
 }

@@ -1,16 +1,21 @@
 /**
  * What the dashboard reads from the platform: the REST read models and the dashboard socket's
  * messages. The server's own contracts, so a change there breaks the dashboard's typecheck
- * instead of the page: types only, and one pure reader (positions samples) that the bundle carries.
+ * instead of the page: types only, and two pure functions the bundle carries (the positions reader
+ * and the buy rule), so the page and the platform cannot disagree on them.
  */
 import type { EventPage, MatchDetail, MatchListItem, RoundItem, StoredEvent } from '@geqo/shared/app/queries';
+import type { CareerMatch, PlayerCareer } from '@geqo/shared/app/stats';
 import type { DashboardEvent, ProcessedMessage } from '@geqo/shared/app/worker';
 import { type PositionSample, positionSamples } from '@geqo/shared/domain/events/stored-form';
 import type { MatchSummary, MatchSummaryPlayer, TeamSummary } from '@geqo/shared/domain/match';
 import type { PlayerMatchStats } from '@geqo/shared/domain/stats';
+import { type BuyType, classifyBuy, DEFAULT_ECONOMY_OPTIONS } from '@geqo/shared/domain/stats/buy-rule';
 import type { MatchPatch, RoundRow } from '@geqo/shared/ports';
 
 export type {
+  BuyType,
+  CareerMatch,
   DashboardEvent,
   EventPage,
   MatchDetail,
@@ -18,6 +23,7 @@ export type {
   MatchPatch,
   MatchSummary,
   MatchSummaryPlayer,
+  PlayerCareer,
   PlayerMatchStats,
   PositionSample,
   ProcessedMessage,
@@ -26,7 +32,7 @@ export type {
   StoredEvent,
   TeamSummary,
 };
-export { positionSamples };
+export { classifyBuy, DEFAULT_ECONOMY_OPTIONS, positionSamples };
 
 /** Replies of the socket itself (not broadcast messages). */
 export type SocketReply =

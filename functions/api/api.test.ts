@@ -44,6 +44,7 @@ const CAREER: PlayerCareer = {
   name: 'Earthy',
   career: careerStats(STEAM_ID, []),
   recentMatches: [],
+  maps: [],
 };
 
 /** Statistics that know one match and one player, and record what they were asked. */

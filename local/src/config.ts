@@ -35,6 +35,8 @@ export interface LocalConfig {
   maxFramesPerSecond: number;
   /** A match in warmup or live with nothing from its server for this long is abandoned. */
   abandonAfterMinutes: number;
+  /** `GEQO_RADAR_DIR`: radar images (`de_nuke.png`, `de_nuke_lower.png`, …) the dashboard draws under its replay. */
+  radarDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     workerThread: oneOf('GEQO_WORKER_THREAD', ['on', 'off'], 'on') === 'on',
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
     abandonAfterMinutes: positive('GEQO_ABANDON_AFTER_MINUTES', 30),
+    radarDir: env.GEQO_RADAR_DIR ? resolve(env.GEQO_RADAR_DIR) : null,
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// connection string');

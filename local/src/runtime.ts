@@ -184,7 +184,7 @@ export async function startRuntime(
           deadLetters,
           new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
         ),
-        dashboardRoutes({ logger: logger.child({ component: 'dashboard' }) }),
+        dashboardRoutes({ logger: logger.child({ component: 'dashboard' }), radarDir: config.radarDir }),
         ...plainIngestRoutes({ pool, producer: rawProducer, config, servers, logger, metrics }),
       ],
     }),

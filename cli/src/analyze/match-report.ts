@@ -31,14 +31,14 @@ export function formatMatchReport(summary: MatchSummary): string {
   for (const team of [first, second, null]) {
     const players = summary.players
       .filter((player) => player.team === (team?.name ?? null))
-      .sort((left, right) => right.rating2approx - left.rating2approx || right.kills - left.kills);
+      .sort((left, right) => right.rating1 - left.rating1 || right.kills - left.kills);
     if (players.length === 0) continue;
     lines.push('', team?.name ?? 'No team');
     lines.push(
-      `  ${'player'.padEnd(nameWidth)}  ${['K', 'D', 'A', 'HS', 'ADR', 'KAST%', 'FK', 'FD', '2K+', 'rating'].map(cell).join('')}`,
+      `  ${'player'.padEnd(nameWidth)}  ${['K', 'D', 'A', 'HS', 'ADR', 'KAST%', 'FK', 'FD', '2K+', 'HLTV 1.0'].map(column).join('')}`,
     );
     for (const player of players)
-      lines.push(`  ${player.name.padEnd(nameWidth)}  ${playerCells(player).map(cell).join('')}`);
+      lines.push(`  ${player.name.padEnd(nameWidth)}  ${playerCells(player).map(column).join('')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -55,10 +55,15 @@ function playerCells(player: MatchSummaryPlayer): string[] {
     String(player.openingKills),
     String(player.openingDeaths),
     String(multiKills),
-    player.rating2approx.toFixed(2),
+    player.rating1.toFixed(2),
   ];
 }
 
 function cell(text: string): string {
   return text.padStart(7);
+}
+
+/** A player column: the last one (the rating, "HLTV 1.0") is wider than the rest. */
+function column(text: string, index: number, all: readonly string[]): string {
+  return index === all.length - 1 ? text.padStart(10) : cell(text);
 }

@@ -210,4 +210,18 @@ describe('MatchLiveState', () => {
     expect(observed).toBe('CT');
     expect(state.teamOnSide('T')?.name).toBe('Bravo');
   });
+  it('keeps the side a survivor was sampled on when the halftime swap follows the round', () => {
+    // Prepare: the last sample of round 12, then the swap of both players.
+    const state = new MatchLiveState(DETAIL);
+    state.applyEvents(joins);
+    state.applyEvents([
+      event('positions', { p: [['t1', 10, 20, 0, 0, 100, 0, true, 'ak47']] }, 12),
+      event('player_team', { steamId: 't1', side: 'CT' }, 12),
+      event('player_team', { steamId: 'ct1', side: 'T' }, 12),
+    ]);
+
+    // Assess: drawn as the T it was in that round; its side now is CT.
+    expect(state.positions.get('t1')?.side).toBe('T');
+    expect(state.sides.get('t1')).toBe('CT');
+  });
 });

@@ -50,6 +50,11 @@ export interface PlayerDot {
   alive: boolean;
   weapon: string | null;
   ts: number;
+  /**
+   * The player's side when sampled: a halftime swap arrives after the round's last sample, and
+   * must not recolour the survivors of the round that just ended.
+   */
+  side: Side | null;
 }
 
 /** Where scoreboard figures come from, best first. */
@@ -66,7 +71,43 @@ export interface ScoreLine {
   hsPercent: number;
   /** Absent from the figures counted by the page itself. */
   kast: number | null;
+  /** HLTV rating 1.0 (reference/stats.md), the one rating the page and `geqo analyze` show. */
   rating: number | null;
+  /** The platform's figures only (null when the page counts itself). */
+  more: ScoreExtras | null;
+}
+
+/** Figures only the platform's statistics have. */
+export interface ScoreExtras {
+  openingKills: number;
+  openingDeaths: number;
+  /** Rounds with three or more kills. */
+  multiKills3plus: number;
+  clutchesWon: number;
+  utilityDamage: number;
+  flashAssists: number;
+}
+
+type ExtrasSource = Pick<
+  PlayerMatchStats,
+  'openingKills' | 'openingDeaths' | 'utilityDamage' | 'flashAssists'
+> & { multiKills?: Record<string, number>; clutchesWon?: Record<string, number> };
+
+function extrasOf(player: ExtrasSource): ScoreExtras {
+  // Older runtimes (and partial live messages) may leave the count maps out.
+  const sum = (counts: Record<string, number> | undefined, from: number) =>
+    Object.entries(counts ?? {}).reduce(
+      (total, [key, count]) => total + (Number(key) >= from ? count : 0),
+      0,
+    );
+  return {
+    openingKills: player.openingKills ?? 0,
+    openingDeaths: player.openingDeaths ?? 0,
+    multiKills3plus: sum(player.multiKills, 3),
+    clutchesWon: sum(player.clutchesWon, 1),
+    utilityDamage: player.utilityDamage ?? 0,
+    flashAssists: player.flashAssists ?? 0,
+  };
 }
 
 /** Trail points kept for the radar's outline of the map (x, y pairs). */
@@ -223,7 +264,8 @@ export class MatchLiveState {
   private applyPositions(event: LiveEvent): void {
     for (const { steamId, x, y, yaw, health, alive, weapon } of positionSamples(event.data)) {
       const isAlive = alive !== false && health !== 0;
-      this.positions.set(steamId, { steamId, x, y, yaw, health, alive: isAlive, weapon, ts: event.ts });
+      const side = this.sides.get(steamId) ?? null;
+      this.positions.set(steamId, { steamId, x, y, yaw, health, alive: isAlive, weapon, ts: event.ts, side });
       if (isAlive) this.addTrailPoint(steamId, x, y);
     }
     this.radarVersion += 1;
@@ -257,6 +299,7 @@ export class MatchLiveState {
         hsPercent: player.kills > 0 ? round2((100 * player.headshotKills) / player.kills) : 0,
         kast: player.kast,
         rating: player.rating1,
+        more: extrasOf(player),
       })),
     };
   }
@@ -278,6 +321,7 @@ export class MatchLiveState {
         hsPercent: player.hsPercent,
         kast: player.kast,
         rating: player.rating1,
+        more: extrasOf(player),
       })),
     };
   }
@@ -316,6 +360,16 @@ export class MatchLiveState {
     return playerSide === 'CT' ? onCt : onCt === first ? second : first;
   }
 
+  /** The team on a side in a played round: its winner tells (the other team had the other side). */
+  teamOnSideInRound(playerSide: Side, round: number): TeamInfo | null {
+    const cell = this.rounds.get(round);
+    const [first, second] = this.match.teams;
+    if (!cell?.winnerSide || !cell.winnerTeam || !first || !second) return null;
+    const winner = cell.winnerTeam === first.name ? first : cell.winnerTeam === second.name ? second : null;
+    if (!winner) return null;
+    return cell.winnerSide === playerSide ? winner : winner === first ? second : first;
+  }
+
   /** The side a team plays in the round in progress. */
   sideOfTeam(team: TeamInfo): Side {
     return this.teamOnSide('CT')?.name === team.name ? 'CT' : 'T';
@@ -344,6 +398,7 @@ export class MatchLiveState {
           hsPercent: line.kills > 0 ? round2((100 * line.headshotKills) / line.kills) : 0,
           kast: null,
           rating: null,
+          more: null,
         };
       }),
     };

@@ -10,7 +10,11 @@ function player(state: MatchLiveState, steamId: string | null, side: string | nu
   return h(
     'span',
     { class: `player${side ? ` side-${side.toLowerCase()}` : ''}` },
-    steamId ? state.nameOf(steamId) : 'World',
+    steamId && !steamId.startsWith('BOT:')
+      ? h('a', { href: `#/players/${encodeURIComponent(steamId)}` }, state.nameOf(steamId))
+      : steamId
+        ? state.nameOf(steamId)
+        : 'World',
   );
 }
 

@@ -87,7 +87,7 @@ export class RadarView {
 
     const alive = { CT: 0, T: 0 };
     for (const dot of shown) {
-      const side = this.state.sides.get(dot.steamId);
+      const side = dot.side ?? this.state.sides.get(dot.steamId);
       if (dot.alive && side) alive[side] += 1;
     }
     if (shown.length === 0) {
@@ -119,7 +119,7 @@ export class RadarView {
     [x, y]: [number, number],
     ratio: number,
   ): void {
-    const side = this.state.sides.get(dot.steamId);
+    const side = dot.side ?? this.state.sides.get(dot.steamId);
     const color = side ? COLORS[side] : COLORS.unknown;
     const radius = 6.5 * ratio;
     if (!dot.alive) {

@@ -22,7 +22,16 @@ export interface DashboardRoutesOptions {
   logger?: Logger;
   /** Where the files come from; by default the in-memory bundle, else `dashboard/dist/`. */
   load?: () => Promise<DashboardFiles>;
+  /**
+   * A folder of radar images the operator placed (`GEQO_RADAR_DIR`): `GET /radar/<map>.png`
+   * serves `<map>.png` from it (and `<map>_lower.png` for a lower level). Valve's images are not
+   * shipped; without the folder the replay draws its calibrated frame alone.
+   */
+  radarDir?: string | null;
 }
+
+/** A radar image's name: a map name and `.png`, nothing that could leave the folder. */
+const RADAR_FILE = /^[a-z0-9_]{1,64}\.png$/;
 
 const DIST_DIR = fileURLToPath(new URL('../../../dashboard/dist/', import.meta.url));
 
@@ -150,6 +159,38 @@ export function dashboardRoutes(options: DashboardRoutesOptions = {}): (router: 
     router.on('GET', '/index.html', (context) => send(context, 'index.html'));
     // `file` is one path segment, looked up by exact name: `..` or an encoded `/` finds nothing.
     router.on('GET', '/assets/:file', (context) => send(context, `assets/${context.params.file}`));
+    router.on('GET', '/radar/:file', async ({ response, params }) => {
+      const file = params.file ?? '';
+      if (file === 'index.json') {
+        // Which images there are, so the page asks for those only (a 404 is a console error).
+        const names = options.radarDir
+          ? (await readdir(options.radarDir).catch(() => [] as string[])).filter((name) =>
+              RADAR_FILE.test(name),
+            )
+          : [];
+        response.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        });
+        response.end(JSON.stringify({ images: names.sort() }));
+        return;
+      }
+      if (!options.radarDir || !RADAR_FILE.test(file))
+        throw new HttpError(404, 'NOT_FOUND', `no radar image ${file}`);
+      let body: Buffer;
+      try {
+        body = await readFile(join(options.radarDir, file));
+      } catch {
+        throw new HttpError(404, 'NOT_FOUND', `no radar image ${file} in the radar folder`);
+      }
+      response.writeHead(200, {
+        'Content-Type': 'image/png',
+        'Cache-Control': 'max-age=3600',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Length': String(body.byteLength),
+      });
+      response.end(body);
+    });
     router.on('GET', '/config.json', ({ response }) => {
       response.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',

@@ -236,6 +236,12 @@ describe.each([
       rating2approx: line.rating2approx,
     });
     expect(career?.recentMatches).toEqual([expect.objectContaining({ matchId, kills: line.kills })]);
+    expect(career?.maps).toEqual([
+      {
+        map: expect.any(String),
+        stats: expect.objectContaining({ matches: 1, kills: line.kills, adr: line.adr }),
+      },
+    ]);
     expect(await pipeline.service.career('76561190000000000')).toBeNull();
   });
 

@@ -37,6 +37,14 @@ export interface PlayerCareer {
   career: PlayerCareerStats;
   /** The most recent matches, newest first. */
   recentMatches: CareerMatch[];
+  /** The career's figures per map (every stored match), most played first. */
+  maps: CareerMap[];
+}
+
+/** A player's figures on one map: the career rule (sums, rates recomputed) over that map's matches. */
+export interface CareerMap {
+  map: string | null;
+  stats: PlayerCareerStats;
 }
 
 export interface MatchStatsServiceDeps {
@@ -65,6 +73,12 @@ export class MatchStatsService {
     const found = await this.deps.queries.playerMatches(steamId);
     if (found === null) return null;
     const recent = this.deps.recentMatches ?? 20;
+    const byMap = new Map<string | null, (typeof found.matches)[number]['stats'][]>();
+    for (const line of found.matches) {
+      const lines = byMap.get(line.map) ?? [];
+      lines.push(line.stats);
+      byMap.set(line.map, lines);
+    }
     return {
       steamId,
       name: found.name,
@@ -83,6 +97,9 @@ export class MatchStatsService {
         rating1: stats.rating1,
         rating2approx: stats.rating2approx,
       })),
+      maps: [...byMap]
+        .map(([map, lines]) => ({ map, stats: careerStats(steamId, lines) }))
+        .sort((a, b) => b.stats.matches - a.stats.matches || b.stats.roundsPlayed - a.stats.roundsPlayed),
     };
   }
 }

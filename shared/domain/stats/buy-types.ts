@@ -4,9 +4,10 @@
  */
 import { isKnownEvent, type PlayingSide } from '../events/index.ts';
 import type { TimelineRound } from '../match/contracts.ts';
-import { type EconomyOptions, resolveStatsOptions, type StatsOptionsInput } from './options.ts';
+import { type BuyType, classifyBuy } from './buy-rule.ts';
+import { resolveStatsOptions, type StatsOptionsInput } from './options.ts';
 
-export type BuyType = 'pistol' | 'eco' | 'force' | 'semi' | 'full';
+export type { BuyType };
 
 export interface TeamBuy {
   team: string;
@@ -24,17 +25,10 @@ export type RoundBuyTypes = Record<PlayingSide, TeamBuy | null>;
 
 const SIDES: readonly PlayingSide[] = ['CT', 'T'];
 
-function isPistolRound(roundNumber: number, economy: EconomyOptions): boolean {
-  const halfLength = Math.floor(economy.regulationRounds / 2);
-  return roundNumber === 1 || roundNumber === halfLength + 1;
-}
-
 /**
  * Classifies each team's buy in a round by the average per-player equipment value sampled
- * `sampleDelayMs` after freeze time ended (the `economy` event nearest that moment): pistol for
- * the first round of each regulation half; otherwise eco at or below the eco line, full at or
- * above the side's full-buy line, force when the team lost the previous round and spent down to
- * the force line, semi for everything else. Returns null when the round has no `economy` event.
+ * `sampleDelayMs` after freeze time ended (the `economy` event nearest that moment), by the
+ * rule of `buy-rule.ts`. Returns null when the round has no `economy` event.
  *
  * @param previousRound the round before, to know who lost it (null for the first round)
  */
@@ -73,12 +67,10 @@ export function computeRoundBuyTypes(
     const lostPreviousRound =
       previousRound !== null && previousRound.winnerTeam !== null && previousRound.winnerTeam !== team;
 
-    let type: BuyType;
-    if (isPistolRound(round.number, economy)) type = 'pistol';
-    else if (equipValue <= economy.ecoMaxEquipValue) type = 'eco';
-    else if (equipValue >= economy.fullMinEquipValue[side]) type = 'full';
-    else if (lostPreviousRound && money <= economy.forceMaxMoney) type = 'force';
-    else type = 'semi';
+    const type = classifyBuy(
+      { roundNumber: round.number, side, equipValue, money, lostPreviousRound },
+      economy,
+    );
     result[side] = { team, type, players: players.length, equipValue, money };
   }
   return result;

@@ -2,21 +2,10 @@
  * Settings of the statistics definitions (`reference/stats.md`): every window and threshold is a
  * setting, and its default is the definition we publish.
  */
-import type { PlayingSide } from '../events/index.ts';
+import { DEFAULT_ECONOMY_OPTIONS, type EconomyOptions } from './buy-rule.ts';
 import { DEFAULT_TRADE_WINDOW_MS } from './kill-tracker.ts';
 
-export interface EconomyOptions {
-  /** Equipment is valued this long after freeze time ends (buys are done by then). */
-  sampleDelayMs: number;
-  /** A player at or below this equipment value is on an eco. */
-  ecoMaxEquipValue: number;
-  /** A player at or above this equipment value has a full buy (CTs pay more for the same kit). */
-  fullMinEquipValue: Record<PlayingSide, number>;
-  /** A team that lost the previous round and kept at most this much money forced its buy. */
-  forceMaxMoney: number;
-  /** Rounds of regulation (MR12: 24); pistol rounds open each regulation half, never overtime. */
-  regulationRounds: number;
-}
+export { DEFAULT_ECONOMY_OPTIONS, type EconomyOptions };
 
 export interface StatsOptions {
   /** A kill trades a teammate's death at most this long after it (inclusive). */
@@ -29,14 +18,6 @@ export interface StatsOptions {
 /** What callers may pass: any subset, economy settings included. */
 export type StatsOptionsInput = Partial<Omit<StatsOptions, 'economy'>> & {
   economy?: Partial<EconomyOptions>;
-};
-
-export const DEFAULT_ECONOMY_OPTIONS: EconomyOptions = {
-  sampleDelayMs: 7000,
-  ecoMaxEquipValue: 1000,
-  fullMinEquipValue: { CT: 4500, T: 4000 },
-  forceMaxMoney: 400,
-  regulationRounds: 24,
 };
 
 export const DEFAULT_STATS_OPTIONS: StatsOptions = {
