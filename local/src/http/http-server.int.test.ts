@@ -275,6 +275,36 @@ describe('hostile parameters', () => {
     expect(typeof body.error?.message).toBe('string');
   });
 
+  const ingestCases: [string, string, Record<string, string>][] = [
+    ...hostileIds.flatMap((value): [string, string, Record<string, string>][] => [
+      ['POST', `/v1/logs/${value}/${value}`, {}],
+      ['POST', `/v1/logs/srv_0123456789ab/${value}`, {}],
+      ['GET', `/assets/${value}`, {}],
+    ]),
+    ...[
+      'x'.repeat(5_000),
+      `srv_0123456789ab.${'y'.repeat(43)}`,
+      "srv_'; DROP TABLE servers;--.x",
+      'Bearer',
+    ].map((token): [string, string, Record<string, string>] => [
+      'POST',
+      '/v1/webhooks/matchzy',
+      { Authorization: `Bearer ${token}` },
+    ]),
+  ];
+
+  it.each(ingestCases)(
+    '%s %s (game server and dashboard routes) is refused, never a 500',
+    async (method, path, headers) => {
+      const response = await fetch(`${api}${path}`, {
+        method,
+        headers,
+        ...(method === 'POST' ? { body: 'x' } : {}),
+      });
+      expect([400, 401, 404]).toContain(response.status);
+    },
+  );
+
   it('answers a cursor it did not hand out with BAD_CURSOR, not the first page', async () => {
     const response = await fetch(`${api}/v1/matches/${MATCH}/events?after=not-a-cursor`);
     expect(response.status).toBe(400);
