@@ -9,7 +9,7 @@ import {
   adminAllows,
   bearerOf,
   crossSiteRefusal,
-  isLoopbackAddress,
+  fromThisMachine,
   readTokenAllows,
   sameSecret,
 } from './server-auth.ts';
@@ -81,7 +81,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   // The Management API emulation pushes to dashboards: only this machine (the broadcaster) or the admin.
   const connections = (request: IncomingMessage) => {
     const token = deps.adminToken;
-    if (isLoopbackAddress(request.socket.remoteAddress)) return;
+    if (fromThisMachine({ headers: request.headers, remoteAddress: request.socket.remoteAddress })) return;
     if (token && sameSecret(bearerOf(request.headers), token)) return;
     throw new HttpError(403, 'FORBIDDEN', '/@connections is for this machine (or the admin token) only');
   };

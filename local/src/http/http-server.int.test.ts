@@ -115,7 +115,7 @@ async function stillServing(): Promise<void> {
 
 describe('requests that cannot be parsed', () => {
   it('answers 400 to a request line whose URL cannot be parsed, and keeps serving', async () => {
-    const answer = await rawExchange(runtime.httpPort, 'GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await rawExchange(runtime.httpPort, 'GET http://[ HTTP/1.1\r\nHost: localhost\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toContain('BAD_URL');
     await stillServing();
@@ -124,7 +124,7 @@ describe('requests that cannot be parsed', () => {
   it('answers 400 to an upgrade whose URL cannot be parsed, and keeps serving', async () => {
     const answer = await rawExchange(
       runtime.httpPort,
-      'GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'GET http://[ HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
         'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     );
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
@@ -134,7 +134,7 @@ describe('requests that cannot be parsed', () => {
   it('survives an upgrade to an unknown path whose client resets at once', async () => {
     const socket = connect(runtime.httpPort, '127.0.0.1');
     socket.on('error', () => {});
-    socket.write('GET /nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+    socket.write('GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
     socket.resetAndDestroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await stillServing();
@@ -143,8 +143,8 @@ describe('requests that cannot be parsed', () => {
   it.each([
     ['a line that is not HTTP', 'HELLO THERE\r\n\r\n'],
     ['a bad header line', 'GET / HTTP/1.1\r\nHost x\r\n\r\n'],
-    ['a NUL in the request line', 'GET /v1/\u0000 HTTP/1.1\r\nHost: x\r\n\r\n'],
-    ['a bad chunk size', 'POST /v1/servers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n'],
+    ['a NUL in the request line', 'GET /v1/\u0000 HTTP/1.1\r\nHost: localhost\r\n\r\n'],
+    ['a bad chunk size', 'POST /v1/servers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n'],
   ])('answers malformed HTTP (%s) with 400 and keeps serving', async (_name, bytes) => {
     const answer = await rawExchange(runtime.httpPort, bytes);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
@@ -157,7 +157,7 @@ describe('request bodies over the cap', () => {
     const before = await serverCount();
     const answer = await rawExchange(
       runtime.httpPort,
-      'POST /v1/servers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      'POST /v1/servers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
         `Content-Length: ${20 * 1024 * 1024}\r\n\r\n{"name":"`,
       { endAfterMs: 5_000 },
     );
@@ -374,6 +374,33 @@ describe('cross-site requests to admin routes', () => {
     expect(asCli.status).toBe(404);
   });
 
+  it('refuses a loopback POST addressed to another name (a DNS-rebound page), and creates nothing', async () => {
+    const before = await serverCount();
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: runtime.httpPort,
+          method: 'POST',
+          path: '/v1/servers',
+          headers: {
+            ...json,
+            Host: `rebound.example:${runtime.httpPort}`,
+            Origin: `http://rebound.example:${runtime.httpPort}`,
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end(JSON.stringify({ name: 'rebound' }));
+    });
+    expect(status).toBe(401);
+    expect(await serverCount()).toBe(before);
+  });
+
   it('creates a server from a JSON POST, from its own origin or none', async () => {
     const before = await serverCount();
     await addServer('plain json');
@@ -433,7 +460,7 @@ describe('secrets in logs', () => {
     const socket = connect(runtime.httpPort, '127.0.0.1');
     socket.on('error', () => {});
     socket.write(
-      `POST /v1/logs/${serverId}/${token}?token=${secret} HTTP/1.1\r\nHost: x\r\n` +
+      `POST /v1/logs/${serverId}/${token}?token=${secret} HTTP/1.1\r\nHost: localhost\r\n` +
         `Authorization: Bearer ${secret}\r\nContent-Length: 100000\r\n\r\nL 02/09/2026 - 18:00:00: "`,
     );
     // Let the route authenticate and start reading the body, then go away mid-body.

@@ -122,8 +122,8 @@ export class HttpServer {
       return;
     }
     if (error instanceof HttpError) {
-      // After a 413 the rest of the body is not wanted: close once the answer is out.
-      if (error.status === 413) response.setHeader('Connection', 'close');
+      // A refused request's unread body (a 413's above all) is not wanted: close once answered.
+      if (!request.complete) response.setHeader('Connection', 'close');
       sendJson(response, error.status, { error: { code: error.code, message: error.message } });
       return;
     }

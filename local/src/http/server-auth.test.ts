@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { adminAllows, crossSiteRefusal, isLoopbackAddress, readTokenAllows } from './server-auth.ts';
+import {
+  adminAllows,
+  crossSiteRefusal,
+  isLocalHostHeader,
+  isLoopbackAddress,
+  readTokenAllows,
+} from './server-auth.ts';
 
 describe('isLoopbackAddress', () => {
   it.each([
@@ -47,8 +53,16 @@ describe('readTokenAllows', () => {
 
 describe('adminAllows', () => {
   it('without an admin token, lets this machine through and no one else', () => {
-    expect(adminAllows({ adminToken: null }, { headers: {}, remoteAddress: '127.0.0.1' })).toBe(true);
-    expect(adminAllows({ adminToken: null }, { headers: {}, remoteAddress: '10.0.0.5' })).toBe(false);
+    const local = { host: 'localhost:8080' };
+    expect(adminAllows({ adminToken: null }, { headers: local, remoteAddress: '127.0.0.1' })).toBe(true);
+    expect(adminAllows({ adminToken: null }, { headers: local, remoteAddress: '::1' })).toBe(true);
+    expect(adminAllows({ adminToken: null }, { headers: local, remoteAddress: '10.0.0.5' })).toBe(false);
+  });
+
+  it('refuses a loopback request addressed to another name (DNS rebinding)', () => {
+    const rebound = { host: 'evil.example:8080' };
+    expect(adminAllows({ adminToken: null }, { headers: rebound, remoteAddress: '127.0.0.1' })).toBe(false);
+    expect(adminAllows({ adminToken: null }, { headers: {}, remoteAddress: '127.0.0.1' })).toBe(false);
   });
 
   it('with an admin token, asks for it from everyone', () => {
@@ -82,5 +96,23 @@ describe('crossSiteRefusal', () => {
   it('lets an allow-listed origin through', () => {
     const headers = { host, 'content-type': 'application/json', origin: 'https://ops.example.org' };
     expect(crossSiteRefusal({ headers }, ['https://ops.example.org'])).toBeNull();
+  });
+});
+
+describe('isLocalHostHeader', () => {
+  it.each([
+    ['localhost', true],
+    ['localhost:8080', true],
+    ['LOCALHOST:8080', true],
+    ['127.0.0.1:8080', true],
+    ['[::1]:8080', true],
+    ['[::1]', true],
+    ['evil.example', false],
+    ['evil.example:8080', false],
+    ['localhost.evil.example', false],
+    ['127.0.0.1.nip.io', false],
+    [undefined, false],
+  ])('%s: %s', (host, expected) => {
+    expect(isLocalHostHeader(host)).toBe(expected);
   });
 });

@@ -83,6 +83,24 @@ export function readTokenAllows(
 }
 
 /**
+ * Whether a request comes from this machine and was addressed to it by an IP or `localhost`. The
+ * `Host` check stops DNS rebinding: a page on `evil.example` whose name is made to resolve to
+ * 127.0.0.1 reaches the port from loopback, but its browser sends `Host: evil.example`.
+ */
+export function fromThisMachine(
+  request: RequestCredentials & { remoteAddress?: string | undefined },
+): boolean {
+  return isLoopbackAddress(request.remoteAddress) && isLocalHostHeader(request.headers.host);
+}
+
+/** `localhost`, an IPv4 address or a bracketed IPv6 address, with or without a port. */
+export function isLocalHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const name = host.toLowerCase().replace(/:\d{1,5}$/, '');
+  return name === 'localhost' || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
+}
+
+/**
  * Whether an admin request may go ahead: with `GEQO_ADMIN_TOKEN`, the request shows it as a
  * bearer token; without it, only this machine may ask (`geqo up` listens on every interface).
  */
@@ -91,7 +109,7 @@ export function adminAllows(
   request: RequestCredentials & { remoteAddress?: string | undefined },
 ): boolean {
   if (config.adminToken) return sameSecret(bearerOf(request.headers), config.adminToken);
-  return isLoopbackAddress(request.remoteAddress);
+  return fromThisMachine(request);
 }
 
 /**
