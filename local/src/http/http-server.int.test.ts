@@ -134,7 +134,9 @@ describe('requests that cannot be parsed', () => {
   it('survives an upgrade to an unknown path whose client resets at once', async () => {
     const socket = connect(runtime.httpPort, '127.0.0.1');
     socket.on('error', () => {});
-    socket.write('GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+    socket.write(
+      'GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    );
     socket.resetAndDestroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await stillServing();
@@ -144,7 +146,10 @@ describe('requests that cannot be parsed', () => {
     ['a line that is not HTTP', 'HELLO THERE\r\n\r\n'],
     ['a bad header line', 'GET / HTTP/1.1\r\nHost x\r\n\r\n'],
     ['a NUL in the request line', 'GET /v1/\u0000 HTTP/1.1\r\nHost: localhost\r\n\r\n'],
-    ['a bad chunk size', 'POST /v1/servers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n'],
+    [
+      'a bad chunk size',
+      'POST /v1/servers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n',
+    ],
   ])('answers malformed HTTP (%s) with 400 and keeps serving', async (_name, bytes) => {
     const answer = await rawExchange(runtime.httpPort, bytes);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
