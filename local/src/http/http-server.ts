@@ -102,7 +102,8 @@ export class HttpServer {
 
   /** Answers a failed request: its own status for an `HttpError`, else a logged 500. */
   private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
-    if (request.destroyed && !(error instanceof HttpError)) {
+    // The socket, not the request: a request whose body was read to its end is destroyed too.
+    if (request.socket.destroyed && !(error instanceof HttpError)) {
       // The client went away (an aborted upload): nothing to answer, nothing broken here.
       this.logger.info('request aborted by the client', {
         method: request.method,
