@@ -8,8 +8,8 @@ import { HttpError } from './router.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
-/** Ids the platform makes (`m_…`, `srv_…`) and the API Gateway connection ids (uuids). */
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Ids the platform makes (`m_…`, `srv_…`) and connection ids (uuids here, `…Iw=` on AWS). */
+const ID = /^[A-Za-z0-9_.:=-]{1,128}$/;
 /** A SteamID64, or `BOT:<name>` (a bot's name is free text, without control characters). */
 const STEAM_ID = /^(?:\d{1,20}|BOT:.{1,64})$/su;
 /** Event types and match statuses: snake case words. */
@@ -27,10 +27,10 @@ export function textParam(value: string, name: string, max = 256): string {
   return value;
 }
 
-/** A match, server or connection id: letters, digits and `_.:-`, at most 128 of them. */
+/** A match, server or connection id: letters, digits and `_.:=-`, at most 128 of them. */
 export function idParam(value: string | undefined, name: string): string {
   if (value === undefined || !ID.test(value)) {
-    throw bad(name, 'an id of letters, digits and _.:- (at most 128 characters)');
+    throw bad(name, 'an id of letters, digits and _.:=- (at most 128 characters)');
   }
   return value;
 }
