@@ -57,7 +57,7 @@ export function bearerOf(headers: IncomingHttpHeaders): string | null {
   return match?.[1] ?? null;
 }
 
-/** Compares secrets in constant time (of the presented length's digest). */
+/** Compares secrets in constant time: both are hashed first, so neither length nor content leaks. */
 export function sameSecret(presented: string | null, expected: string): boolean {
   if (presented === null) return false;
   const a = createHash('sha256').update(presented, 'utf8').digest();
