@@ -94,6 +94,7 @@ async function addServers(api: string, count: number, prefix: string) {
   for (let i = 0; i < count; i += 1) {
     const response = await fetch(`${api}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: `${prefix} ${i}` }),
     });
     servers.push((await response.json()) as { token: string; serverId: string });

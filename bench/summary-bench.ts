@@ -89,6 +89,7 @@ async function summaryFigures(options: SummaryBenchOptions): Promise<Figure[]> {
     const api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'bench' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };

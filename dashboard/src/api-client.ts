@@ -24,15 +24,26 @@ const matchPath = (matchId: string) => `/v1/matches/${encodeURIComponent(matchId
 /** Stops paging a type of event past this many (a whole match has a few thousand kills and hits). */
 const MAX_EVENTS_PER_TYPE = 50_000;
 
+/**
+ * The read token the page was opened with (`http://host:8080/?token=…`), which a runtime started
+ * with `GEQO_READ_TOKEN` asks of every REST read; `null` when there is none.
+ */
+export function pageReadToken(search: string | undefined = globalThis.location?.search): string | null {
+  const token = new URLSearchParams(search ?? '').get('token');
+  return token === null || token === '' ? null : token;
+}
+
 /** REST calls; `baseUrl` is empty for the page's own origin (`geqo up`), the API's URL on AWS. */
 export class ApiClient {
-  constructor(private readonly baseUrl = '') {}
+  constructor(
+    private readonly baseUrl = '',
+    private readonly readToken: string | null = pageReadToken(),
+  ) {}
 
   private async getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      headers: { Accept: 'application/json' },
-      signal,
-    });
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.readToken !== null) headers.Authorization = `Bearer ${this.readToken}`;
+    const response = await fetch(`${this.baseUrl}${path}`, { headers, signal });
     if (!response.ok) throw new ApiRequestError(response.status, path);
     return (await response.json()) as T;
   }

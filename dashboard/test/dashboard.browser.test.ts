@@ -41,6 +41,7 @@ let dashboardUrl: string;
 async function registerServer(name: string): Promise<{ serverId: string; token: string }> {
   const created = await fetch(`http://127.0.0.1:${runtime.httpPort}/v1/servers`, {
     method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ name }),
   });
   expect(created.status).toBe(201);

@@ -24,6 +24,8 @@ export interface LocalConfig {
   logLevel: LogLevel;
   /** Optional bearer token for the admin REST routes; without it they answer loopback callers only. */
   adminToken: string | null;
+  /** Optional bearer token (`GEQO_READ_TOKEN`) the REST reads then need; unset, they are open. */
+  readToken: string | null;
   /** Records the worker reads per batch. */
   workerBatchSize: number;
   /**
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     logLevel: oneOf('GEQO_LOG_LEVEL', LEVELS, 'info'),
     adminToken: env.GEQO_ADMIN_TOKEN || null,
+    readToken: env.GEQO_READ_TOKEN || null,
     workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 40),
     workerThread: oneOf('GEQO_WORKER_THREAD', ['on', 'off'], 'on') === 'on',
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),

@@ -177,6 +177,7 @@ export async function startRuntime(
       dashboards,
       metrics,
       adminToken: config.adminToken,
+      readToken: config.readToken,
       health,
       extraRoutes: [
         statsRoutes(stats.service),

@@ -86,6 +86,7 @@ describe('crash recovery', () => {
     const first = await startRuntimeProcess({ databaseUrl: reference.url });
     const created = await fetch(`http://127.0.0.1:${first.httpPort}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'crash' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };

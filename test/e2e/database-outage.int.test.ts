@@ -52,6 +52,7 @@ describe('database outage', () => {
     const runtime = await startRuntimeProcess({ databaseUrl: url });
     const created = await fetch(`http://127.0.0.1:${runtime.httpPort}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'outage' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };

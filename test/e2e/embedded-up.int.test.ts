@@ -52,6 +52,7 @@ describe('geqo up on its embedded PostgreSQL', () => {
     const api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'embedded' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };

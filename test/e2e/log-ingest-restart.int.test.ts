@@ -36,6 +36,7 @@ describe('the CS2 log stream across a crash of geqo up', () => {
     let api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'crashing' }),
     });
     const { serverId, token } = (await created.json()) as { serverId: string; token: string };

@@ -94,6 +94,7 @@ beforeAll(async () => {
   for (const [index, path] of RECORDINGS.entries()) {
     const created = await fetch(`${api}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: `stats ${index}` }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };

@@ -23,6 +23,7 @@ async function replayThrough(env: Record<string, string>): Promise<void> {
   try {
     const created = await fetch(`http://127.0.0.1:${runtime.httpPort}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'engine' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };

@@ -36,6 +36,7 @@ describe('geqo up + geqo replay + a dashboard', () => {
     const api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'e2e' }),
     });
     expect(created.status).toBe(201);

@@ -8,7 +8,35 @@ import {
 } from '@geqo/shared/app/queries';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { DashboardSockets } from './dashboard-sockets.ts';
+import {
+  cursorParam,
+  flagParam,
+  idParam,
+  intParam,
+  optionalQuery,
+  textParam,
+  wordListParam,
+  wordParam,
+} from './params.ts';
 import { HttpError, Router, sendJson } from './router.ts';
+import {
+  adminAllows,
+  bearerOf,
+  crossSiteRefusal,
+  fromThisMachine,
+  readTokenAllows,
+  sameSecret,
+} from './server-auth.ts';
+
+/** The access checks a route calls first; each throws the `HttpError` that answers a refusal. */
+export interface RouteGuards {
+  /** Admin routes: the admin token when one is set, else callers on this machine only. */
+  admin: (request: IncomingMessage) => void;
+  /** Admin routes that change something: `admin`, and a request no other site's page could send. */
+  adminChange: (request: IncomingMessage) => void;
+  /** REST reads: the read token when one is set (`GEQO_READ_TOKEN`), else open. */
+  read: (request: IncomingMessage) => void;
+}
 
 export interface ApiDeps {
   queries: MatchQueries;
@@ -16,36 +44,60 @@ export interface ApiDeps {
   dashboards: DashboardSockets;
   metrics: PrometheusMetrics;
   adminToken: string | null;
+  /** When set, REST reads need it (`Authorization: Bearer …` or `?token=`). */
+  readToken?: string | null;
+  /** Origins (`https://ops.example.org`) whose pages may call the admin routes besides this one. */
+  allowedOrigins?: readonly string[];
   health: () => Promise<Record<string, unknown>>;
   /** More route groups (log ingest, webhooks, statistics…), each adding its routes to the router. */
-  extraRoutes?: readonly ((router: Router, admin: (request: IncomingMessage) => void) => void)[];
+  extraRoutes?: readonly ((router: Router, guards: RouteGuards) => void)[];
 }
 
-export function intParam(
-  query: URLSearchParams,
-  name: string,
-  bounds: { min: number; max: number },
-): number | undefined {
-  const raw = query.get(name);
-  if (raw === null || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-    throw new HttpError(400, 'BAD_QUERY', `${name} must be an integer from ${bounds.min} to ${bounds.max}`);
-  }
-  return value;
-}
-
-function isLoopback(request: IncomingMessage): boolean {
-  const address = request.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+/** The access checks of the local REST API, from its configuration. */
+export function routeGuards(deps: Pick<ApiDeps, 'adminToken' | 'readToken' | 'allowedOrigins'>): RouteGuards {
+  const admin = (request: IncomingMessage) => {
+    const allowed = adminAllows(
+      { adminToken: deps.adminToken },
+      { headers: request.headers, remoteAddress: request.socket.remoteAddress },
+    );
+    if (!allowed) throw new HttpError(401, 'UNAUTHORIZED', 'admin routes need the admin token');
+  };
+  return {
+    admin,
+    adminChange: (request) => {
+      admin(request);
+      const refusal = crossSiteRefusal(
+        { headers: request.headers, url: request.url },
+        deps.allowedOrigins ?? [],
+      );
+      if (refusal) throw new HttpError(refusal.status, refusal.code, refusal.message);
+    },
+    read: (request) => {
+      const allowed = readTokenAllows(
+        { readToken: deps.readToken ?? null, adminToken: deps.adminToken },
+        { headers: request.headers, url: request.url },
+      );
+      if (!allowed) {
+        throw new HttpError(
+          401,
+          'UNAUTHORIZED',
+          'send the read token: Authorization: Bearer <token>, or ?token=',
+        );
+      }
+    },
+  };
 }
 
 /** The REST API of DESIGN.md section 8, plus health, metrics and the Management API emulation. */
 export function apiRoutes(deps: ApiDeps): Router {
-  const admin = (request: IncomingMessage) => {
-    const header = request.headers.authorization ?? '';
-    const allowed = deps.adminToken ? header === `Bearer ${deps.adminToken}` : isLoopback(request);
-    if (!allowed) throw new HttpError(401, 'UNAUTHORIZED', 'admin routes need the admin token');
+  const guards = routeGuards(deps);
+  const { admin, adminChange, read } = guards;
+  // The Management API emulation pushes to dashboards: only this machine (the broadcaster) or the admin.
+  const connections = (request: IncomingMessage) => {
+    const token = deps.adminToken;
+    if (fromThisMachine({ headers: request.headers, remoteAddress: request.socket.remoteAddress })) return;
+    if (token && sameSecret(bearerOf(request.headers), token)) return;
+    throw new HttpError(403, 'FORBIDDEN', '/@connections is for this machine (or the admin token) only');
   };
   const router = new Router();
 
@@ -58,53 +110,60 @@ export function apiRoutes(deps: ApiDeps): Router {
     response.end(await deps.metrics.text());
   });
 
-  router.on('GET', '/v1/matches', async ({ response, query }) => {
+  router.on('GET', '/v1/matches', async ({ request, response, query }) => {
+    read(request);
     const limit = intParam(query, 'limit', { min: 1, max: 1_000 }) ?? 100;
     const matches = await deps.queries.listMatches({
       limit,
-      status: query.get('status') ?? undefined,
-      serverId: query.get('server') ?? undefined,
-      includeEmpty: includesEmptyMatches(query.get('include')),
+      status: optionalQuery(query, 'status', wordParam),
+      serverId: optionalQuery(query, 'server', idParam),
+      includeEmpty: includesEmptyMatches(optionalQuery(query, 'include', wordListParam)),
     });
     sendJson(response, 200, { matches });
   });
-  router.on('GET', '/v1/matches/:id', async ({ response, params }) => {
-    const match = await deps.queries.getMatch(params.id!);
-    if (!match) throw new HttpError(404, 'MATCH_NOT_FOUND', `no match ${params.id}`);
+  router.on('GET', '/v1/matches/:id', async ({ request, response, params }) => {
+    read(request);
+    const id = idParam(params.id, 'id');
+    const match = await deps.queries.getMatch(id);
+    if (!match) throw new HttpError(404, 'MATCH_NOT_FOUND', `no match ${id}`);
     sendJson(response, 200, match);
   });
-  router.on('GET', '/v1/matches/:id/rounds', async ({ response, params, query }) => {
-    const match = await deps.queries.getMatch(params.id!);
-    if (!match) throw new HttpError(404, 'MATCH_NOT_FOUND', `no match ${params.id}`);
-    const rounds = await deps.queries.listRounds(params.id!, {
-      includeVoided: query.get('voided') === 'true',
-    });
-    sendJson(response, 200, { matchId: params.id, rounds });
+  router.on('GET', '/v1/matches/:id/rounds', async ({ request, response, params, query }) => {
+    read(request);
+    const id = idParam(params.id, 'id');
+    const includeVoided = flagParam(query, 'voided');
+    const match = await deps.queries.getMatch(id);
+    if (!match) throw new HttpError(404, 'MATCH_NOT_FOUND', `no match ${id}`);
+    const rounds = await deps.queries.listRounds(id, { includeVoided });
+    sendJson(response, 200, { matchId: id, rounds });
   });
-  router.on('GET', '/v1/matches/:id/events', async ({ response, params, query }) => {
+  router.on('GET', '/v1/matches/:id/events', async ({ request, response, params, query }) => {
+    read(request);
+    const id = idParam(params.id, 'id');
     const limit = intParam(query, 'limit', { min: 1, max: EVENTS_MAX_LIMIT }) ?? EVENTS_DEFAULT_LIMIT;
     const round = intParam(query, 'round', { min: 0, max: 1_000 });
-    const page = await deps.queries.listEvents(params.id!, {
+    const page = await deps.queries.listEvents(id, {
       limit,
       round,
-      type: query.get('type') ?? undefined,
-      after: query.get('after') ?? undefined,
+      type: optionalQuery(query, 'type', wordParam),
+      after: cursorParam(query),
     });
-    sendJson(response, 200, { matchId: params.id, ...page });
+    sendJson(response, 200, { matchId: id, ...page });
   });
 
   router.on('POST', '/v1/servers', async ({ request, response, body }) => {
-    admin(request);
+    adminChange(request);
     let name: unknown;
     try {
       name = (JSON.parse((await body()).toString('utf8') || '{}') as { name?: unknown }).name;
-    } catch {
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
       throw new HttpError(400, 'BAD_JSON', 'the body must be JSON: {"name": "…"}');
     }
     if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
       throw new HttpError(400, 'BAD_NAME', 'name: a non-empty string of at most 200 characters');
     }
-    sendJson(response, 201, await deps.servers.add(name.trim()));
+    sendJson(response, 201, await deps.servers.add(textParam(name.trim(), 'name', 200)));
   });
   router.on('GET', '/v1/servers', async ({ request, response }) => {
     admin(request);
@@ -114,15 +173,17 @@ export function apiRoutes(deps: ApiDeps): Router {
     });
   });
   router.on('DELETE', '/v1/servers/:id', async ({ request, response, params }) => {
-    admin(request);
-    if (!(await deps.servers.revoke(params.id!)))
-      throw new HttpError(404, 'SERVER_NOT_FOUND', `no server ${params.id}`);
-    sendJson(response, 200, { id: params.id, revoked: true });
+    adminChange(request);
+    const id = idParam(params.id, 'id');
+    if (!(await deps.servers.revoke(id))) throw new HttpError(404, 'SERVER_NOT_FOUND', `no server ${id}`);
+    sendJson(response, 200, { id, revoked: true });
   });
 
   // The API Gateway Management API, as the real @aws-sdk/client-apigatewaymanagementapi calls it.
-  router.on('POST', '/@connections/:id', async ({ response, params, body }) => {
-    const outcome = await deps.dashboards.send(params.id!, (await body()).toString('utf8'));
+  router.on('POST', '/@connections/:id', async ({ request, response, params, body }) => {
+    connections(request);
+    const id = idParam(params.id, 'connectionId');
+    const outcome = await deps.dashboards.send(id, (await body()).toString('utf8'));
     if (outcome === 'gone') {
       response.setHeader('x-amzn-ErrorType', 'GoneException');
       sendJson(response, 410, { message: 'GoneException' });
@@ -130,14 +191,15 @@ export function apiRoutes(deps: ApiDeps): Router {
     }
     response.writeHead(200).end();
   });
-  router.on('GET', '/@connections/:id', ({ response, params }) => {
-    if (!deps.dashboards.has(params.id!)) {
+  router.on('GET', '/@connections/:id', ({ request, response, params }) => {
+    connections(request);
+    if (!deps.dashboards.has(idParam(params.id, 'connectionId'))) {
       response.setHeader('x-amzn-ErrorType', 'GoneException');
       sendJson(response, 410, { message: 'GoneException' });
       return;
     }
     sendJson(response, 200, { ConnectedAt: new Date().toISOString(), Identity: { SourceIp: '127.0.0.1' } });
   });
-  for (const addRoutes of deps.extraRoutes ?? []) addRoutes(router, admin);
+  for (const addRoutes of deps.extraRoutes ?? []) addRoutes(router, guards);
   return router;
 }

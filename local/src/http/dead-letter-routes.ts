@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { DeadLetterReplay, DeadLetterStore, StoredDeadLetter } from '@geqo/shared/app/dead-letters';
-import { intParam } from './api-routes.ts';
+import type { RouteGuards } from './api-routes.ts';
+import { flagParam, intParam, positiveIdParam } from './params.ts';
 import { HttpError, type Router, sendJson } from './router.ts';
 
 /** A dead letter as JSON: the payload in base64, so it can be inspected and kept. */
@@ -22,22 +22,20 @@ export function deadLetterJson(letter: StoredDeadLetter) {
 
 /** Admin routes: `GET /v1/dead-letters`, `POST /v1/dead-letters/{id}/replay`. */
 export function deadLetterRoutes(store: DeadLetterStore, replay: DeadLetterReplay) {
-  return (router: Router, admin: (request: IncomingMessage) => void) => {
+  return (router: Router, { admin, adminChange }: RouteGuards) => {
     router.on('GET', '/v1/dead-letters', async ({ request, response, query }) => {
       admin(request);
       const letters = await store.list({
         limit: intParam(query, 'limit', { min: 1, max: 1_000 }) ?? 100,
         before: intParam(query, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER }),
-        pending: query.get('pending') === 'true',
+        pending: flagParam(query, 'pending'),
       });
       sendJson(response, 200, { deadLetters: letters.map(deadLetterJson) });
     });
     router.on('POST', '/v1/dead-letters/:id/replay', async ({ request, response, params, query }) => {
-      admin(request);
-      const id = Number(params.id);
-      if (!Number.isInteger(id) || id <= 0)
-        throw new HttpError(400, 'BAD_ID', 'a dead letter id is a positive integer');
-      const outcome = await replay.replay(id, { force: query.get('force') === 'true' });
+      adminChange(request);
+      const id = positiveIdParam(params.id, 'id');
+      const outcome = await replay.replay(id, { force: flagParam(query, 'force') });
       if (!outcome.ok && outcome.reason === 'not_found')
         throw new HttpError(404, 'NOT_FOUND', `no dead letter ${id}`);
       if (!outcome.ok)

@@ -78,20 +78,52 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+/**
+ * The request target as a URL, or `null` where it is not one (`GET http://[ HTTP/1.1`): the
+ * parser lets any bytes through as the target, and `new URL()` throws on them.
+ */
+export function parseRequestTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+function bodyTooLarge(limit: number): HttpError {
+  return new HttpError(413, 'BODY_TOO_LARGE', `request body over ${limit} bytes`);
+}
+
+/**
+ * The request body, at most `limit` bytes. A larger one is a 413: at once when `Content-Length`
+ * says so, else when the count passes the limit. The rest of the body is read and dropped (not
+ * kept) until the 413 is written and the connection closed, so the client reads its answer
+ * instead of a reset.
+ */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) return Promise.reject(bodyTooLarge(limit));
+  if (request.destroyed) return Promise.reject(new Error('request aborted by the client'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     request.on('data', (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > limit) {
-        reject(new HttpError(413, 'BODY_TOO_LARGE', `request body over ${limit} bytes`));
-        request.destroy();
+        over = true;
+        chunks.length = 0;
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
+    // A client gone before the end of its body: settle, so the handler does not wait for ever.
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('request aborted by the client'));
+    });
   });
 }

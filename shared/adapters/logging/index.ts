@@ -1,1 +1,2 @@
 export * from './pino-logger.ts';
+export * from './redact.ts';

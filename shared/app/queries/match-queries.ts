@@ -101,13 +101,30 @@ export function encodeCursor(cursor: EventCursor): string {
   ).toString('base64url');
 }
 
+/** The largest time a JavaScript Date holds (ms); a cursor past it cannot name a stored event. */
+const MAX_CURSOR_TS = 8_640_000_000_000_000;
+const MAX_CURSOR_TEXT = 256;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const cursorText = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= MAX_CURSOR_TEXT && !CONTROL.test(value);
+const cursorInt = (value: unknown, max: number): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
+
+/**
+ * The cursor a page handed out, or `null` for anything else: a client can craft the bytes, so
+ * every field is checked against what the query can bind (a time a Date holds, a bigint `seq`, an
+ * integer `idx`, text without NUL or control characters), never left for the database to refuse.
+ */
 export function decodeCursor(text: string): EventCursor | null {
+  if (text.length > 2 * MAX_CURSOR_TEXT + 128 || !/^[A-Za-z0-9_-]+$/.test(text)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 5) return null;
     const [ts, server, session, seq, index] = value as unknown[];
-    if (typeof ts !== 'number' || typeof server !== 'string' || typeof session !== 'string') return null;
-    if (typeof seq !== 'number' || typeof index !== 'number') return null;
+    if (!cursorInt(ts, MAX_CURSOR_TS) || !cursorText(server) || !cursorText(session)) return null;
+    if (!cursorInt(seq, Number.MAX_SAFE_INTEGER) || !cursorInt(index, 2_147_483_647)) return null;
     return { ts, server, session, seq, index };
   } catch {
     return null;
