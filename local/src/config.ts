@@ -33,6 +33,14 @@ export interface LocalConfig {
   workerThread: boolean;
   /** Frames per second one plugin connection may send before `RATE_LIMITED`. */
   maxFramesPerSecond: number;
+  /** `GEQO_READ_TOKEN`: when set, reads (the `/ws` upgrade) need it as a bearer or `?token=`. */
+  readToken: string | null;
+  /** `GEQO_ALLOWED_ORIGINS`: origins, besides the page's own host, whose pages may open `/ws`. */
+  allowedOrigins: string[];
+  /** Topics one `/ws` connection may follow. */
+  wsMaxSubscriptions: number;
+  /** Open `/ws` connections from one remote address. */
+  wsMaxConnectionsPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +78,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     if (!allowed.includes(raw as T)) problems.push(`${key}: "${raw}" is not one of ${allowed.join(', ')}`);
     return raw as T;
   };
+  // `*`, or origins as a browser sends them: `scheme://host[:port]`, nothing after.
+  const origins = (key: string): string[] =>
+    (env[key] || '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean)
+      .map((origin) => {
+        if (origin === '*') return origin;
+        try {
+          const { origin: parsed } = new URL(origin);
+          if (parsed === origin.replace(/\/$/, '').toLowerCase()) return parsed;
+        } catch {
+          // named below
+        }
+        problems.push(`${key}: "${origin}" is not an origin like https://host:port`);
+        return origin;
+      });
   const config: LocalConfig = {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: resolve(env.GEQO_DATA_DIR || '.geqo'),
@@ -91,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 40),
     workerThread: oneOf('GEQO_WORKER_THREAD', ['on', 'off'], 'on') === 'on',
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
+    readToken: env.GEQO_READ_TOKEN || null,
+    allowedOrigins: origins('GEQO_ALLOWED_ORIGINS'),
+    wsMaxSubscriptions: positive('GEQO_WS_MAX_SUBSCRIPTIONS', 64),
+    wsMaxConnectionsPerAddress: positive('GEQO_WS_MAX_CONNECTIONS_PER_ADDRESS', 32),
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// connection string');

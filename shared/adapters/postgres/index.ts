@@ -2,6 +2,7 @@ export { PostgresConnectionRegistry } from './connection-registry.ts';
 export { PostgresDeadLetterStore } from './dead-letter-store.ts';
 export { insertDeadLetters, PostgresEventStore } from './event-store.ts';
 export { PostgresIngestChannelStore } from './ingest-channel-store.ts';
+export { matchExistsIn } from './match-exists.ts';
 export { PostgresMatchQueries } from './match-queries.ts';
 export { PostgresMatchStatsStore } from './match-stats-store.ts';
 export { detectCapabilities, type MigrationReport, migrate } from './migrate.ts';
