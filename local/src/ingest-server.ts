@@ -75,6 +75,7 @@ export class IngestServer {
   private readonly revocationTimer: NodeJS.Timeout;
   private readonly stopHearingRevocations: () => void;
   private checkingRevocations = false;
+  private revocationCheckFailing = false;
   private accepting = true;
 
   constructor(private readonly deps: IngestServerDeps) {
@@ -114,8 +115,13 @@ export class IngestServer {
     try {
       const revoked = await this.deps.servers.revokedAmong([...this.connections.keys()]);
       for (const serverId of revoked) this.closeRevoked(serverId);
+      if (this.revocationCheckFailing) this.deps.logger.info('revoked servers can be checked again');
+      this.revocationCheckFailing = false;
     } catch (error) {
-      this.deps.logger.warn('could not check for revoked servers', { error: String(error) });
+      // Said once per outage, not twice a second.
+      if (!this.revocationCheckFailing)
+        this.deps.logger.warn('could not check for revoked servers', { error: String(error) });
+      this.revocationCheckFailing = true;
     } finally {
       this.checkingRevocations = false;
     }
