@@ -165,10 +165,10 @@ export class IngestServer {
     const log = logger.child({ serverId });
     log.info('plugin connected');
     metrics.count('ingest_connections');
-    // Replies are chained so they leave in arrival order even though puts complete concurrently.
     const connection: PluginConnection = { ws, revoked: false };
     const open = this.connections.get(serverId) ?? new Set<PluginConnection>();
     this.connections.set(serverId, open.add(connection));
+    // Replies are chained so they leave in arrival order even though puts complete concurrently.
     let replies: Promise<void> = Promise.resolve();
     let windowStart = Date.now();
     let framesInWindow = 0;
