@@ -24,7 +24,7 @@ export interface LocalConfig {
   logLevel: LogLevel;
   /** Optional bearer token for the admin REST routes; without it they answer loopback callers only. */
   adminToken: string | null;
-  /** Optional bearer token (`GEQO_READ_TOKEN`) the REST reads then need; unset, they are open. */
+  /** Optional bearer token (`GEQO_READ_TOKEN`) that REST reads and the `/ws` upgrade then need; unset, they are open. */
   readToken: string | null;
   /** Records the worker reads per batch. */
   workerBatchSize: number;
@@ -39,6 +39,12 @@ export interface LocalConfig {
   abandonAfterMinutes: number;
   /** `GEQO_RADAR_DIR`: radar images (`de_nuke.png`, `de_nuke_lower.png`, …) the dashboard draws under its replay. */
   radarDir: string | null;
+  /** `GEQO_ALLOWED_ORIGINS`: origins, besides the page's own host, whose pages may open `/ws`. */
+  allowedOrigins: string[];
+  /** Topics one `/ws` connection may follow. */
+  wsMaxSubscriptions: number;
+  /** Open `/ws` connections from one remote address. */
+  wsMaxConnectionsPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +82,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     if (!allowed.includes(raw as T)) problems.push(`${key}: "${raw}" is not one of ${allowed.join(', ')}`);
     return raw as T;
   };
+  // `*`, or origins as a browser sends them: `scheme://host[:port]`, nothing after.
+  const origins = (key: string): string[] =>
+    (env[key] || '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean)
+      .map((origin) => {
+        if (origin === '*') return origin;
+        try {
+          const { origin: parsed } = new URL(origin);
+          if (parsed === origin.replace(/\/$/, '').toLowerCase()) return parsed;
+        } catch {
+          // named below
+        }
+        problems.push(`${key}: "${origin}" is not an origin like https://host:port`);
+        return origin;
+      });
   const config: LocalConfig = {
     databaseUrl: env.DATABASE_URL || null,
     dataDir: resolve(env.GEQO_DATA_DIR || '.geqo'),
@@ -100,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
     abandonAfterMinutes: positive('GEQO_ABANDON_AFTER_MINUTES', 30),
     radarDir: env.GEQO_RADAR_DIR ? resolve(env.GEQO_RADAR_DIR) : null,
+    allowedOrigins: origins('GEQO_ALLOWED_ORIGINS'),
+    wsMaxSubscriptions: positive('GEQO_WS_MAX_SUBSCRIPTIONS', 64),
+    wsMaxConnectionsPerAddress: positive('GEQO_WS_MAX_CONNECTIONS_PER_ADDRESS', 32),
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// connection string');

@@ -1,7 +1,10 @@
 import { once } from 'node:events';
+import { createPool, PostgresServerRepository } from '@geqo/shared/adapters/postgres';
+import { ServerRegistry } from '@geqo/shared/app/servers';
 import { encodeFrame, encodeFrameBase64, type Frame } from '@geqo/shared/domain/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startTestHttpServer, type TestHttpServer } from '../../test/helpers/http-server.ts';
 import { startTestIngestServer, type TestIngestServer } from '../../test/helpers/ingest-server.ts';
 
 let ingest: TestIngestServer;
@@ -9,20 +12,24 @@ let pool: TestIngestServer['pool'];
 let port: number;
 let token: string;
 let serverId: string;
+/** The REST API on the same database and server registry, as `geqo up` wires them. */
+let http: TestHttpServer;
 
 beforeAll(async () => {
   ingest = await startTestIngestServer();
   ({ pool, port, token, serverId } = ingest);
+  http = await startTestHttpServer({ pool, servers: ingest.servers });
 });
 
 afterAll(async () => {
+  await http.close();
   await ingest.close();
 });
 
 function frame(seq: number, overrides: Partial<Frame> = {}): Frame {
   return {
     v: 1,
-    server: serverId,
+    server: overrides.server ?? serverId,
     session: 'boot-1',
     seq,
     sentAt: 1_779_040_800_000,
@@ -111,5 +118,120 @@ describe('plugin ingest server', () => {
     const revoked = await ingest.servers.add('old server');
     await ingest.servers.revoke(revoked.serverId);
     expect(await refusedStatus({ Authorization: `Bearer ${revoked.token}` })).toBe(401);
+  });
+
+  it('answers a text frame that is not UTF-8 with BAD_ENCODING and keeps the connection', async () => {
+    const { ws, next } = await connect();
+
+    ws.send(Buffer.from([0x41, 0xff, 0xfe, 0x41]), { binary: false });
+    expect(await next()).toMatchObject({ type: 'error', code: 'BAD_ENCODING' });
+    ws.send(encodeFrameBase64(frame(1, { session: 'utf8' })));
+    expect(await next()).toEqual({ type: 'ack', seq: 1 });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+  });
+
+  it('answers text and binary messages over 32 KiB as base64 with FRAME_TOO_LARGE and keeps the connection', async () => {
+    const { ws, next } = await connect();
+
+    ws.send('A'.repeat(32 * 1024 + 4));
+    expect(await next()).toMatchObject({ type: 'error', code: 'FRAME_TOO_LARGE' });
+    ws.send(Buffer.alloc(24 * 1024 + 1)); // 32,772 chars as base64
+    expect(await next()).toMatchObject({ type: 'error', code: 'FRAME_TOO_LARGE' });
+    ws.send('A'.repeat(900 * 1024)); // far over, yet under the socket's 1 MiB cut
+    expect(await next()).toMatchObject({ type: 'error', code: 'FRAME_TOO_LARGE' });
+    ws.send(encodeFrame(frame(1, { session: 'sizes' })));
+    expect(await next()).toEqual({ type: 'ack', seq: 1 });
+    ws.close();
+  });
+
+  it('closes the socket with 1009 only for a message over 1 MiB, text or binary', async () => {
+    for (const message of ['A'.repeat(1024 * 1024 + 1), Buffer.alloc(1024 * 1024 + 1)]) {
+      const { ws } = await connect();
+      const closed = once(ws, 'close') as Promise<[number, Buffer]>;
+      ws.send(message);
+      const [code] = await closed;
+      expect(code).toBe(1009);
+    }
+  });
+});
+
+describe('plugin sockets of a revoked server', () => {
+  /** The socket's close code and reason, or a rejection if it is still open after 2 s. */
+  const closeOf = (ws: WebSocket) =>
+    Promise.race([
+      once(ws, 'close') as Promise<[number, Buffer]>,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('socket still open after 2 s')), 2_000),
+      ),
+    ]);
+  async function addServer(name: string) {
+    const added = await ingest.servers.add(name);
+    const plugin = await connect({ Authorization: `Bearer ${added.token}` });
+    return { ...added, ...plugin, closed: closeOf(plugin.ws) };
+  }
+  const storedFrames = async (id: string) =>
+    Number(
+      (
+        await pool.query(
+          "SELECT count(*) AS n FROM stream_records WHERE stream = 'raw' AND partition_key = $1",
+          [id],
+        )
+      ).rows[0].n,
+    );
+
+  it('closes an open socket within a second of DELETE /v1/servers/{id} (1008 "server revoked"); a reconnect gets 401', async () => {
+    const server = await addServer('revoked over REST');
+    server.ws.send(encodeFrame(frame(1, { server: server.serverId, session: 'rest' })));
+    expect(await server.next()).toEqual({ type: 'ack', seq: 1 });
+
+    const revokedAt = Date.now();
+    const response = await fetch(`http://127.0.0.1:${http.port}/v1/servers/${server.serverId}`, {
+      method: 'DELETE',
+    });
+    expect(response.status).toBe(200);
+    const [code, reason] = await server.closed;
+
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    expect(code).toBe(1008);
+    expect(reason.toString()).toBe('server revoked');
+    expect(await refusedStatus({ Authorization: `Bearer ${server.token}` })).toBe(401);
+  });
+
+  it('closes the sockets within a second when another process sharing the database revokes the server', async () => {
+    const server = await addServer('revoked elsewhere');
+    const second = await connect({ Authorization: `Bearer ${server.token}` });
+    const secondClosed = closeOf(second.ws);
+    // Another `geqo up` or `geqo server revoke`: its own pool and registry, no hook into this process.
+    const otherPool = createPool(ingest.databaseUrl);
+    try {
+      const revokedAt = Date.now();
+      expect(await new ServerRegistry(new PostgresServerRepository(otherPool)).revoke(server.serverId)).toBe(
+        true,
+      );
+      const [[code, reason], [secondCode]] = await Promise.all([server.closed, secondClosed]);
+
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+      expect(code).toBe(1008);
+      expect(reason.toString()).toBe('server revoked');
+      expect(secondCode).toBe(1008);
+    } finally {
+      await otherPool.end();
+    }
+  });
+
+  it('neither acks nor stores a frame sent after the revocation', async () => {
+    const server = await addServer('frames after revocation');
+    server.ws.send(encodeFrame(frame(1, { server: server.serverId, session: 'after' })));
+    expect(await server.next()).toEqual({ type: 'ack', seq: 1 });
+
+    await ingest.servers.revoke(server.serverId);
+    // The client has not read the close frame yet: its socket still sends.
+    expect(server.ws.readyState).toBe(WebSocket.OPEN);
+    server.ws.send(encodeFrame(frame(2, { server: server.serverId, session: 'after' })));
+    await server.closed.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(await storedFrames(server.serverId)).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FrameIngestor, IngestReply } from '@geqo/shared/app/ingest';
@@ -11,6 +12,32 @@ export interface IngestServerDeps {
   logger: Logger;
   metrics: Metrics;
   maxFramesPerSecond: number;
+  /** How often the revoked flags of connected servers are read back (default 500 ms). */
+  revocationCheckMs?: number;
+}
+
+/**
+ * The protocol's frame limit, as base64 text (DESIGN.md section 3: "at most 32 KiB after
+ * base64"; a binary frame counts as its base64 length). Checked here, before a message is decoded
+ * or sent to the frame-check thread. The codec (shared/domain/codec/codec-limits.ts) holds its own
+ * bound, which should say the same.
+ */
+export const MAX_FRAME_BASE64_CHARS = 32 * 1024;
+
+/**
+ * Messages between the frame limit and this get a FRAME_TOO_LARGE reply and the socket stays open;
+ * over it, `ws` stops reading and closes the socket with 1009 (it does not buffer them).
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Close code and reason for the sockets of a server that was revoked while they were open. */
+export const REVOKED_CLOSE_CODE = 1008;
+export const REVOKED_CLOSE_REASON = 'server revoked';
+
+interface PluginConnection {
+  ws: WebSocket;
+  /** Set once the server is known to be revoked: later frames are dropped, never acked. */
+  revoked: boolean;
 }
 
 /** The token from `Authorization: Bearer …`, else from the `token` query parameter. */
@@ -43,24 +70,80 @@ export class IngestServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Open sockets by server id: what a revocation closes. */
+  private readonly connections = new Map<string, Set<PluginConnection>>();
+  private readonly revocationTimer: NodeJS.Timeout;
+  private readonly stopHearingRevocations: () => void;
+  private checkingRevocations = false;
+  private revocationCheckFailing = false;
   private accepting = true;
 
   constructor(private readonly deps: IngestServerDeps) {
-    // Frames over the protocol's limit get FRAME_TOO_LARGE from the codec; only far larger
-    // messages are cut by the socket itself.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024, perMessageDeflate: false });
+    // Frames over the protocol's limit get FRAME_TOO_LARGE here; only far larger messages are cut
+    // by the socket itself. UTF-8 of text messages is checked here too (`ws` would close the
+    // socket with 1007), so a bad text frame gets a BAD_ENCODING reply like any other bad frame.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    });
     this.http = createServer((_request, response) => {
       response
         .writeHead(426, { 'Content-Type': 'text/plain' })
         .end('WebSocket only: connect with a server token\n');
     });
     this.http.on('upgrade', (request, socket, head) => {
-      void this.upgrade(request, socket, head);
+      this.upgrade(request, socket, head).catch((error: unknown) => {
+        this.deps.logger.error('plugin upgrade failed', { error: String(error) });
+        socket.destroy();
+      });
     });
+    // A revocation made in this process closes its sockets at once; one made by another process
+    // sharing the database (another `geqo up`, `geqo server revoke`) is read back periodically.
+    this.stopHearingRevocations = deps.servers.onRevoked((serverId) => this.closeRevoked(serverId));
+    this.revocationTimer = setInterval(() => {
+      void this.checkRevocations();
+    }, deps.revocationCheckMs ?? 500);
+    this.revocationTimer.unref();
+  }
+
+  /** Closes the sockets of connected servers revoked elsewhere; one indexed query per check. */
+  private async checkRevocations(): Promise<void> {
+    if (this.checkingRevocations || this.connections.size === 0) return;
+    this.checkingRevocations = true;
+    try {
+      const revoked = await this.deps.servers.revokedAmong([...this.connections.keys()]);
+      for (const serverId of revoked) this.closeRevoked(serverId);
+      if (this.revocationCheckFailing) this.deps.logger.info('revoked servers can be checked again');
+      this.revocationCheckFailing = false;
+    } catch (error) {
+      // Said once per outage, not twice a second.
+      if (!this.revocationCheckFailing)
+        this.deps.logger.warn('could not check for revoked servers', { error: String(error) });
+      this.revocationCheckFailing = true;
+    } finally {
+      this.checkingRevocations = false;
+    }
+  }
+
+  private closeRevoked(serverId: string): void {
+    const open = this.connections.get(serverId);
+    if (!open) return;
+    this.connections.delete(serverId);
+    for (const connection of open) {
+      connection.revoked = true;
+      connection.ws.close(REVOKED_CLOSE_CODE, REVOKED_CLOSE_REASON);
+    }
+    this.deps.metrics.count('ingest_revoked_disconnects', open.size);
+    this.deps.logger.warn('server revoked: its plugin sockets are closed', { serverId, sockets: open.size });
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { servers, logger, metrics } = this.deps;
+    // Node takes its own error listener off an upgraded socket: a client that resets while the
+    // token is checked must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
     if (!this.accepting) return refuse(socket, 503, 'shutting down');
     let auth: Awaited<ReturnType<ServerRegistry['authenticate']>>;
     try {
@@ -82,18 +165,25 @@ export class IngestServer {
     const log = logger.child({ serverId });
     log.info('plugin connected');
     metrics.count('ingest_connections');
+    const connection: PluginConnection = { ws, revoked: false };
+    const open = this.connections.get(serverId) ?? new Set<PluginConnection>();
+    this.connections.set(serverId, open.add(connection));
     // Replies are chained so they leave in arrival order even though puts complete concurrently.
     let replies: Promise<void> = Promise.resolve();
     let windowStart = Date.now();
     let framesInWindow = 0;
-    ws.on('message', (data, isBinary) => {
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+      if (connection.revoked) {
+        metrics.count('ingest_frames_refused', 1, { reason: 'revoked' });
+        return;
+      }
       const now = Date.now();
       if (now - windowStart >= 1_000) {
         windowStart = now;
         framesInWindow = 0;
       }
       framesInWindow += 1;
-      const message: Uint8Array | string = isBinary ? toBytes(data) : toBytes(data).toString('utf8');
+      const screened = screenMessage(toBytes(data), isBinary);
       const reply: Promise<IngestReply> =
         framesInWindow > maxFramesPerSecond
           ? Promise.resolve({
@@ -102,15 +192,28 @@ export class IngestServer {
               message: `more than ${maxFramesPerSecond} frames/s on one connection; resend later`,
               retriable: true,
             })
-          : ingestor.ingest(serverId, message);
+          : 'refused' in screened
+            ? Promise.resolve(screened.refused)
+            : ingestor.ingest(serverId, screened.message);
       const sent = replies.then(async () => {
         const answer = await reply;
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(answer));
       });
       replies = sent.catch((error: unknown) => log.error('reply failed', { error: String(error) }));
       this.track(replies);
+    };
+    ws.on('message', (data, isBinary) => {
+      try {
+        onMessage(data, isBinary);
+      } catch (error) {
+        log.error('plugin message failed', { error: String(error) });
+      }
     });
-    ws.on('close', (code) => log.info('plugin disconnected', { code }));
+    ws.on('close', (code) => {
+      open.delete(connection);
+      if (open.size === 0 && this.connections.get(serverId) === open) this.connections.delete(serverId);
+      log.info('plugin disconnected', { code });
+    });
     ws.on('error', (error) => log.warn('plugin socket error', { error: error.message }));
   }
 
@@ -132,12 +235,39 @@ export class IngestServer {
   /** Stops accepting, answers every frame already received, then closes the sockets (1001). */
   async close(): Promise<void> {
     this.accepting = false;
+    clearInterval(this.revocationTimer);
+    this.stopHearingRevocations();
     this.http.close();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     for (const client of this.wss.clients) client.close(1001, 'server shutting down');
     this.wss.close();
     this.http.closeAllConnections();
   }
+}
+
+/**
+ * What the socket layer checks before a message is decoded: its size against the protocol's limit
+ * (text and binary alike, as base64 length) and, for text, that it is UTF-8.
+ */
+function screenMessage(
+  bytes: Buffer,
+  isBinary: boolean,
+): { message: Uint8Array | string } | { refused: IngestReply } {
+  const base64Chars = isBinary ? Math.ceil(bytes.length / 3) * 4 : bytes.length;
+  if (base64Chars > MAX_FRAME_BASE64_CHARS) {
+    return {
+      refused: {
+        type: 'error',
+        code: 'FRAME_TOO_LARGE',
+        message: `frame is ${base64Chars} chars as base64, over the limit of ${MAX_FRAME_BASE64_CHARS}`,
+      },
+    };
+  }
+  if (isBinary) return { message: bytes };
+  if (!isUtf8(bytes)) {
+    return { refused: { type: 'error', code: 'BAD_ENCODING', message: 'text frame is not valid UTF-8' } };
+  }
+  return { message: bytes.toString('utf8') };
 }
 
 function toBytes(data: WebSocket.RawData): Buffer {

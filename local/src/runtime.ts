@@ -7,6 +7,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import {
+  matchExistsIn,
   PostgresDeadLetterStore,
   PostgresMatchQueries,
   PostgresServerRepository,
@@ -71,7 +72,13 @@ export async function startRuntime(
 
   const servers = new ServerRegistry(new PostgresServerRepository(pool));
   const registry = new MemoryConnectionRegistry();
-  const dashboards = new DashboardSockets(registry, logger.child({ component: 'dashboard' }), metrics);
+  const dashboards = new DashboardSockets(registry, logger.child({ component: 'dashboard' }), metrics, {
+    matchExists: matchExistsIn(pool),
+    maxSubscriptions: config.wsMaxSubscriptions,
+    maxConnectionsPerAddress: config.wsMaxConnectionsPerAddress,
+    allowedOrigins: config.allowedOrigins,
+    readToken: config.readToken,
+  });
   const stats = createStatsAggregation({ pool, logger, metrics });
   const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
 

@@ -36,6 +36,7 @@ export async function startTestIngestServer(options: { maxFramesPerSecond?: numb
   });
   const port = await server.listen(0, '127.0.0.1');
   return {
+    databaseUrl: database.url,
     port,
     token,
     serverId,

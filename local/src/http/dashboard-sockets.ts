@@ -1,53 +1,217 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { handleDashboardMessage } from '@geqo/shared/app/broadcast';
+import { DashboardSession } from '@geqo/shared/app/broadcast';
 import type { ConnectionRegistry, ConnectionSender, Logger, Metrics, SendOutcome } from '@geqo/shared/ports';
 import { type WebSocket, WebSocketServer } from 'ws';
+
+export interface DashboardSocketOptions {
+  /** Whether a match id names a stored match; subscriptions to others get UNKNOWN_MATCH. */
+  matchExists?: (matchId: string) => Promise<boolean>;
+  /** Topics one connection may follow (default 64); past it, TOO_MANY_SUBSCRIPTIONS. */
+  maxSubscriptions?: number;
+  /** Open `/ws` connections from one remote address (default 32); past it the upgrade gets 429. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Origins (`scheme://host[:port]`, or `*`) a browser page may connect from, besides the page's
+   * own host (the request's `Host`). A request without `Origin` (not a browser) is let through.
+   */
+  allowedOrigins?: readonly string[];
+  /** When set, the upgrade needs it as `?token=` or `Authorization: Bearer` (else 401). */
+  readToken?: string | null;
+}
+
+export const DEFAULT_MAX_SUBSCRIPTIONS = 64;
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 32;
+
+/**
+ * Messages one connection may have waiting for their reply; more are answered RATE_LIMITED at
+ * once. A connection's messages are handled one at a time, so a flood never holds more than this
+ * (nor more than one database query) per connection.
+ */
+const MAX_PENDING_MESSAGES = 64;
+
+/**
+ * Messages over this are cut by `ws` (close 1009); those between the protocol's 4 KiB and this get
+ * MESSAGE_TOO_LARGE and the connection stays.
+ */
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+type Refusal = { status: 401 | 403 | 429; code: string; message: string };
+
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests' } as const;
+
+function refuse(socket: Duplex, { status, code, message }: Refusal): void {
+  const body = JSON.stringify({ type: 'error', code, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether a browser page at `Origin` may open the socket: its own host, a listed origin, or no browser. */
+function originAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes('*')) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false; // `null` (a sandboxed or file page) and anything else unreadable
+  }
+  if (parsed.host === (request.headers.host ?? '').toLowerCase()) return true;
+  return allowed.includes(parsed.origin);
+}
+
+function tokenOf(request: IncomingMessage): string | null {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+}
 
 /**
  * Dashboard WebSocket connections on `/ws` of the HTTP port. Each connection gets an id, like an
  * API Gateway connection id; it is also the sender the broadcaster posts through, and it backs
  * the `POST /@connections/{id}` emulation of the API Gateway Management API.
+ *
+ * What a client can make it hold is bounded: connections per remote address, topics per
+ * connection, message size, and messages waiting per connection. A cross-site page (an `Origin`
+ * not allowed) and, with a read token set, a caller without it never get a socket.
  */
 export class DashboardSockets implements ConnectionSender {
   private readonly wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 64 * 1024,
+    maxPayload: MAX_PAYLOAD_BYTES,
     perMessageDeflate: false,
   });
   private readonly sockets = new Map<string, WebSocket>();
+  private readonly connectionsByAddress = new Map<string, number>();
+  private readonly maxSubscriptions: number;
+  private readonly maxConnectionsPerAddress: number;
+  private readonly readTokenDigest: Buffer | null;
 
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
-  ) {}
-
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws));
+    private readonly options: DashboardSocketOptions = {},
+  ) {
+    this.maxSubscriptions = options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
+    this.maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    this.readTokenDigest = options.readToken ? digest(options.readToken) : null;
   }
 
-  private attach(ws: WebSocket): void {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node takes its own error listener off an upgraded socket: a reset must not become uncaught.
+    socket.on('error', () => socket.destroy());
+    try {
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const refusal = this.refusal(request, address);
+      if (refusal) {
+        this.metrics.count('dashboard_refused', 1, { code: refusal.code });
+        this.logger.warn('dashboard connection refused', {
+          code: refusal.code,
+          remote: address,
+          origin: request.headers.origin,
+        });
+        refuse(socket, refusal);
+        return;
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, address));
+    } catch (error) {
+      this.logger.error('dashboard upgrade failed', { error: String(error) });
+      socket.destroy();
+    }
+  }
+
+  private refusal(request: IncomingMessage, address: string): Refusal | null {
+    if (!originAllowed(request, this.options.allowedOrigins ?? [])) {
+      return {
+        status: 403,
+        code: 'FORBIDDEN_ORIGIN',
+        message: 'this origin may not open the dashboard socket',
+      };
+    }
+    if (this.readTokenDigest) {
+      const token = tokenOf(request);
+      if (token === null || !timingSafeEqual(digest(token), this.readTokenDigest)) {
+        return { status: 401, code: 'UNAUTHORIZED', message: 'the dashboard socket needs the read token' };
+      }
+    }
+    if ((this.connectionsByAddress.get(address) ?? 0) >= this.maxConnectionsPerAddress) {
+      return {
+        status: 429,
+        code: 'TOO_MANY_CONNECTIONS',
+        message: `at most ${this.maxConnectionsPerAddress} dashboard connections per address`,
+      };
+    }
+    return null;
+  }
+
+  private attach(ws: WebSocket, address: string): void {
     const connectionId = randomUUID();
     this.sockets.set(connectionId, ws);
+    this.connectionsByAddress.set(address, (this.connectionsByAddress.get(address) ?? 0) + 1);
     this.metrics.count('dashboard_connections');
-    ws.send(JSON.stringify({ type: 'hello', connectionId }));
-    ws.on('message', (data) => {
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
-      handleDashboardMessage(this.registry, connectionId, text)
-        .then((reply) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    const session = new DashboardSession(this.registry, connectionId, {
+      maxSubscriptions: this.maxSubscriptions,
+      ...(this.options.matchExists ? { matchExists: this.options.matchExists } : {}),
+    });
+    const reply = (message: object) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    // One message at a time: replies keep their order, and a flood waits instead of piling up queries.
+    let pending = 0;
+    let handled: Promise<void> = Promise.resolve();
+    const onMessage = (data: WebSocket.RawData) => {
+      if (pending >= MAX_PENDING_MESSAGES) {
+        this.metrics.count('dashboard_messages_refused', 1, { code: 'RATE_LIMITED' });
+        reply({
+          type: 'error',
+          code: 'RATE_LIMITED',
+          message: 'too many messages waiting; send more slowly',
+        });
+        return;
+      }
+      pending += 1;
+      const text = toText(data);
+      handled = handled
+        .then(() => session.handle(text))
+        .then(reply)
+        .catch((error: unknown) => {
+          this.logger.error('dashboard message failed', { connectionId, error: String(error) });
+          reply({ type: 'error', code: 'UNAVAILABLE', message: 'could not handle this message; try again' });
         })
-        .catch((error: unknown) =>
-          this.logger.error('dashboard message failed', { connectionId, error: String(error) }),
-        );
+        .finally(() => {
+          pending -= 1;
+        });
+    };
+    ws.on('message', (data) => {
+      try {
+        onMessage(data);
+      } catch (error) {
+        this.logger.error('dashboard message failed', { connectionId, error: String(error) });
+      }
     });
     ws.on('close', () => {
       this.sockets.delete(connectionId);
-      void this.registry.remove(connectionId);
+      const left = (this.connectionsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.connectionsByAddress.set(address, left);
+      else this.connectionsByAddress.delete(address);
+      // After the messages in hand, so a subscription finishing late is forgotten too.
+      void handled
+        .then(() => session.close())
+        .catch((error: unknown) =>
+          this.logger.error('could not forget a dashboard connection', {
+            connectionId,
+            error: String(error),
+          }),
+        );
     });
     ws.on('error', () => ws.terminate());
+    reply({ type: 'hello', connectionId });
   }
 
   async send(connectionId: string, message: Uint8Array | string): Promise<SendOutcome> {
@@ -72,4 +236,10 @@ export class DashboardSockets implements ConnectionSender {
     for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
     this.wss.close();
   }
+}
+
+function toText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

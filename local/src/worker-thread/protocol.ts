@@ -28,8 +28,11 @@ export type ToWorkerThread =
   | { type: 'append'; stream: string; committed?: CommittedRecords }
   /** Where digests of ingested frames come from now (the frame-check thread), replacing any before. */
   | { type: 'digests'; port: MessagePort }
-  /** The topics dashboards follow now (events of other matches are not published). */
-  | { type: 'topics'; topics: string[] }
+  /**
+   * Topics dashboards began (`added`) or stopped (`removed`) following; events of other matches are
+   * not published. Changes only, never the whole list: a subscription costs the same at any count.
+   */
+  | { type: 'topics'; added: string[]; removed: string[] }
   /** Finish the batch in hand, commit, close, answer `stopped`. */
   | { type: 'stop' };
 

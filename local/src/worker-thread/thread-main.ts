@@ -74,8 +74,8 @@ port.on('message', (message: ToWorkerThread) => {
       digestPort.unref();
       break;
     case 'topics':
-      topics.clear();
-      for (const topic of message.topics) topics.add(topic);
+      for (const topic of message.removed) topics.delete(topic);
+      for (const topic of message.added) topics.add(topic);
       break;
     case 'stop':
       if (stopping) return;

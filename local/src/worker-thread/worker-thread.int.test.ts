@@ -64,7 +64,7 @@ describe('the worker thread', () => {
 
     // Act: the match list is followed from the start; frames go on the stream in two halves.
     followed = ['matches'];
-    topics.emit('change', followed);
+    topics.emit('change', { added: followed, removed: [] });
     const half = Math.ceil(frames.length / 2);
     for (const frame of frames.slice(0, half))
       await stream.put(config.rawStream, [{ partitionKey: 'srv_thread00001', data: frame.bytes }]);

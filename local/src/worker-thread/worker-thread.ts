@@ -24,8 +24,11 @@ export interface WorkerThreadOptions {
   metrics: Metrics;
   /** Emits `append` after each commit of the main thread's stream writer ({@link AppendListener}). */
   appended: EventEmitter;
-  /** The topics dashboards follow, now and as they change. */
-  topics: { current(): string[]; watch(listener: (topics: string[]) => void): () => void };
+  /** The topics dashboards follow now, and each change to them. */
+  topics: {
+    current(): string[];
+    watch(listener: (change: { added: string[]; removed: string[] }) => void): () => void;
+  };
   onProcessed: (records: StreamRecord[]) => Promise<void>;
   /** Called each time the thread has started (again), e.g. to connect its digest port. */
   onStarted?: () => void;
@@ -59,7 +62,7 @@ export function startWorkerThread(options: WorkerThreadOptions): WorkerThreadLoo
           }
         : {}),
     });
-  const unwatch = options.topics.watch((topics) => send({ type: 'topics', topics }));
+  const unwatch = options.topics.watch(({ added, removed }) => send({ type: 'topics', added, removed }));
   options.appended.on('append', onAppend);
 
   const spawn = () => {

@@ -1,3 +1,3 @@
-export { MemoryConnectionRegistry } from './memory-connection-registry.ts';
+export { MemoryConnectionRegistry, type TopicChange } from './memory-connection-registry.ts';
 export { MemoryIngestChannelStore } from './memory-ingest-channel-store.ts';
 export { MemoryStream } from './memory-stream.ts';

@@ -3,6 +3,7 @@ export { PostgresDeadLetterStore } from './dead-letter-store.ts';
 export { insertDeadLetters, PostgresEventStore } from './event-store.ts';
 export { PostgresIngestChannelStore } from './ingest-channel-store.ts';
 export { abandonIdleMatches } from './match-abandonment.ts';
+export { matchExistsIn } from './match-exists.ts';
 export { PostgresMatchQueries } from './match-queries.ts';
 export { PostgresMatchStatsStore } from './match-stats-store.ts';
 export { detectCapabilities, type MigrationReport, migrate } from './migrate.ts';

@@ -46,4 +46,12 @@ export class PostgresServerRepository implements ServerRepository {
     );
     return (result.rowCount ?? 0) > 0;
   }
+
+  async revokedAmong(ids: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      'SELECT id FROM servers WHERE id = ANY($1::text[]) AND revoked_at IS NOT NULL',
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
 }

@@ -15,6 +15,8 @@ export interface ServerRepository {
   list(): Promise<ServerRecord[]>;
   /** Returns false when no such server exists. */
   revoke(id: string, at: number): Promise<boolean>;
+  /** Of these ids, the revoked ones, in one query (without it, {@link ServerRegistry} finds each). */
+  revokedAmong?(ids: readonly string[]): Promise<string[]>;
 }
 
 export type AuthResult =
@@ -23,6 +25,8 @@ export type AuthResult =
 
 /** Adding, listing, revoking and authenticating game servers. */
 export class ServerRegistry {
+  private readonly revocationListeners = new Set<(serverId: string) => void>();
+
   constructor(private readonly repository: ServerRepository) {}
 
   /** Creates a server; the returned token is the only time its secret is seen. */
@@ -42,8 +46,36 @@ export class ServerRegistry {
     return this.repository.list();
   }
 
-  revoke(serverId: string): Promise<boolean> {
-    return this.repository.revoke(serverId, Date.now());
+  /**
+   * Revokes a server. Listeners in this process hear of it at once; other processes sharing the
+   * database learn it from {@link revokedAmong}.
+   */
+  async revoke(serverId: string): Promise<boolean> {
+    const found = await this.repository.revoke(serverId, Date.now());
+    if (found) {
+      for (const listener of this.revocationListeners) {
+        try {
+          listener(serverId);
+        } catch {
+          // A listener's failure is its own; the revocation is stored.
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Calls `listener` with each server revoked through this registry; returns the unsubscribe. */
+  onRevoked(listener: (serverId: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  /** Of these server ids, the ones revoked now (by any process sharing the database). */
+  async revokedAmong(serverIds: readonly string[]): Promise<string[]> {
+    if (serverIds.length === 0) return [];
+    if (this.repository.revokedAmong) return this.repository.revokedAmong(serverIds);
+    const found = await Promise.all(serverIds.map((id) => this.repository.find(id)));
+    return found.flatMap((server) => (server && server.revokedAt !== null ? [server.id] : []));
   }
 
   async authenticate(token: string | null | undefined): Promise<AuthResult> {
