@@ -53,6 +53,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     consumerName: WORKER_CONSUMER,
     batchSize: deps.batchSize,
     checkpointInTransaction: deps.checkpointInTransaction,
+    logger,
   });
   // A progress line while the worker is busy: batches, records, and where its time went.
   const progress = setInterval(() => {
@@ -75,6 +76,8 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     () => pipeline.step(),
     () => pipeline.reset(),
     () => pipeline.flush(),
+    // A database that is away: tried again after 100 ms, doubling up to 10 s (with jitter).
+    { initialDelayMs: 100, maxDelayMs: 10_000 },
   );
   return {
     stop: async () => {

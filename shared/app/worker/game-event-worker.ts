@@ -31,6 +31,10 @@ import { BatchWrite } from './batch-write.ts';
 import type { FrameSource } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
+import { classifyFailure, failureCode } from './record-isolation.ts';
+
+/** Text PostgreSQL cannot store (NUL) made visible, so a dead letter's own fields never fail. */
+const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
 
 /**
  * Preparing a batch is CPU work of tens of milliseconds. Pausing every few milliseconds lets the
@@ -163,10 +167,20 @@ export class GameEventWorker {
    * then is `checkpoint`). The pipeline uses it for what arrived while the batch waited for the
    * one before it to commit, so those records need not wait for another commit.
    */
-  async prepare(
+  prepare(
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
     extend?: PreparedBatch,
+  ): Promise<PreparedBatch> {
+    return this.prepareRecords(records, checkpoint, extend, false);
+  }
+
+  /** `withoutEvents`: each frame counts as applied (its session moves on) with none of its events. */
+  private async prepareRecords(
+    records: readonly ConsumedRecord[],
+    checkpoint: StreamCheckpoint | undefined,
+    extend: PreparedBatch | undefined,
+    withoutEvents: boolean,
   ): Promise<PreparedBatch> {
     const started = extend?.started ?? this.now();
     const report: BatchReport = extend?.report ?? {
@@ -190,6 +204,10 @@ export class GameEventWorker {
     for (const record of records) {
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
+      if (cached && withoutEvents) {
+        decoded.push({ record, frame: { ...cached.frame, events: [] } });
+        continue;
+      }
       if (cached) {
         predecoded += 1;
         decoded.push({ record, ...cached });
@@ -210,7 +228,7 @@ export class GameEventWorker {
         );
         continue;
       }
-      decoded.push({ record, frame: result.frame });
+      decoded.push({ record, frame: withoutEvents ? { ...result.frame, events: [] } : result.frame });
     }
 
     const serverIds = [...new Set(decoded.map((d) => d.frame.server))];
@@ -456,15 +474,60 @@ export class GameEventWorker {
 
   private letter(record: ConsumedRecord, code: string, reason: string): DeadLetter {
     return {
-      stream: record.stream,
-      shard: record.shard,
-      position: record.position,
-      partitionKey: record.partitionKey,
+      stream: storable(record.stream),
+      shard: storable(record.shard),
+      position: storable(record.position),
+      partitionKey: storable(record.partitionKey),
       payload: record.data,
-      code,
-      reason,
+      code: storable(code),
+      reason: storable(reason),
       failedAt: this.now(),
     };
+  }
+
+  /**
+   * Puts aside a record that failed on its own for a reason that will not pass (see
+   * `processWithIsolation`): it goes to the dead letters with its payload, position and the error
+   * (code `UNPROCESSABLE`), and its frame counts as applied without its events, so its session goes
+   * on at once instead of waiting for the gap to time out. If even that fails (the frame's own
+   * fields are what the database refuses), the letter is written alone and the state is left as
+   * it was. A transient failure is thrown, as every other.
+   */
+  async deadLetterRecord(
+    record: ConsumedRecord,
+    error: unknown,
+    checkpoint?: StreamCheckpoint,
+  ): Promise<void> {
+    const detail = (error as { detail?: unknown } | null)?.detail;
+    const message = error instanceof Error ? error.message : String(error);
+    const letter = this.letter(
+      record,
+      'UNPROCESSABLE',
+      `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`,
+    );
+    this.deps.metrics.count('worker_isolated_records');
+    try {
+      const prepared = await this.prepareRecords([record], checkpoint, undefined, true);
+      prepared.letters.push(letter);
+      await this.commit(prepared);
+      return;
+    } catch (failure) {
+      if (classifyFailure(failure) === 'transient') throw failure;
+      this.states.delete(record.partitionKey);
+    }
+    const write = new BatchWrite();
+    if (this.deps.deadLetters) await this.deps.deadLetters.send([letter]);
+    else write.deadLetters.push(letter);
+    if (checkpoint !== undefined || write.deadLetters.length > 0)
+      await this.deps.store.commit(write.toWrite([], checkpoint));
+    this.deps.metrics.count('worker_dead_letters');
+    this.deps.logger.warn('record dead-lettered', {
+      code: letter.code,
+      reason: letter.reason,
+      shardId: letter.shard,
+      sequenceNumber: letter.position,
+      serverId: letter.partitionKey,
+    });
   }
 
   private async loadStates(serverIds: string[]): Promise<void> {
