@@ -28,6 +28,11 @@ export class WorkerPipeline {
   private committed = true;
   /** The last round failed for a reason that will not pass: isolate the failing record. */
   private isolating = false;
+  /**
+   * A round failed: the next batch's commit is awaited within its round, so a round only counts
+   * as done (and the loop's backoff only starts over) once a commit has succeeded again.
+   */
+  private recovering = false;
 
   constructor(
     private readonly worker: GameEventWorker,
@@ -138,6 +143,10 @@ export class WorkerPipeline {
     this.timing.waitMs += t3 - waitStarted - joinedPrepareMs;
     this.timing.records += count;
     this.startCommit(prepared, last, t3);
+    if (this.recovering) {
+      await this.flush();
+      this.recovering = false;
+    }
   }
 
   private checkpointAt(last: ConsumedRecord | undefined) {
@@ -171,6 +180,7 @@ export class WorkerPipeline {
 
   /** After a failure: forget speculative work; the next poll starts at the committed offset. */
   reset(): void {
+    this.recovering = true;
     this.committing = null;
     this.committed = true;
     this.worker.discardStates();
