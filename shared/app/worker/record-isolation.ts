@@ -9,8 +9,17 @@ export type FailureKind = 'transient' | 'permanent';
 
 /** SQLSTATEs of a database that is away or busy, not of anything wrong with the batch. */
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300']);
-/** Node's socket errors: the connection, not the data. */
-const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/**
+ * Node's socket errors: the connection, not the data (a COPY whose connection dies ends its
+ * stream early: `ERR_STREAM_PREMATURE_CLOSE`).
+ */
+const TRANSIENT_SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 /**
  * What `pg` throws without a code when the server goes away under a client (its messages are
  * stable: the pool and client use them as is), and the pool's wait for a free connection.
