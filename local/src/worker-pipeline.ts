@@ -93,7 +93,7 @@ export class WorkerPipeline {
       onSplit: (slice, error) =>
         logger.info('splitting a failed batch', {
           records: slice.length,
-          sequenceNumber: slice[0] === undefined ? undefined : slice[0].position,
+          sequenceNumber: slice[0]?.position,
           code: failureCode(error),
         }),
     });

@@ -135,9 +135,12 @@ export interface BatchReport {
  * checkpoint) in one transaction; then publish the processed messages.
  *
  * A record that can never succeed is dead-lettered with its payload, position and reason and
- * counts as handled. Anything else that fails (the database) rejects the whole batch, which the
- * stream then redelivers: writes are idempotent and snapshots carry each session's progress, so a
- * redelivery changes nothing that was already committed.
+ * counts as handled. Anything else that fails rejects the whole batch. If the failure will pass
+ * (the database), the stream redelivers the batch: writes are idempotent and snapshots carry each
+ * session's progress, so a redelivery changes nothing that was already committed. If it will not
+ * (a value the database refuses, a timestamp no `Date` holds), the callers split the batch with
+ * `processWithIsolation` down to the record that fails alone and hand it to
+ * {@link GameEventWorker.deadLetterRecord}; a failed batch leaves no in-memory state behind.
  */
 export class GameEventWorker {
   private readonly states = new Map<string, ServerState>();
