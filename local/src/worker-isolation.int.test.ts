@@ -157,6 +157,48 @@ describe('the local worker with poison records on the durable stream', () => {
     },
   );
 
+  it.each<[string, { text?: string; ts?: number }]>([
+    ['a NUL character in a chat text', { text: 'gg\u0000wp' }],
+    ['a ts past what a Date holds (9e15)', { ts: 9e15 }],
+  ])(
+    'puts aside a frame with %s that came early and waited in the sequencer, not the records that release it',
+    async (_, poison) => {
+      // Prepare: seq 3 (poison) arrives before seq 2, so it waits for it; seq 2 then releases it.
+      const stream = new PostgresStream(pool);
+      const logger = new KeptLogger();
+      const server = newServer();
+      const early = chatFrame(server, 3, poison.text ?? 'bad', poison.ts);
+      await stream.put(RAW, [
+        { partitionKey: server, data: chatFrame(server, 1, 'glhf') },
+        { partitionKey: server, data: early },
+        { partitionKey: server, data: chatFrame(server, 2, 'hi') },
+        { partitionKey: server, data: chatFrame(server, 4, 'gg') },
+      ]);
+      const { rows: positions } = await pool.query<{ id: string }>(
+        'SELECT id FROM stream_records WHERE stream = $1 AND data = $2',
+        [RAW, Buffer.from(early)],
+      );
+
+      // Act
+      const runner = startRunner(stream, logger);
+      try {
+        await waitFor(async () => (await storedSeqs([server])).length === 3);
+        await stream.put(RAW, [{ partitionKey: server, data: chatFrame(server, 5, 'next') }]);
+        await waitFor(async () => (await storedSeqs([server])).length === 4);
+      } finally {
+        await runner.stop();
+      }
+
+      // Assess: every valid frame is stored; the poison frame is the only dead letter.
+      expect(await storedSeqs([server])).toEqual(['0:1', '0:2', '0:4', '0:5']);
+      const { rows: letters } = await pool.query<{ position: string; reason: string }>(
+        'SELECT position, reason FROM dead_letters WHERE partition_key = $1',
+        [server],
+      );
+      expect(letters.map((l) => l.position)).toEqual([String(positions[0]?.id)]);
+    },
+  );
+
   it('retries a batch whose commit loses the connection (08006) twice, stores it once and dead-letters nothing', async () => {
     // Prepare: a store whose first two commits fail as a dropped connection does.
     const stream = new PostgresStream(pool);

@@ -1,4 +1,4 @@
-import { decodeFrame, type Frame } from '../../domain/codec/index.ts';
+import { decodeFrame, encodeFrame, type Frame } from '../../domain/codec/index.ts';
 import { storedFormJson } from '../../domain/events/index.ts';
 import {
   createSequencerState,
@@ -52,6 +52,14 @@ class CooperativePause {
     this.last = performance.now();
   }
 }
+
+/** Which frames a batch applies without their events (only to put a failing record aside). */
+interface EventDrop {
+  records: boolean;
+  released: boolean;
+  reason: string;
+}
+const NO_DROP: EventDrop = { records: false, released: false, reason: '' };
 
 /** A frame waiting in the sequencer (plain JSON: it is part of the snapshot). */
 interface QueuedFrame {
@@ -175,16 +183,21 @@ export class GameEventWorker {
     checkpoint?: StreamCheckpoint,
     extend?: PreparedBatch,
   ): Promise<PreparedBatch> {
-    return this.prepareRecords(records, checkpoint, extend, false);
+    return this.prepareRecords(records, checkpoint, extend, NO_DROP);
   }
 
-  /** `withoutEvents`: each frame counts as applied (its session moves on) with none of its events. */
+  /**
+   * `drop.records`: the records' own frames count as applied (their sessions move on) with none
+   * of their events; `drop.released`: so does every other frame the sequencer releases with them,
+   * each dead-lettered (re-encoded, with the position it came at) with `drop.reason`.
+   */
   private async prepareRecords(
     records: readonly ConsumedRecord[],
     checkpoint: StreamCheckpoint | undefined,
     extend: PreparedBatch | undefined,
-    withoutEvents: boolean,
+    drop: EventDrop,
   ): Promise<PreparedBatch> {
+    const withoutEvents = drop.records;
     const started = extend?.started ?? this.now();
     const report: BatchReport = extend?.report ?? {
       records: 0,
@@ -267,7 +280,7 @@ export class GameEventWorker {
         if (offered.duplicate) report.duplicates += 1;
         this.recordGaps(frame.server, state, offered.gaps, report, write);
         for (const ready of offered.ready)
-          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state));
+          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state), drop);
       }
       // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
       const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
@@ -276,7 +289,16 @@ export class GameEventWorker {
         const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
         this.recordGaps(serverId, state, expired.gaps, report, write);
         for (const ready of expired.ready)
-          this.applyFrame(state, ready, write, report, letters, records.at(-1)!, liveOf(serverId, state));
+          this.applyFrame(
+            state,
+            ready,
+            write,
+            report,
+            letters,
+            records.at(-1)!,
+            liveOf(serverId, state),
+            drop,
+          );
       }
       // Rounds that ended in this batch: their kills go into the batch's writes, their figures to
       // dashboards once it is committed.
@@ -402,9 +424,20 @@ export class GameEventWorker {
     letters: DeadLetter[],
     record: ConsumedRecord,
     live: LiveMatchStats,
+    drop: EventDrop = NO_DROP,
   ): void {
     const { frame, eventJson } = queued;
     report.frames += 1;
+    if (drop.released && frame.events.length > 0 && queued.position !== record.position) {
+      letters.push(
+        this.letter(
+          { ...record, position: queued.position, data: encodeFrame(frame) },
+          'UNPROCESSABLE',
+          `frame ${frame.seq} of session ${frame.session} was released together with a record that failed alone: ${drop.reason}`,
+        ),
+      );
+      return;
+    }
     frame.events.forEach((event, index) => {
       try {
         const step = this.deps.engine.apply(state.engine, {
@@ -492,9 +525,10 @@ export class GameEventWorker {
    * Puts aside a record that failed on its own for a reason that will not pass (see
    * `processWithIsolation`): it goes to the dead letters with its payload, position and the error
    * (code `UNPROCESSABLE`), and its frame counts as applied without its events, so its session goes
-   * on at once instead of waiting for the gap to time out. If even that fails (the frame's own
-   * fields are what the database refuses), the letter is written alone and the state is left as
-   * it was. A transient failure is thrown, as every other.
+   * on at once instead of waiting for the gap to time out. When what fails is a frame it releases
+   * from the sequencer (see below), that frame is the one put aside. If nothing works (the frame's
+   * own fields are what the database refuses), the letter is written alone and the state is left
+   * as it was. A transient failure is thrown, as every other.
    */
   async deadLetterRecord(
     record: ConsumedRecord,
@@ -509,14 +543,25 @@ export class GameEventWorker {
       `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`,
     );
     this.deps.metrics.count('worker_isolated_records');
-    try {
-      const prepared = await this.prepareRecords([record], checkpoint, undefined, true);
-      prepared.letters.push(letter);
-      await this.commit(prepared);
-      return;
-    } catch (failure) {
-      if (classifyFailure(failure) === 'transient') throw failure;
-      this.states.delete(record.partitionKey);
+    // First the record's own frame without its events. If that still fails, what fails is a frame
+    // it releases from the sequencer (one that came early and waited for it): then the record is
+    // applied whole and the released frames are put aside, each a dead letter of its own (or they
+    // would fail every later record of the server); last, both.
+    const attempts: EventDrop[] = [
+      { records: true, released: false, reason: letter.reason },
+      { records: false, released: true, reason: letter.reason },
+      { records: true, released: true, reason: letter.reason },
+    ];
+    for (const drop of attempts) {
+      try {
+        const prepared = await this.prepareRecords([record], checkpoint, undefined, drop);
+        if (drop.records) prepared.letters.unshift(letter);
+        await this.commit(prepared);
+        return;
+      } catch (failure) {
+        if (classifyFailure(failure) === 'transient') throw failure;
+        this.states.delete(record.partitionKey);
+      }
     }
     const write = new BatchWrite();
     if (this.deps.deadLetters) await this.deps.deadLetters.send([letter]);
