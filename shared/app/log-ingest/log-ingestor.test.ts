@@ -274,6 +274,26 @@ describe('LogIngestor', () => {
     expect(plain(events)).toEqual(parsedAtOnce());
   });
 
+  it('keeps a held body in the channel record, so a restart between it and the gap loses nothing', async () => {
+    // Prepare: body 3 comes before body 2, then the process restarts (same store and stream).
+    const store = new MemoryIngestChannelStore();
+    const producer = new RecordingProducer();
+    const all = bodies(LOG);
+    const before = ingestorFor(channelsFor(store, producer));
+    await before.ingestor.ingest(all[0]!);
+    const held = await before.ingestor.ingest(all[2]!);
+
+    // Act
+    const after = ingestorFor(channelsFor(store, producer));
+    for (const body of [all[1]!, ...all.slice(3)]) await after.ingestor.ingest(body);
+
+    // Assess
+    expect(held).toMatchObject({ status: 'accepted', held: true });
+    const { events, repeats } = producer.applied();
+    expect(repeats).toBe(0);
+    expect(plain(events)).toEqual(parsedAtOnce());
+  });
+
   it('refuses a body too far ahead with a retriable error, and loses nothing once the gap is sent', async () => {
     // Prepare: body 1, then nine bodies that all follow a missing body 2 (only eight can be held).
     const { ingestor, producer } = ingestorFor();
