@@ -118,6 +118,15 @@ export class LogBodyAheadError extends PipelineError {
   }
 }
 
+function heldBody(begin: number, end: number, body: Uint8Array, heldAt: number): HeldBody {
+  return { begin, end, body: Buffer.from(body).toString('base64'), heldAt };
+}
+
+/** In offset order; of two that begin together, the longer first. */
+function sortHeld(held: HeldBody[]): HeldBody[] {
+  return held.sort((a, b) => a.begin - b.begin || b.end - a.end);
+}
+
 /** The held bodies that follow `offset` without a break, applied (cut to their new bytes). */
 function drainHeld(
   held: readonly HeldBody[],
@@ -224,41 +233,33 @@ export class LogIngestor {
     let restarted = false;
     if (ranged && position?.instance === instance && position.offset !== null) {
       if (end <= position.offset) return duplicate;
+      let first: Segment;
+      let from: number;
       if (begin > position.offset) {
         if (held.some((h) => h.begin === begin && h.end >= end)) return duplicate;
+        const incoming = heldBody(begin, end, input.body, this.now());
         const heldSince = Math.min(...held.map((h) => h.heldAt));
         if (held.length === 0 || this.now() - heldSince <= (this.deps.maxHoldMs ?? DEFAULT_MAX_HOLD_MS)) {
           const heldBytes = held.reduce((n, h) => n + (h.end - h.begin), 0);
           if (held.length >= MAX_HELD_BODIES || heldBytes + input.body.length > MAX_HELD_BYTES)
             throw new LogBodyAheadError(input.serverId, begin, position.offset);
-          return this.hold(record, saved, held, { begin, end, body: input.body });
+          return this.hold(record, saved, sortHeld([...held, incoming]));
         }
-        // Held too long: the bytes before them are not coming (the server dropped them).
-        const [first, ...rest] = held;
-        if (first !== undefined) {
-          segments.push({ bytes: Buffer.from(first.body, 'base64'), gap: true });
-          const drained = drainHeld(rest, first.end);
-          segments.push(...drained.segments);
-          held = drained.held;
-          offset = drained.offset;
-        }
-        if (end <= (offset ?? 0)) offset = Math.max(offset ?? 0, end);
-        else {
-          const from = offset ?? begin;
-          const cut =
-            begin < from ? input.body.subarray(Math.min(input.body.length, from - begin)) : input.body;
-          segments.push({ bytes: cut, gap: begin > from });
-          offset = end;
-        }
+        // Held too long: the bytes before them are not coming (the server dropped them). Go on
+        // from the first body after the gap; what lies beyond another gap stays held.
+        const [earliest = incoming, ...rest] = sortHeld([...held, incoming]);
+        first = { bytes: Buffer.from(earliest.body, 'base64'), gap: true };
+        from = earliest.end;
+        held = rest;
       } else {
-        segments.push({
+        first = {
           bytes: input.body.subarray(Math.min(input.body.length, position.offset - begin)),
           gap: false,
-        });
-        offset = end;
+        };
+        from = end;
       }
-      const drained = drainHeld(held, offset ?? end);
-      segments.push(...drained.segments);
+      const drained = drainHeld(held, from);
+      segments.push(first, ...drained.segments);
       held = drained.held;
       offset = drained.offset;
     } else if (ranged && position !== null && position.instance !== instance) {
@@ -334,24 +335,17 @@ export class LogIngestor {
     };
   }
 
-  /** Saves a body ahead of the bytes before it in the channel state; nothing else changes. */
+  /** Saves bodies ahead of the bytes before them in the channel state; nothing else changes. */
   private hold(
     record: IngestChannelRecord,
     saved: LogChannelState | null,
-    held: readonly HeldBody[],
-    body: { begin: number; end: number; body: Uint8Array },
+    held: HeldBody[],
   ): ChannelDecision<LogIngestResult> {
-    const entry: HeldBody = {
-      begin: body.begin,
-      end: body.end,
-      body: Buffer.from(body.body).toString('base64'),
-      heldAt: this.now(),
-    };
     const state: LogChannelState = {
       parser:
         saved?.parser ?? new LogStreamParser({ utcOffsetMinutes: this.deps.utcOffsetMinutes ?? 0 }).toJSON(),
       carry: saved?.carry ?? '',
-      held: [...held, entry].sort((a, b) => a.begin - b.begin || b.end - a.end),
+      held,
     };
     return {
       kind: 'advance',
