@@ -199,6 +199,44 @@ describe('the local worker with poison records on the durable stream', () => {
     },
   );
 
+  it('dead-letters a record whose session id holds a NUL (its frame cannot even be counted as applied) and goes on', async () => {
+    // Prepare
+    const stream = new PostgresStream(pool);
+    const server = newServer();
+    const bad = encodeFrame({
+      v: 1,
+      server,
+      session: 'boot\u0000evil',
+      seq: 1,
+      sentAt: Date.UTC(2026, 11, 1),
+      events: [
+        { type: 'chat', ts: Date.UTC(2026, 11, 1), steamId: '76561198000000001', text: 'x', teamOnly: false },
+      ],
+    } as Frame);
+    await stream.put(RAW, [
+      { partitionKey: server, data: chatFrame(server, 1, 'a') },
+      { partitionKey: server, data: bad },
+      { partitionKey: server, data: chatFrame(server, 2, 'b') },
+    ]);
+
+    // Act
+    const runner = startRunner(stream, new KeptLogger());
+    try {
+      await waitFor(async () => (await storedSeqs([server])).length === 2);
+    } finally {
+      await runner.stop();
+    }
+
+    // Assess
+    expect(await storedSeqs([server])).toEqual(['0:1', '0:2']);
+    const { rows } = await pool.query<{ payload: Buffer; code: string }>(
+      'SELECT payload, code FROM dead_letters WHERE partition_key = $1',
+      [server],
+    );
+    expect(rows).toHaveLength(1);
+    expect(Buffer.compare(rows[0]!.payload, Buffer.from(bad))).toBe(0);
+  });
+
   it('retries a batch whose commit loses the connection (08006) twice, stores it once and dead-letters nothing', async () => {
     // Prepare: a store whose first two commits fail as a dropped connection does.
     const stream = new PostgresStream(pool);
