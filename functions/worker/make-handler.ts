@@ -1,4 +1,9 @@
-import type { BatchReport, GameEventWorker } from '@geqo/shared/app/worker';
+import {
+  type BatchReport,
+  failureCode,
+  type GameEventWorker,
+  processWithIsolation,
+} from '@geqo/shared/app/worker';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
 import { withMetrics } from '../lib/runtime.ts';
@@ -6,15 +11,18 @@ import { processStreamEvent } from '../lib/stream-batch.ts';
 import type { StreamBatchResponse, StreamEvent } from '../lib/stream-event.ts';
 
 export interface WorkerHandlerDeps {
-  worker: Pick<GameEventWorker, 'processBatch'>;
+  worker: Pick<GameEventWorker, 'processBatch' | 'deadLetterRecord'>;
   logger: Logger;
   metrics: FlushableMetrics;
 }
 
 /**
  * The worker on the raw stream (Kinesis or MSK event). Each shard's records are one worker
- * batch: poison records are dead-lettered by the worker and count as handled; a batch that
- * fails (the database) is reported from its first record in `batchItemFailures`.
+ * batch: poison records are dead-lettered by the worker and count as handled. A batch that fails
+ * for a reason that will not pass (a record the database or the code refuses) is split down to
+ * the record that fails alone, which goes to the DLQ with its payload and the error; the rest
+ * commits (`processWithIsolation`, the same as `geqo up`). A transient failure (the database) is
+ * reported from the group's first record in `batchItemFailures`, and the stream redelivers it.
  */
 export function makeHandler({ worker, logger, metrics }: WorkerHandlerDeps) {
   return (event: StreamEvent): Promise<StreamBatchResponse> =>
@@ -22,16 +30,29 @@ export function makeHandler({ worker, logger, metrics }: WorkerHandlerDeps) {
       processStreamEvent(
         event,
         async (records) => {
-          const report: BatchReport = await worker.processBatch(records);
-          logger.info('batch applied', {
-            shardId: records[0]?.shard,
-            sequenceNumber: records.at(-1)?.position,
-            records: report.records,
-            frames: report.frames,
-            events: report.events,
-            duplicates: report.duplicates,
-            deadLettered: report.deadLettered,
-            gaps: report.gaps.length,
+          await processWithIsolation(records, {
+            process: async (slice) => {
+              const report: BatchReport = await worker.processBatch(slice);
+              logger.info('batch applied', {
+                shardId: slice[0]?.shard,
+                sequenceNumber: slice.at(-1)?.position,
+                records: report.records,
+                frames: report.frames,
+                events: report.events,
+                duplicates: report.duplicates,
+                deadLettered: report.deadLettered,
+                gaps: report.gaps.length,
+              });
+            },
+            deadLetter: (record, error) => worker.deadLetterRecord(record, error),
+            onSplit: (slice, error) =>
+              logger.warn('splitting a batch that failed for a reason that will not pass', {
+                shardId: slice[0]?.shard,
+                sequenceNumber: slice[0]?.position,
+                records: slice.length,
+                code: failureCode(error),
+                error: String(error),
+              }),
           });
         },
         logger,

@@ -116,7 +116,8 @@ describe('worker handler', () => {
     const original = store.commit.bind(store);
     store.commit = async (write) => {
       commits += 1;
-      if (commits === 2) throw new Error('database is starting up');
+      if (commits === 2)
+        throw Object.assign(new Error('the database system is starting up'), { code: '57P03' });
       return original(write);
     };
     // Act
@@ -131,10 +132,17 @@ describe('worker handler', () => {
     ]);
   });
 
-  it('rethrows a programmer error so the event source mapping bisects the batch', async () => {
-    const { handler, store, logger } = setup();
+  it('dead-letters a record whose batch fails with a programmer error, instead of failing the batch', async () => {
+    // Prepare
+    const { handler, store, deadLetters } = setup();
     store.failCommits(1, new TypeError("Cannot read properties of undefined (reading 'id')"));
-    await expect(handler(kinesisEvent(frames(1)))).rejects.toThrow(TypeError);
-    expect(logger.lines.some((line) => line.level === 'error')).toBe(true);
+    // Act
+    const response = await handler(kinesisEvent(frames(1)));
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters.letters).toHaveLength(1);
+    expect(deadLetters.letters[0]).toMatchObject({ code: 'UNPROCESSABLE', position: sequenceNumber(0) });
+    expect(deadLetters.letters[0]?.reason).toContain('[TypeError] Cannot read properties');
+    expect(store.events).toEqual([]);
   });
 });

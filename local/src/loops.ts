@@ -16,6 +16,8 @@ export function startLoop(
   onError?: () => void,
   /** Runs once after the last step, e.g. to wait for work still in flight. */
   onStop?: () => Promise<void>,
+  /** The wait after the first failure, doubled after each next one up to `maxDelayMs` (jitter: half). */
+  backoff: { initialDelayMs: number; maxDelayMs: number } = { initialDelayMs: 200, maxDelayMs: 5_000 },
 ): Loop {
   let running = true;
   let failures = 0;
@@ -28,9 +30,13 @@ export function startLoop(
       } catch (error) {
         failures += 1;
         onError?.();
-        const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) * (0.5 + Math.random() / 2);
+        const delay =
+          Math.min(backoff.maxDelayMs, backoff.initialDelayMs * 2 ** Math.min(failures - 1, 20)) *
+          (0.5 + Math.random() / 2);
+        const code = (error as { code?: unknown } | null)?.code;
         logger.error(`${name} failed; retrying`, {
           error: String(error),
+          ...(typeof code === 'string' ? { code } : {}),
           attempt: failures,
           retryInMs: Math.round(delay),
         });

@@ -1,5 +1,12 @@
-import type { GameEventWorker, PreparedBatch } from '@geqo/shared/app/worker';
-import type { ConsumedRecord, StreamConsumer } from '@geqo/shared/ports';
+import { silentLogger } from '@geqo/shared/adapters/logging';
+import {
+  classifyFailure,
+  failureCode,
+  type GameEventWorker,
+  type PreparedBatch,
+  processWithIsolation,
+} from '@geqo/shared/app/worker';
+import type { ConsumedRecord, Logger, StreamConsumer } from '@geqo/shared/ports';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -8,11 +15,24 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * written to PostgreSQL, the next is decoded and applied in memory, and what arrives meanwhile
  * joins it (so a record waits for one commit, not two). Commits stay in order; when one fails,
  * every speculative state is dropped and reading restarts at the committed offset.
+ *
+ * A failure that will pass (the database away) is thrown: the loop retries with backoff. One that
+ * will not (a record the database or the code refuses) makes the next round read the same records
+ * again and process them with `processWithIsolation`, without pipelining: halves are committed one
+ * after the other down to the record that fails alone, which goes to the dead letters; the rest is
+ * stored and the worker goes on.
  */
 export class WorkerPipeline {
   private committing: Promise<void> | null = null;
   /** Whether the commit in flight has finished (either way). */
   private committed = true;
+  /** The last round failed for a reason that will not pass: isolate the failing record. */
+  private isolating = false;
+  /**
+   * A round failed: the next batch's commit is awaited within its round, so a round only counts
+   * as done (and the loop's backoff only starts over) once a commit has succeeded again.
+   */
+  private recovering = false;
 
   constructor(
     private readonly worker: GameEventWorker,
@@ -23,8 +43,14 @@ export class WorkerPipeline {
       batchSize: number;
       /** The checkpoint is written in the batch's own transaction (the PostgreSQL stream). */
       checkpointInTransaction: boolean;
+      /** Where isolating a failed batch is told (silent by default). */
+      logger?: Logger;
     },
-  ) {}
+  ) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  private readonly logger: Logger;
 
   /** Where the time goes, for the periodic progress log. */
   readonly timing = { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 };
@@ -34,6 +60,49 @@ export class WorkerPipeline {
    * batch's commit.
    */
   async step(): Promise<void> {
+    if (this.isolating) return this.isolate();
+    try {
+      await this.pipelinedStep();
+    } catch (error) {
+      if (classifyFailure(error) === 'transient') throw error;
+      // Let a commit still in flight finish, so the records are read again from where it ended.
+      await this.committing?.catch(() => {});
+      this.reset();
+      this.isolating = true;
+      this.logger.warn('worker batch failed for a reason that will not pass; isolating the record', {
+        error: String(error),
+        code: failureCode(error),
+      });
+    }
+  }
+
+  /** Processes the next records with `processWithIsolation` (after a permanent failure). */
+  private async isolate(): Promise<void> {
+    const records = await this.consumer.poll(this.options.batchSize, 250);
+    const last = records.at(-1);
+    if (last === undefined) {
+      this.isolating = false;
+      return;
+    }
+    const { logger } = this;
+    const report = await processWithIsolation(records, {
+      process: async (slice) => {
+        await this.worker.processBatch(slice, this.checkpointAt(slice.at(-1)));
+      },
+      deadLetter: (record, error) => this.worker.deadLetterRecord(record, error, this.checkpointAt(record)),
+      onSplit: (slice, error) =>
+        logger.info('splitting a failed batch', {
+          records: slice.length,
+          sequenceNumber: slice[0]?.position,
+          code: failureCode(error),
+        }),
+    });
+    if (!this.options.checkpointInTransaction) await this.consumer.commit(last);
+    logger.info('failed batch isolated', { records: records.length, deadLettered: report.deadLettered });
+    this.isolating = false;
+  }
+
+  private async pipelinedStep(): Promise<void> {
     const t0 = performance.now();
     const records = await this.consumer.poll(this.options.batchSize, this.committing === null ? 250 : 0);
     const t1 = performance.now();
@@ -74,10 +143,14 @@ export class WorkerPipeline {
     this.timing.waitMs += t3 - waitStarted - joinedPrepareMs;
     this.timing.records += count;
     this.startCommit(prepared, last, t3);
+    if (this.recovering) {
+      await this.flush();
+      this.recovering = false;
+    }
   }
 
-  private checkpointAt(last: ConsumedRecord) {
-    return this.options.checkpointInTransaction
+  private checkpointAt(last: ConsumedRecord | undefined) {
+    return this.options.checkpointInTransaction && last !== undefined
       ? { stream: this.options.stream, consumer: this.options.consumerName, offset: last.position }
       : undefined;
   }
@@ -107,6 +180,7 @@ export class WorkerPipeline {
 
   /** After a failure: forget speculative work; the next poll starts at the committed offset. */
   reset(): void {
+    this.recovering = true;
     this.committing = null;
     this.committed = true;
     this.worker.discardStates();

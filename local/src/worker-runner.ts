@@ -11,7 +11,7 @@ import {
   matchEngineDriver,
   type WorkerDeps,
 } from '@geqo/shared/app/worker';
-import type { Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
+import type { EventStore, Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
 import type pg from 'pg';
 import { type Loop, startLoop } from './loops.ts';
 import { WorkerPipeline } from './worker-pipeline.ts';
@@ -31,6 +31,8 @@ export interface WorkerRunnerDeps {
   onMatchesEnded: NonNullable<WorkerDeps['onMatchesEnded']>;
   engine?: EngineDriver;
   frameCache?: FrameSource;
+  /** The store the worker writes to (default: PostgreSQL on `pool`; tests wrap it). */
+  store?: EventStore;
   /** Period of the progress line (default 10 s). */
   progressMs?: number;
 }
@@ -39,7 +41,7 @@ export interface WorkerRunnerDeps {
 export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
   const logger = deps.logger.child({ component: 'worker' });
   const worker = new GameEventWorker({
-    store: new PostgresEventStore(deps.pool),
+    store: deps.store ?? new PostgresEventStore(deps.pool),
     engine: deps.engine ?? matchEngineDriver,
     logger,
     metrics: deps.metrics,
@@ -53,6 +55,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     consumerName: WORKER_CONSUMER,
     batchSize: deps.batchSize,
     checkpointInTransaction: deps.checkpointInTransaction,
+    logger,
   });
   // A progress line while the worker is busy: batches, records, and where its time went.
   const progress = setInterval(() => {
@@ -75,6 +78,8 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     () => pipeline.step(),
     () => pipeline.reset(),
     () => pipeline.flush(),
+    // A database that is away: tried again after 100 ms, doubling up to 10 s (with jitter).
+    { initialDelayMs: 100, maxDelayMs: 10_000 },
   );
   return {
     stop: async () => {

@@ -6,11 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planLogBodies } from '../../cli/src/replay/log-bodies.ts';
 import { replayLog } from '../../cli/src/replay/log-replay.ts';
 import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
 import { analyzeCs2LogFile, pickMainMatch } from '../../shared/app/analyze/index.ts';
+import { LogStreamParser } from '../../shared/domain/cs2-log/index.ts';
 import type { MatchSummary } from '../../shared/domain/match/index.ts';
 import {
   get5Player,
@@ -173,6 +175,111 @@ describe('the CS2 HTTP log stream into geqo up', () => {
     expect(wrong.status).toBe(401);
     expect(before).toBe(base + firstAnswer.events);
     expect(await countEvents(database.url)).toBe(before);
+  });
+});
+
+describe('CS2 log bodies out of order into geqo up', () => {
+  it('stores every event of the log exactly once when two adjacent bodies arrive swapped', async () => {
+    // Prepare: the whole log in CS2-sized bodies; two in the middle are POSTed in the wrong order.
+    const { serverId, token } = await addServer('swapping server');
+    const log = await readFile(LOG);
+    const planned = planLogBodies(log, { maxBytes: 4_096, maxLines: 32 });
+    const middle = Math.floor(planned.length / 2);
+    const order = planned.map((_, index) =>
+      index === middle ? middle + 1 : index === middle + 1 ? middle : index,
+    );
+    const expected = new LogStreamParser().push(log.toString('utf8')).length;
+    const stored = async () => {
+      const client = new pg.Client(database.url);
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          'SELECT count(*)::int AS n, count(DISTINCT (session, seq, idx))::int AS keys FROM game_events WHERE server_id = $1',
+          [serverId],
+        );
+        return rows[0] as { n: number; keys: number };
+      } finally {
+        await client.end();
+      }
+    };
+
+    // Act
+    const answers: { status: number; body: { status: string } }[] = [];
+    for (const index of order) {
+      const body = planned[index]!;
+      const response = await fetch(`${api}/v1/logs/${serverId}/${token}`, {
+        method: 'POST',
+        headers: {
+          'X-Server-Instance-Token': 'boot-swap',
+          'X-LogBytes-BeginOffset': String(body.begin),
+          'X-LogBytes-EndOffset': String(body.end),
+        },
+        body: log.subarray(body.begin, body.end),
+      });
+      answers.push({ status: response.status, body: (await response.json()) as { status: string } });
+    }
+    await waitForCount(async () => (await stored()).n, expected);
+    const match = await waitForMatch(
+      serverId,
+      (candidate) => candidate.map === 'de_inferno' && candidate.status === 'finished',
+    );
+
+    // Assess
+    expect(answers.filter((a) => a.status !== 200 || a.body.status === 'duplicate')).toEqual([]);
+    expect(await stored()).toEqual({ n: expected, keys: expected });
+    expect(match.status).toBe('finished');
+  });
+
+  it('answers 503 to a body too far ahead (CS2 sends it again) and stores the whole log once the gap is sent', async () => {
+    // Prepare: body 1 is held back; the nine after it come first (eight can be held).
+    const { serverId, token } = await addServer('far ahead server');
+    const log = await readFile(LOG);
+    const planned = planLogBodies(log, { maxBytes: 4_096, maxLines: 32 });
+    const expected = new LogStreamParser().push(log.toString('utf8')).length;
+    const post = async (index: number) => {
+      const body = planned[index]!;
+      const response = await fetch(`${api}/v1/logs/${serverId}/${token}`, {
+        method: 'POST',
+        headers: {
+          'X-Server-Instance-Token': 'boot-ahead',
+          'X-LogBytes-BeginOffset': String(body.begin),
+          'X-LogBytes-EndOffset': String(body.end),
+        },
+        body: log.subarray(body.begin, body.end),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const stored = async () => {
+      const client = new pg.Client(database.url);
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          'SELECT count(*)::int AS n FROM game_events WHERE server_id = $1',
+          [serverId],
+        );
+        return rows[0].n as number;
+      } finally {
+        await client.end();
+      }
+    };
+
+    // Act
+    await post(0);
+    const ahead = [];
+    for (let index = 2; index <= 10; index += 1) ahead.push(await post(index));
+    await post(1);
+    // CS2 sends the refused body again, then the rest of the log.
+    const resent = await post(10);
+    for (let index = 11; index < planned.length; index += 1) await post(index);
+    await waitForCount(stored, expected);
+
+    // Assess
+    expect(ahead.slice(0, 8).map((a) => [a.status, a.body.held])).toEqual(
+      Array.from({ length: 8 }, () => [200, true]),
+    );
+    expect(ahead[8]).toMatchObject({ status: 503, body: { error: { code: 'LOG_BODY_AHEAD' } } });
+    expect(resent.status).toBe(200);
+    expect(await stored()).toBe(expected);
   });
 });
 

@@ -9,7 +9,13 @@ import { LogStreamParser } from '../../domain/cs2-log/index.ts';
 import { UnavailableError } from '../errors/index.ts';
 import type { IngestChannelRecord } from './ingest-channel-store.ts';
 import { ChannelConflictError } from './ingest-channels.ts';
-import { completeUtf8Length, type LogBody, LogIngestor } from './log-ingestor.ts';
+import {
+  completeUtf8Length,
+  type LogBody,
+  LogBodyAheadError,
+  LogIngestor,
+  MAX_HELD_BODIES,
+} from './log-ingestor.ts';
 import { channelsFor, RecordingProducer } from './test-helpers.ts';
 
 const SERVER = 'srv_0123456789ab';
@@ -216,29 +222,131 @@ describe('LogIngestor', () => {
     expect(frames.filter((frame) => frame.session === sessions[1]).map((frame) => frame.seq)[0]).toBe(1);
   });
 
-  it('counts the line cut by a gap in the byte offsets as malformed and goes on', async () => {
-    // Prepare: body 2 starts 10 bytes after body 1 ended, mid-line.
-    const { ingestor } = ingestorFor();
+  it('holds a body ahead of a gap, and once held past the limit counts the line cut by the gap as malformed and goes on', async () => {
+    // Prepare: body 2 starts 10 bytes after body 1 ended, mid-line; the missing bytes never come.
+    let now = 1_000_000;
+    const parts = channelsFor(undefined, undefined, () => now);
+    const ingestor = new LogIngestor({
+      channels: parts.channels,
+      logger: silentLogger,
+      metrics: noMetrics,
+      clock: () => now,
+      maxHoldMs: 30_000,
+    });
     const cut = LOG.indexOf('\n', 1_000) + 30;
+    const part = (begin: number, end: number): LogBody => ({
+      serverId: SERVER,
+      body: LOG.subarray(begin, end),
+      instance: 'i',
+      beginOffset: begin,
+      endOffset: end,
+    });
 
     // Act
-    await ingestor.ingest({
-      serverId: SERVER,
-      body: LOG.subarray(0, cut),
-      instance: 'i',
-      beginOffset: 0,
-      endOffset: cut,
-    });
-    const next = await ingestor.ingest({
-      serverId: SERVER,
-      body: LOG.subarray(cut + 10, 5_000),
-      instance: 'i',
-      beginOffset: cut + 10,
-      endOffset: 5_000,
-    });
+    await ingestor.ingest(part(0, cut));
+    const ahead = await ingestor.ingest(part(cut + 10, 5_000));
+    now += 30_001;
+    const next = await ingestor.ingest(part(5_000, 8_000));
 
     // Assess: the tail of the cut line, at the start of body 2, has no timestamp.
+    expect(ahead).toMatchObject({ status: 'accepted', held: true, events: 0 });
     expect(next).toMatchObject({ status: 'accepted', gap: true, malformed: 1 });
+    expect(parts.producer.applied().repeats).toBe(0);
+  });
+
+  it('stores every event exactly once when two adjacent bodies arrive swapped', async () => {
+    // Prepare: the fixture log in CS2-sized bodies; two in the middle come in the wrong order.
+    const { ingestor, producer } = ingestorFor();
+    const all = bodies(LOG);
+    const swapped = [...all];
+    const middle = Math.floor(all.length / 2);
+    [swapped[middle], swapped[middle + 1]] = [all[middle + 1]!, all[middle]!];
+
+    // Act
+    const results = [];
+    for (const body of swapped) results.push(await ingestor.ingest(body));
+
+    // Assess
+    expect(results[middle]).toMatchObject({ status: 'accepted', held: true });
+    expect(results.filter((r) => r.status === 'duplicate')).toEqual([]);
+    const { events, repeats } = producer.applied();
+    expect(repeats).toBe(0);
+    expect(plain(events)).toEqual(parsedAtOnce());
+  });
+
+  it('keeps a held body in the channel record, so a restart between it and the gap loses nothing', async () => {
+    // Prepare: body 3 comes before body 2, then the process restarts (same store and stream).
+    const store = new MemoryIngestChannelStore();
+    const producer = new RecordingProducer();
+    const all = bodies(LOG);
+    const before = ingestorFor(channelsFor(store, producer));
+    await before.ingestor.ingest(all[0]!);
+    const held = await before.ingestor.ingest(all[2]!);
+
+    // Act
+    const after = ingestorFor(channelsFor(store, producer));
+    for (const body of [all[1]!, ...all.slice(3)]) await after.ingestor.ingest(body);
+
+    // Assess
+    expect(held).toMatchObject({ status: 'accepted', held: true });
+    const { events, repeats } = producer.applied();
+    expect(repeats).toBe(0);
+    expect(plain(events)).toEqual(parsedAtOnce());
+  });
+
+  it('refuses a body too far ahead with a retriable error, and loses nothing once the gap is sent', async () => {
+    // Prepare: body 1, then nine bodies that all follow a missing body 2 (only eight can be held).
+    const { ingestor, producer } = ingestorFor();
+    const all = bodies(LOG);
+    expect(all.length).toBeGreaterThan(12);
+    await ingestor.ingest(all[0]!);
+    const ahead = all.slice(2, 2 + MAX_HELD_BODIES + 1);
+
+    // Act
+    const answers: unknown[] = [];
+    for (const body of ahead) {
+      try {
+        answers.push(await ingestor.ingest(body));
+      } catch (error) {
+        answers.push(error);
+      }
+    }
+    const refused = answers.at(-1);
+    await ingestor.ingest(all[1]!);
+    // CS2 sends the refused body again (it retries everything but 200 and 410), then the rest.
+    for (const body of all.slice(2 + MAX_HELD_BODIES)) await ingestor.ingest(body);
+
+    // Assess
+    expect(answers.slice(0, MAX_HELD_BODIES)).toEqual(
+      Array.from({ length: MAX_HELD_BODIES }, () => expect.objectContaining({ held: true })),
+    );
+    expect(refused).toBeInstanceOf(LogBodyAheadError);
+    expect(refused).toMatchObject({ retriable: true, code: 'LOG_BODY_AHEAD' });
+    const { events, repeats } = producer.applied();
+    expect(repeats).toBe(0);
+    expect(plain(events)).toEqual(parsedAtOnce());
+  });
+
+  it('recognises a body resent after two others as a duplicate when the sender gives no offsets', async () => {
+    // Prepare: three bodies of whole lines from a relay (no offset headers).
+    const { ingestor, producer } = ingestorFor();
+    const ends = [3_000, 6_000, 9_000].map((at) => LOG.indexOf('\n', at) + 1);
+    const relayed = ends.map((end, i) => ({
+      serverId: SERVER,
+      body: LOG.subarray(i === 0 ? 0 : ends[i - 1], end),
+    }));
+
+    // Act
+    for (const body of relayed) await ingestor.ingest(body);
+    const again = await ingestor.ingest(relayed[0]!);
+
+    // Assess
+    expect(again).toEqual({ status: 'duplicate' });
+    const { events, repeats } = producer.applied();
+    expect(repeats).toBe(0);
+    expect(plain(events)).toEqual(
+      plain(new LogStreamParser().push(LOG.subarray(0, ends[2]).toString('utf8'))),
+    );
   });
 
   it('recognises a resent body by its hash when the sender gives no offsets (a relay)', async () => {

@@ -1,4 +1,4 @@
-import { decodeFrame, type Frame } from '../../domain/codec/index.ts';
+import { decodeFrame, encodeFrame, type Frame } from '../../domain/codec/index.ts';
 import { storedFormJson } from '../../domain/events/index.ts';
 import {
   createSequencerState,
@@ -31,6 +31,10 @@ import { BatchWrite } from './batch-write.ts';
 import type { FrameSource } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
+import { classifyFailure, failureCode } from './record-isolation.ts';
+
+/** Text PostgreSQL cannot store (NUL) made visible, so a dead letter's own fields never fail. */
+const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
 
 /**
  * Preparing a batch is CPU work of tens of milliseconds. Pausing every few milliseconds lets the
@@ -48,6 +52,14 @@ class CooperativePause {
     this.last = performance.now();
   }
 }
+
+/** Which frames a batch applies without their events (only to put a failing record aside). */
+interface EventDrop {
+  records: boolean;
+  released: boolean;
+  reason: string;
+}
+const NO_DROP: EventDrop = { records: false, released: false, reason: '' };
 
 /** A frame waiting in the sequencer (plain JSON: it is part of the snapshot). */
 interface QueuedFrame {
@@ -131,9 +143,12 @@ export interface BatchReport {
  * checkpoint) in one transaction; then publish the processed messages.
  *
  * A record that can never succeed is dead-lettered with its payload, position and reason and
- * counts as handled. Anything else that fails (the database) rejects the whole batch, which the
- * stream then redelivers: writes are idempotent and snapshots carry each session's progress, so a
- * redelivery changes nothing that was already committed.
+ * counts as handled. Anything else that fails rejects the whole batch. If the failure will pass
+ * (the database), the stream redelivers the batch: writes are idempotent and snapshots carry each
+ * session's progress, so a redelivery changes nothing that was already committed. If it will not
+ * (a value the database refuses, a timestamp no `Date` holds), the callers split the batch with
+ * `processWithIsolation` down to the record that fails alone and hand it to
+ * {@link GameEventWorker.deadLetterRecord}; a failed batch leaves no in-memory state behind.
  */
 export class GameEventWorker {
   private readonly states = new Map<string, ServerState>();
@@ -163,11 +178,26 @@ export class GameEventWorker {
    * then is `checkpoint`). The pipeline uses it for what arrived while the batch waited for the
    * one before it to commit, so those records need not wait for another commit.
    */
-  async prepare(
+  prepare(
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
     extend?: PreparedBatch,
   ): Promise<PreparedBatch> {
+    return this.prepareRecords(records, checkpoint, extend, NO_DROP);
+  }
+
+  /**
+   * `drop.records`: the records' own frames count as applied (their sessions move on) with none
+   * of their events; `drop.released`: so does every other frame the sequencer releases with them,
+   * each dead-lettered (re-encoded, with the position it came at) with `drop.reason`.
+   */
+  private async prepareRecords(
+    records: readonly ConsumedRecord[],
+    checkpoint: StreamCheckpoint | undefined,
+    extend: PreparedBatch | undefined,
+    drop: EventDrop,
+  ): Promise<PreparedBatch> {
+    const withoutEvents = drop.records;
     const started = extend?.started ?? this.now();
     const report: BatchReport = extend?.report ?? {
       records: 0,
@@ -190,6 +220,10 @@ export class GameEventWorker {
     for (const record of records) {
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
+      if (cached && withoutEvents) {
+        decoded.push({ record, frame: { ...cached.frame, events: [] } });
+        continue;
+      }
       if (cached) {
         predecoded += 1;
         decoded.push({ record, ...cached });
@@ -210,7 +244,7 @@ export class GameEventWorker {
         );
         continue;
       }
-      decoded.push({ record, frame: result.frame });
+      decoded.push({ record, frame: withoutEvents ? { ...result.frame, events: [] } : result.frame });
     }
 
     const serverIds = [...new Set(decoded.map((d) => d.frame.server))];
@@ -246,7 +280,7 @@ export class GameEventWorker {
         if (offered.duplicate) report.duplicates += 1;
         this.recordGaps(frame.server, state, offered.gaps, report, write);
         for (const ready of offered.ready)
-          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state));
+          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state), drop);
       }
       // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
       const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
@@ -255,7 +289,16 @@ export class GameEventWorker {
         const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
         this.recordGaps(serverId, state, expired.gaps, report, write);
         for (const ready of expired.ready)
-          this.applyFrame(state, ready, write, report, letters, records.at(-1)!, liveOf(serverId, state));
+          this.applyFrame(
+            state,
+            ready,
+            write,
+            report,
+            letters,
+            records.at(-1)!,
+            liveOf(serverId, state),
+            drop,
+          );
       }
       // Rounds that ended in this batch: their kills go into the batch's writes, their figures to
       // dashboards once it is committed.
@@ -381,9 +424,20 @@ export class GameEventWorker {
     letters: DeadLetter[],
     record: ConsumedRecord,
     live: LiveMatchStats,
+    drop: EventDrop = NO_DROP,
   ): void {
     const { frame, eventJson } = queued;
     report.frames += 1;
+    if (drop.released && frame.events.length > 0 && queued.position !== record.position) {
+      letters.push(
+        this.letter(
+          { ...record, position: queued.position, data: encodeFrame(frame) },
+          'UNPROCESSABLE',
+          `frame ${frame.seq} of session ${frame.session} was released together with a record that failed alone: ${drop.reason}`,
+        ),
+      );
+      return;
+    }
     frame.events.forEach((event, index) => {
       try {
         const step = this.deps.engine.apply(state.engine, {
@@ -456,15 +510,72 @@ export class GameEventWorker {
 
   private letter(record: ConsumedRecord, code: string, reason: string): DeadLetter {
     return {
-      stream: record.stream,
-      shard: record.shard,
-      position: record.position,
-      partitionKey: record.partitionKey,
+      stream: storable(record.stream),
+      shard: storable(record.shard),
+      position: storable(record.position),
+      partitionKey: storable(record.partitionKey),
       payload: record.data,
-      code,
-      reason,
+      code: storable(code),
+      reason: storable(reason),
       failedAt: this.now(),
     };
+  }
+
+  /**
+   * Puts aside a record that failed on its own for a reason that will not pass (see
+   * `processWithIsolation`): it goes to the dead letters with its payload, position and the error
+   * (code `UNPROCESSABLE`), and its frame counts as applied without its events, so its session goes
+   * on at once instead of waiting for the gap to time out. When what fails is a frame it releases
+   * from the sequencer (see below), that frame is the one put aside. If nothing works (the frame's
+   * own fields are what the database refuses), the letter is written alone and the state is left
+   * as it was. A transient failure is thrown, as every other.
+   */
+  async deadLetterRecord(
+    record: ConsumedRecord,
+    error: unknown,
+    checkpoint?: StreamCheckpoint,
+  ): Promise<void> {
+    const detail = (error as { detail?: unknown } | null)?.detail;
+    const message = error instanceof Error ? error.message : String(error);
+    const letter = this.letter(
+      record,
+      'UNPROCESSABLE',
+      `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`,
+    );
+    this.deps.metrics.count('worker_isolated_records');
+    // First the record's own frame without its events. If that still fails, what fails is a frame
+    // it releases from the sequencer (one that came early and waited for it): then the record is
+    // applied whole and the released frames are put aside, each a dead letter of its own (or they
+    // would fail every later record of the server); last, both.
+    const attempts: EventDrop[] = [
+      { records: true, released: false, reason: letter.reason },
+      { records: false, released: true, reason: letter.reason },
+      { records: true, released: true, reason: letter.reason },
+    ];
+    for (const drop of attempts) {
+      try {
+        const prepared = await this.prepareRecords([record], checkpoint, undefined, drop);
+        if (drop.records) prepared.letters.unshift(letter);
+        await this.commit(prepared);
+        return;
+      } catch (failure) {
+        if (classifyFailure(failure) === 'transient') throw failure;
+        this.states.delete(record.partitionKey);
+      }
+    }
+    const write = new BatchWrite();
+    if (this.deps.deadLetters) await this.deps.deadLetters.send([letter]);
+    else write.deadLetters.push(letter);
+    if (checkpoint !== undefined || write.deadLetters.length > 0)
+      await this.deps.store.commit(write.toWrite([], checkpoint));
+    this.deps.metrics.count('worker_dead_letters');
+    this.deps.logger.warn('record dead-lettered', {
+      code: letter.code,
+      reason: letter.reason,
+      shardId: letter.shard,
+      sequenceNumber: letter.position,
+      serverId: letter.partitionKey,
+    });
   }
 
   private async loadStates(serverIds: string[]): Promise<void> {

@@ -4,3 +4,4 @@ export * from './frame-digest.ts';
 export * from './game-event-worker.ts';
 export * from './match-engine-driver.ts';
 export * from './processed-messages.ts';
+export * from './record-isolation.ts';
