@@ -185,6 +185,7 @@ export async function startRuntime(
       metrics,
       adminToken: config.adminToken,
       readToken: config.readToken,
+      allowedOrigins: config.allowedOrigins,
       health,
       extraRoutes: [
         statsRoutes(stats.service),
