@@ -103,6 +103,27 @@ export function checkEvents(events: unknown[], window?: TsWindow): EventsCheck {
   return { ok: true, events: events as AnyEvent[], unknownTypes };
 }
 
+/** Events sorted by {@link checkEvents}, one by one: those that pass, and why each other failed. */
+export interface EventsSorted {
+  valid: AnyEvent[];
+  /** `index` in the events given; `message` names it, as `events[7].name: contains U+0000`. */
+  refused: { index: number; message: string }[];
+}
+
+/**
+ * Checks each event alone (no window), for a source that makes many events of one request
+ * (a CS2 log body, a webhook) and would rather drop the few bad ones than refuse the request.
+ */
+export function sortEvents(events: readonly unknown[]): EventsSorted {
+  const sorted: EventsSorted = { valid: [], refused: [] };
+  events.forEach((event, index) => {
+    const checked = checkEvents([event]);
+    if (checked.ok) sorted.valid.push(...checked.events);
+    else sorted.refused.push({ index, message: checked.message.replace(/^events\[0\]/, `events[${index}]`) });
+  });
+  return sorted;
+}
+
 /** An epoch-ms time as ISO text (only called with times a `Date` holds). */
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
