@@ -11,8 +11,10 @@
  *   {@link MAX_COLLECTION_ITEMS} items, and anything that is not a map, list, string, number,
  *   boolean or nil (msgpack bin and extension types).
  *
- * Speed: a plain charCode loop (cheaper here than a regex or `isWellFormed` + `includes` on the
- * short strings events hold), and the path of a fault is built only on the way out of a failure.
+ * This walk is the slow path: known events that pass their schema are proven storable by the
+ * compiled check of `storable-check.ts` (native string scans, named property loads). The walk
+ * runs for unknown event types and failures, where it also says where (the path, built only on
+ * the way out of a failure) and why.
  */
 
 /** The deepest nesting accepted; an event itself is level 1, `positions.players[0].pos[0]` level 4. */
