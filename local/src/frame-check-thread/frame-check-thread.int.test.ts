@@ -9,16 +9,18 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startFrameCheckThread } from './frame-check-thread.ts';
 import type { FrameDigestMessage } from './protocol.ts';
 
+// Dated now: ingest refuses a frame sent, or events dated, far from its clock.
+const sentAt = Date.now();
 const frame = (seq: number) =>
   encodeFrame({
     v: 1,
     server: 'srv_aaaaaaaaaaaa',
     session: 's1',
     seq,
-    sentAt: 0,
+    sentAt,
     events: [
-      { type: 'round_start', ts: 1_000 },
-      { type: 'player_footstep', ts: 1_100, steamId: '76561198000000001', pos: [1, 2, 3] },
+      { type: 'round_start', ts: sentAt - 100 },
+      { type: 'player_footstep', ts: sentAt, steamId: '76561198000000001', pos: [1, 2, 3] },
     ],
   });
 

@@ -5,7 +5,7 @@ import type { WorkerWrite } from '../../ports/index.ts';
 import { PostgresEventStore } from './event-store.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
-import { partitionName } from './partitions.ts';
+import { dayStart, PARTITION_DAYS_AHEAD, partitionName } from './partitions.ts';
 import { createPool } from './pool.ts';
 import { PostgresStream } from './stream.ts';
 
@@ -63,7 +63,8 @@ describe('PostgreSQL adapter', () => {
 
   it('stores events idempotently, in a partition made for their day', async () => {
     const store = new PostgresEventStore(pool);
-    const ts = Date.UTC(2026, 4, 17, 12);
+    // Today: partitions are made only for days near the clock.
+    const ts = dayStart(Date.now()) + 12 * 3_600_000;
     const write = {
       ...emptyWrite(),
       matches: [
@@ -103,6 +104,56 @@ describe('PostgreSQL adapter', () => {
     expect(snapshots.has('srv_missing')).toBe(false);
     const offset = await pool.query(`SELECT "offset" FROM stream_offsets WHERE stream = 't-redelivered'`);
     expect(offset.rows[0].offset).toBe(8);
+  });
+
+  it('stores events of 50 long-past days in the default partition, making no partition outside the window, and finds them all', async () => {
+    // Prepare: 50 events a day apart in 2020 (a replayed old log), one 3 days ahead, one yesterday
+    const store = new PostgresEventStore(pool);
+    const partitionsOf = async () => {
+      const { rows } = await pool.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'game_events'::regclass ORDER BY 1`,
+      );
+      return rows.map((row) => row.name);
+    };
+    const before = await partitionsOf();
+    const firstOldDay = Date.UTC(2020, 0, 1, 12);
+    const at = (seq: number, ts: number): EnrichedEvent => ({
+      ...enriched(seq, 0, ts),
+      key: { server: 'srv_aaaaaaaaaaaa', session: 'old-days', seq, index: 0 },
+    });
+    // seq from 1001: the other tests here find their rows by seq.
+    const oldEvents = Array.from({ length: 50 }, (_, day) => at(1001 + day, firstOldDay + day * 86_400_000));
+    const yesterday = Date.now() - 86_400_000;
+    const farAhead = Date.now() + (PARTITION_DAYS_AHEAD + 1) * 86_400_000;
+
+    // Act: in two batches, as the worker would write them
+    await store.commit({ ...emptyWrite(), events: oldEvents.slice(0, 25) });
+    await store.commit({
+      ...emptyWrite(),
+      events: [...oldEvents.slice(25), at(1051, yesterday), at(1052, farAhead)],
+    });
+
+    // Assess: one new partition (yesterday's, within the window); the rest in the default one
+    const after = await partitionsOf();
+    expect(after.filter((name) => !before.includes(name))).toEqual(
+      before.includes(partitionName(yesterday)) ? [] : [partitionName(yesterday)],
+    );
+    const { rows: placed } = await pool.query(
+      `SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM game_events
+        WHERE session = 'old-days' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(placed).toEqual([
+      { part: 'game_events_default', n: 51 },
+      { part: partitionName(yesterday), n: 1 },
+    ]);
+    const { rows: found } = await pool.query(
+      `SELECT count(*)::int AS n, min(ts) AS first, max(ts) AS last FROM game_events
+        WHERE ts >= '2020-01-01' AND ts < '2020-03-01' AND session = 'old-days'`,
+    );
+    expect(found).toEqual([
+      { n: 50, first: new Date(firstOldDay), last: new Date(firstOldDay + 49 * 86_400_000) },
+    ]);
   });
 
   it('keeps tabs, newlines, backslashes and unicode intact through COPY', async () => {

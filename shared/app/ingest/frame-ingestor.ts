@@ -14,9 +14,16 @@ export type FrameCheck =
 /** Decodes and validates a frame, here or elsewhere (another thread). */
 export type FrameChecker = (message: Uint8Array | string, limits: CodecLimits) => Promise<FrameCheck>;
 
-/** {@link FrameCheck} of a frame decoded here (the decoded frame included). */
-export function checkFrame(message: Uint8Array | string, limits: CodecLimits): FrameCheck {
-  const decoded = decodeFrame(message, limits);
+/**
+ * {@link FrameCheck} of a frame decoded here (the decoded frame included). `receivedAt` (default:
+ * this process's clock) holds the frame's `sentAt` and events' `ts` to the codec's time window.
+ */
+export function checkFrame(
+  message: Uint8Array | string,
+  limits: CodecLimits,
+  receivedAt: number = Date.now(),
+): FrameCheck {
+  const decoded = decodeFrame(message, limits, receivedAt);
   if (!decoded.ok) return { ok: false, code: decoded.code, message: decoded.message, ...seqOf(decoded.seq) };
   const { frame } = decoded;
   return { ok: true, server: frame.server, seq: frame.seq, events: frame.events.length, frame };

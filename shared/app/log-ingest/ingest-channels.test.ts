@@ -102,4 +102,38 @@ describe('IngestChannels', () => {
     expect(await store.load(SERVER, 'get5')).toBeNull();
     expect(producer.records).toHaveLength(0);
   });
+
+  it('drops the events the store could not hold (U+0000 in a log-line name, a tick beyond int32) before framing, and frames the rest', async () => {
+    // Prepare
+    const producer = new RecordingProducer();
+    const counted: [string, number, Record<string, string> | undefined][] = [];
+    const channels = new IngestChannels({
+      store: new MemoryIngestChannelStore(),
+      producer,
+      stream: 'raw',
+      logger: silentLogger,
+      metrics: { count: (name, value = 1, labels) => counted.push([name, value, labels]), observe() {} },
+    });
+    const ts = 1_779_040_800_000;
+    const events: AnyEvent[] = [
+      { type: 'round_start', ts },
+      { type: 'player_connect', ts, steamId: '76561198000000001', name: 'bad\u0000name' },
+      { type: 'round_freeze_end', ts, tick: 2 ** 31 },
+      { type: 'round_end', ts, winner: 'CT', reason: 'ct_win', scoreCT: 1, scoreT: 0 },
+    ];
+
+    // Act
+    const outcome = await channels.run(SERVER, 'cs2-log', () => ({
+      kind: 'advance',
+      result: null,
+      state: null,
+      position: null,
+      events,
+    }));
+
+    // Assess: the worker decodes every frame put, and sees only the good events
+    expect(outcome.frames).toBe(1);
+    expect(producer.applied().events.map((event) => event.type)).toEqual(['round_start', 'round_end']);
+    expect(counted).toContainEqual(['ingest_events_refused', 2, { channel: 'cs2-log' }]);
+  });
 });

@@ -27,7 +27,7 @@
  * the put and the emptying, or before the put with no restart for that long).
  */
 import { randomBytes } from 'node:crypto';
-import { encodeFrame, type Frame } from '../../domain/codec/index.ts';
+import { encodeFrame, type Frame, sortEvents } from '../../domain/codec/index.ts';
 import type { AnyEvent } from '../../domain/events/index.ts';
 import type { Logger, Metrics, StreamProducer } from '../../ports/index.ts';
 import { isProgrammerError, PipelineError, UnavailableError } from '../errors/index.ts';
@@ -164,7 +164,13 @@ export class IngestChannels {
     const fresh = decision.newSession === true || record.version === 0;
     const session = fresh ? this.newSession(channel, match) : record.session;
     const firstSeq = fresh ? 1 : record.nextSeq;
-    const frames = this.frame(serverId, session, firstSeq, match, decision.events);
+    const frames = this.frame(
+      serverId,
+      session,
+      firstSeq,
+      match,
+      this.storable(serverId, channel, decision.events),
+    );
     const next: IngestChannelRecord = {
       serverId,
       channel,
@@ -184,6 +190,24 @@ export class IngestChannels {
       firstSeq: frames.length > 0 ? firstSeq : null,
       session,
     };
+  }
+
+  /**
+   * The events a plugin frame could carry (the codec's own check, so the worker never meets one
+   * the store refuses, such as a name with U+0000 from a log line); the others are dropped,
+   * counted and logged, and the request goes on.
+   */
+  private storable(serverId: string, channel: IngestChannelName, events: readonly AnyEvent[]): AnyEvent[] {
+    const { valid, refused } = sortEvents(events);
+    if (refused.length === 0) return valid;
+    this.deps.metrics.count('ingest_events_refused', refused.length, { channel });
+    this.deps.logger.warn('events refused before framing', {
+      serverId,
+      channel,
+      refused: refused.length,
+      reasons: refused.slice(0, 5).map((each) => each.message),
+    });
+    return valid;
   }
 
   /** Encodes events as frames of at most `maxEventsPerFrame` events, `seq` rising from `firstSeq`. */

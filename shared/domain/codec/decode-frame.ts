@@ -10,14 +10,32 @@
  * Each layer rejects with its own code: FRAME_TOO_LARGE, BAD_BASE64, BAD_COMPRESSION,
  * BAD_MSGPACK, then UNSUPPORTED_VERSION / SCHEMA / TOO_MANY_EVENTS for the value. Expected
  * rejections are returned, never thrown.
+ *
+ * SCHEMA covers, besides the catalog: every string of the frame (envelope, events, keys) and
+ * every number must be storable (`storable-value.ts`), every named number within its bound
+ * (`FIELD_BOUNDS`), and, when the receiving clock is given (ingest), the frame's time:
+ * ```
+ * EARLIEST_EVENT_TS <= sentAt <= receivedAt + MAX_CLOCK_AHEAD_MS
+ * max(EARLIEST_EVENT_TS, sentAt - MAX_EVENT_SPREAD_MS) <= ts
+ * ts <= min(sentAt + MAX_EVENT_SPREAD_MS, receivedAt + MAX_CLOCK_AHEAD_MS)
+ * ```
+ * The window follows `sentAt`, not the clock alone, so a replay of old files (dated by their own
+ * events) is accepted while one frame cannot scatter events over many days.
  */
 import { Unpackr } from 'msgpackr';
+import {
+  EARLIEST_EVENT_TS,
+  FIELD_BOUNDS,
+  MAX_CLOCK_AHEAD_MS,
+  MAX_EVENT_SPREAD_MS,
+} from '../events/field-bounds.ts';
 import { base64Length, decodeBase64Text } from './base64-text.ts';
 import { type CodecLimits, DEFAULT_CODEC_LIMITS } from './codec-limits.ts';
-import { checkEvents } from './event-validation.ts';
+import { checkEvents, iso, type TsWindow } from './event-validation.ts';
 import { FRAME_VERSION, type Frame } from './frame.ts';
 import type { FrameErrorCode } from './frame-error-codes.ts';
 import { type Compression, unwrapLz4 } from './msgpack-csharp-lz4.ts';
+import { stringFault } from './storable-value.ts';
 
 /** A decoded frame, or why it was rejected (`seq` when the envelope was readable that far). */
 export type DecodeResult =
@@ -44,8 +62,16 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 /**
  * Decodes a frame from binary bytes or base64 text and validates it against the protocol.
  * The returned frame reuses the decoded event objects (no copy).
+ *
+ * `receivedAt` (epoch ms, the receiving clock) turns on the time window: ingest passes it, so a
+ * frame dated far from its own events or from now is never acked. The worker, reading frames
+ * ingest accepted (possibly days ago), leaves it out and checks everything else.
  */
-export function decodeFrame(input: Uint8Array | string, limits?: Partial<CodecLimits>): DecodeResult {
+export function decodeFrame(
+  input: Uint8Array | string,
+  limits?: Partial<CodecLimits>,
+  receivedAt?: number,
+): DecodeResult {
   const maxFrameBase64Chars = limits?.maxFrameBase64Chars ?? DEFAULT_CODEC_LIMITS.maxFrameBase64Chars;
   let bytes: Uint8Array;
   if (typeof input === 'string') {
@@ -88,6 +114,7 @@ export function decodeFrame(input: Uint8Array | string, limits?: Partial<CodecLi
   const read = readFrame(
     value as Record<string, unknown>,
     limits?.maxEvents ?? DEFAULT_CODEC_LIMITS.maxEvents,
+    receivedAt,
   );
   if (!read.ok) return read;
   return {
@@ -112,9 +139,15 @@ function describeUnpackError(error: unknown): string {
 
 type FrameRead = { ok: true; frame: Frame; unknownTypes: number } | FrameRejection;
 
-function readFrame(map: Record<string, unknown>, maxEvents: number): FrameRead {
+function readFrame(map: Record<string, unknown>, maxEvents: number, receivedAt?: number): FrameRead {
   const { v, server, session, seq, sentAt, match, tag, events } = map;
-  const readableSeq = typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : undefined;
+  const readableSeq =
+    typeof seq === 'number' &&
+    Number.isInteger(seq) &&
+    seq >= FIELD_BOUNDS.seq.minimum &&
+    seq <= FIELD_BOUNDS.seq.maximum
+      ? seq
+      : undefined;
   if (v !== FRAME_VERSION) {
     return v === undefined
       ? reject('SCHEMA', 'v: expected required property', readableSeq)
@@ -128,7 +161,7 @@ function readFrame(map: Record<string, unknown>, maxEvents: number): FrameRead {
     return reject('SCHEMA', `server: expected string of 1 to ${MAX_ID_LENGTH} chars`, readableSeq);
   if (!isId(session))
     return reject('SCHEMA', `session: expected string of 1 to ${MAX_ID_LENGTH} chars`, readableSeq);
-  if (readableSeq === undefined) return reject('SCHEMA', 'seq: expected integer >= 1');
+  if (readableSeq === undefined) return reject('SCHEMA', 'seq: expected integer >= 1 and < 2^53');
   if (typeof sentAt !== 'number' || !Number.isSafeInteger(sentAt) || sentAt < 0) {
     return reject('SCHEMA', 'sentAt: expected integer (epoch ms)', readableSeq);
   }
@@ -137,6 +170,25 @@ function readFrame(map: Record<string, unknown>, maxEvents: number): FrameRead {
     return reject('SCHEMA', `match: expected string of at most ${MAX_ID_LENGTH} chars`, readableSeq);
   if (!isOptionalId(tag))
     return reject('SCHEMA', `tag: expected string of at most ${MAX_ID_LENGTH} chars`, readableSeq);
+  const envelopeFault = findEnvelopeStringFault(server, session, match, tag);
+  if (envelopeFault !== undefined) return reject('SCHEMA', envelopeFault, readableSeq);
+  let window: TsWindow | undefined;
+  if (receivedAt !== undefined) {
+    const latestSentAt = receivedAt + MAX_CLOCK_AHEAD_MS;
+    if (sentAt < EARLIEST_EVENT_TS || sentAt > latestSentAt) {
+      return reject(
+        'SCHEMA',
+        `sentAt: ${sentAt} is outside ${iso(EARLIEST_EVENT_TS)} … ${iso(latestSentAt)} (from 2000 to 1 day past the receiving clock)`,
+        readableSeq,
+      );
+    }
+    window = {
+      earliest: Math.max(EARLIEST_EVENT_TS, sentAt - MAX_EVENT_SPREAD_MS),
+      latest: Math.min(sentAt + MAX_EVENT_SPREAD_MS, latestSentAt),
+      description:
+        "from 2000, within 1 day of the frame's sentAt, and at most 1 day past the receiving clock",
+    };
+  }
   if (!Array.isArray(events)) return reject('SCHEMA', 'events: expected array', readableSeq);
   if (events.length > maxEvents) {
     return reject(
@@ -146,7 +198,7 @@ function readFrame(map: Record<string, unknown>, maxEvents: number): FrameRead {
     );
   }
 
-  const checked = checkEvents(events);
+  const checked = checkEvents(events, window);
   if (!checked.ok) return reject('SCHEMA', checked.message, readableSeq);
 
   const frame: Frame = {
@@ -160,6 +212,26 @@ function readFrame(map: Record<string, unknown>, maxEvents: number): FrameRead {
   if (typeof match === 'string') frame.match = match;
   if (typeof tag === 'string') frame.tag = tag;
   return { ok: true, frame, unknownTypes: checked.unknownTypes };
+}
+
+/** The first envelope string that cannot be stored, as `server: contains U+0000`. */
+function findEnvelopeStringFault(
+  server: string,
+  session: string,
+  match: string | null | undefined,
+  tag: string | null | undefined,
+): string | undefined {
+  const named: [string, string | null | undefined][] = [
+    ['server', server],
+    ['session', session],
+    ['match', match],
+    ['tag', tag],
+  ];
+  for (const [name, value] of named) {
+    const reason = typeof value === 'string' ? stringFault(value) : undefined;
+    if (reason !== undefined) return `${name}: ${reason}`;
+  }
+  return undefined;
 }
 
 function isId(value: unknown): value is string {

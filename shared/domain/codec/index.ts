@@ -2,7 +2,7 @@ export { base64Length } from './base64-text.ts';
 export { type CodecLimits, DEFAULT_CODEC_LIMITS } from './codec-limits.ts';
 export { type DecodeResult, decodeFrame, type FrameRejection } from './decode-frame.ts';
 export { type EncodeFrameOptions, encodeFrame, encodeFrameBase64 } from './encode-frame.ts';
-export { checkEvents, type EventsCheck } from './event-validation.ts';
+export { checkEvents, type EventsCheck, type EventsSorted, sortEvents } from './event-validation.ts';
 export { FRAME_VERSION, type Frame } from './frame.ts';
 export { FRAME_ERROR_CODES, type FrameErrorCode } from './frame-error-codes.ts';
 export { decodeLz4Block, encodeLz4Block, type Lz4BlockFault, measureLz4Block } from './lz4-block.ts';

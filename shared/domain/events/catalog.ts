@@ -8,6 +8,7 @@
  * {@link UnknownEvent} and flagged, never rejected.
  */
 import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
+import { FIELD_BOUNDS } from './field-bounds.ts';
 
 /** SteamID64 as a decimal string; bots are `BOT:<name>`. */
 export const SteamId = Type.String({ minLength: 1, maxLength: 64 });
@@ -15,7 +16,8 @@ export const Side = Type.Union([Type.Literal('CT'), Type.Literal('T'), Type.Lite
 export type Side = Static<typeof Side>;
 /** The two sides that play rounds. */
 export type PlayingSide = 'CT' | 'T';
-export const Vec3 = Type.Tuple([Type.Number(), Type.Number(), Type.Number()]);
+const Coordinate = Type.Number(FIELD_BOUNDS.coordinate);
+export const Vec3 = Type.Tuple([Coordinate, Coordinate, Coordinate]);
 export type Vec3 = Static<typeof Vec3>;
 
 export const ROUND_END_REASONS = [
@@ -34,15 +36,19 @@ export type RoundEndReason = (typeof ROUND_END_REASONS)[number];
 
 const PlayingSideSchema = Type.Union([Type.Literal('CT'), Type.Literal('T')]);
 const Str = Type.String({ maxLength: 4096 });
-const Int = Type.Integer();
 const Opt = Type.Optional;
+const Score = Type.Integer(FIELD_BOUNDS.score);
+const Round = Type.Integer(FIELD_BOUNDS.round);
+const Health = Type.Integer(FIELD_BOUNDS.health);
+const Damage = Type.Integer(FIELD_BOUNDS.damage);
+const Money = Type.Integer(FIELD_BOUNDS.money);
 
 /** Fields every event carries: `ts` is epoch ms on the server clock; `tick` is optional for log-derived events. */
 function event<T extends string, P extends TProperties>(type: T, fields: P) {
   return Type.Object({
     type: Type.Literal(type),
-    ts: Type.Integer({ minimum: 0 }),
-    tick: Opt(Type.Integer({ minimum: 0 })),
+    ts: Type.Integer(FIELD_BOUNDS.ts),
+    tick: Opt(Type.Integer(FIELD_BOUNDS.tick)),
     ...fields,
   });
 }
@@ -58,19 +64,19 @@ export const RoundFreezeEnd = event('round_freeze_end', {});
 export const RoundEnd = event('round_end', {
   winner: PlayingSideSchema,
   reason: RoundEndReason,
-  scoreCT: Type.Integer({ minimum: 0 }),
-  scoreT: Type.Integer({ minimum: 0 }),
+  scoreCT: Score,
+  scoreT: Score,
 });
 export const RoundOfficiallyEnded = event('round_officially_ended', {});
 export const Halftime = event('halftime', {});
 export const MatchEnd = event('match_end', {
-  scoreCT: Type.Integer({ minimum: 0 }),
-  scoreT: Type.Integer({ minimum: 0 }),
+  scoreCT: Score,
+  scoreT: Score,
 });
 /** `kind`: tactical, technical, admin (free text accepted). */
 export const Pause = event('pause', { kind: Opt(Str), side: Opt(Side) });
 export const Unpause = event('unpause', {});
-export const BackupRestore = event('backup_restore', { round: Type.Integer({ minimum: 0 }) });
+export const BackupRestore = event('backup_restore', { round: Round });
 export const TeamNames = event('team_names', { ct: Str, t: Str });
 
 // players
@@ -81,9 +87,9 @@ export const PlayerSpawn = event('player_spawn', { steamId: SteamId, side: Opt(S
 export const PlayerPosition = Type.Object({
   steamId: SteamId,
   pos: Vec3,
-  yaw: Opt(Type.Number()),
-  health: Opt(Int),
-  armor: Opt(Int),
+  yaw: Opt(Coordinate),
+  health: Opt(Health),
+  armor: Opt(Health),
   alive: Opt(Type.Boolean()),
   weapon: Opt(Str),
 });
@@ -97,10 +103,10 @@ export const PlayerHurt = event('player_hurt', {
   attacker: Opt(SteamId),
   victim: SteamId,
   weapon: Str,
-  dmgHealth: Int,
-  dmgArmor: Opt(Int),
-  health: Int,
-  armor: Opt(Int),
+  dmgHealth: Damage,
+  dmgArmor: Opt(Damage),
+  health: Health,
+  armor: Opt(Health),
   hitgroup: Opt(Str),
   attackerPos: Opt(Vec3),
   victimPos: Opt(Vec3),
@@ -113,7 +119,7 @@ export const PlayerDeath = event('player_death', {
   weapon: Str,
   headshot: Opt(Type.Boolean()),
   /** Number of surfaces penetrated (the game reports a count; some sources send a boolean). */
-  penetrated: Opt(Type.Union([Int, Type.Boolean()])),
+  penetrated: Opt(Type.Union([Type.Integer(FIELD_BOUNDS.count), Type.Boolean()])),
   noscope: Opt(Type.Boolean()),
   thrusmoke: Opt(Type.Boolean()),
   attackerBlind: Opt(Type.Boolean()),
@@ -124,7 +130,7 @@ export const WeaponFire = event('weapon_fire', { steamId: SteamId, weapon: Str, 
 export const PlayerBlind = event('player_blind', {
   attacker: Opt(SteamId),
   victim: SteamId,
-  duration: Type.Number({ minimum: 0 }),
+  duration: Type.Number(FIELD_BOUNDS.seconds),
 });
 
 // utility and objective
@@ -133,9 +139,11 @@ export const GrenadeDetonate = event('grenade_detonate', { steamId: SteamId, gre
 export const BombPlanted = event('bomb_planted', { steamId: SteamId, site: Opt(Str) });
 export const BombDefused = event('bomb_defused', { steamId: SteamId, site: Opt(Str) });
 export const BombExploded = event('bomb_exploded', { site: Opt(Str) });
-export const ItemPurchase = event('item_purchase', { steamId: SteamId, item: Str, cost: Opt(Int) });
+export const ItemPurchase = event('item_purchase', { steamId: SteamId, item: Str, cost: Opt(Money) });
 export const Economy = event('economy', {
-  players: Type.Array(Type.Object({ steamId: SteamId, money: Int, equipValue: Opt(Int) }), { maxItems: 64 }),
+  players: Type.Array(Type.Object({ steamId: SteamId, money: Money, equipValue: Opt(Money) }), {
+    maxItems: 64,
+  }),
 });
 
 // CS2 server log only
@@ -149,16 +157,16 @@ export const Economy = event('economy', {
  * against; empty slots (account id 0) are left out.
  */
 export const ServerRoundStats = event('server_round_stats', {
-  round: Type.Integer({ minimum: 0 }),
-  scoreCT: Type.Integer({ minimum: 0 }),
-  scoreT: Type.Integer({ minimum: 0 }),
+  round: Round,
+  scoreCT: Score,
+  scoreT: Score,
   map: Opt(Str),
   server: Opt(Str),
   players: Type.Array(
     Type.Object({
       steamId: SteamId,
       side: Opt(Side),
-      stats: Type.Record(Type.String({ maxLength: 64 }), Type.Number()),
+      stats: Type.Record(Type.String({ maxLength: 64 }), Type.Number(FIELD_BOUNDS.stat)),
     }),
     { maxItems: 64 },
   ),
