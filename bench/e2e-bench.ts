@@ -25,6 +25,7 @@ import { DashboardClient } from '../cli/src/dashboard-client.ts';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
 import { freePort, type RuntimeProcess, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
+import { SENDER_FRAME_BASE64_CHARS } from '../shared/domain/codec/index.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
 import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 import { type Figure, percentile } from './stats.ts';
@@ -150,7 +151,7 @@ async function runPhase(
       {
         maxEvents: 100,
         maxSpanMs: speed === 'max' ? Number.POSITIVE_INFINITY : 250 * speed,
-        maxBase64Chars: 96 * 1024,
+        maxBase64Chars: SENDER_FRAME_BASE64_CHARS,
       },
     );
   });

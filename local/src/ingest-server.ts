@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FrameIngestor, IngestReply } from '@geqo/shared/app/ingest';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
+import { DEFAULT_CODEC_LIMITS } from '@geqo/shared/domain/codec';
 import type { Logger, Metrics } from '@geqo/shared/ports';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -19,10 +20,9 @@ export interface IngestServerDeps {
 /**
  * The protocol's frame limit, as base64 text (DESIGN.md section 3: "at most 32 KiB after
  * base64"; a binary frame counts as its base64 length). Checked here, before a message is decoded
- * or sent to the frame-check thread. The codec (shared/domain/codec/codec-limits.ts) holds its own
- * bound, which should say the same.
+ * or sent to the frame-check thread; the bound is the codec's own (shared/domain/codec/codec-limits.ts).
  */
-export const MAX_FRAME_BASE64_CHARS = 32 * 1024;
+export const MAX_FRAME_BASE64_CHARS = DEFAULT_CODEC_LIMITS.maxFrameBase64Chars;
 
 /**
  * Messages between the frame limit and this get a FRAME_TOO_LARGE reply and the socket stays open;

@@ -12,6 +12,7 @@ import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { readAllEvents } from '../../cli/src/replay/read-events.ts';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../local/src/postgres/embedded-postgres.ts';
 import { freePort, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
+import { SENDER_FRAME_BASE64_CHARS } from '../../shared/domain/codec/index.ts';
 import { storedEvents, waitForCount } from '../helpers/stored-events.ts';
 
 const MATCH = resolve('../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl');
@@ -60,7 +61,7 @@ describe('database outage', () => {
     const frames = planFrames(
       events,
       { server: serverId, session: 'outage' },
-      { maxEvents: 20, maxSpanMs: 1e9, maxBase64Chars: 98_304 },
+      { maxEvents: 20, maxSpanMs: 1e9, maxBase64Chars: SENDER_FRAME_BASE64_CHARS },
     );
     const client = new PluginClient(frames, {
       url: `ws://127.0.0.1:${runtime.ingestPort}/`,

@@ -1,4 +1,4 @@
-import { base64Length, DEFAULT_CODEC_LIMITS, encodeFrame, type Frame } from '@geqo/shared/domain/codec';
+import { base64Length, encodeFrame, type Frame, SENDER_FRAME_BASE64_CHARS } from '@geqo/shared/domain/codec';
 import type { AnyEvent } from '@geqo/shared/domain/events';
 
 export interface BatchingOptions {
@@ -13,7 +13,7 @@ export interface BatchingOptions {
 export const DEFAULT_BATCHING: BatchingOptions = {
   maxEvents: 100,
   maxSpanMs: 250,
-  maxBase64Chars: DEFAULT_CODEC_LIMITS.maxFrameBase64Chars,
+  maxBase64Chars: SENDER_FRAME_BASE64_CHARS,
 };
 
 export interface PlannedFrame {

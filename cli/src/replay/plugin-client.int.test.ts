@@ -4,6 +4,7 @@
  * not leave the client waiting forever.
  */
 
+import { SENDER_FRAME_BASE64_CHARS } from '@geqo/shared/domain/codec';
 import type { AnyEvent } from '@geqo/shared/domain/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIngestServer, type TestIngestServer } from '../../../test/helpers/ingest-server.ts';
@@ -33,7 +34,7 @@ describe('plugin client', () => {
     const frames = planFrames(
       events(120),
       { server: ingest.serverId, session: 'rate' },
-      { maxEvents: 10, maxSpanMs: 1e9, maxBase64Chars: 98_304 },
+      { maxEvents: 10, maxSpanMs: 1e9, maxBase64Chars: SENDER_FRAME_BASE64_CHARS },
     );
     const client = new PluginClient(frames, {
       url: `ws://127.0.0.1:${ingest.port}/`,

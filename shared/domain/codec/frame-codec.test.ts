@@ -270,18 +270,18 @@ describe('decodeFrame rejections', () => {
     ]);
   });
 
-  it('FRAME_TOO_LARGE: base64 text over 96 KiB', async () => {
+  it('FRAME_TOO_LARGE: base64 text over 32 KiB (API Gateway closes a larger WebSocket frame)', async () => {
     // Act
-    const result = expectRejected(decodeFrame('A'.repeat(96 * 1024 + 4)), 'FRAME_TOO_LARGE');
+    const result = expectRejected(decodeFrame('A'.repeat(32 * 1024 + 4)), 'FRAME_TOO_LARGE');
 
     // Assess
-    expect(result.message).toMatch(/over the limit of 98304/);
+    expect(result.message).toMatch(/over the limit of 32768/);
   });
 
-  it('FRAME_TOO_LARGE: binary over the base64 equivalent (72 KiB)', async () => {
+  it('FRAME_TOO_LARGE: binary over the base64 equivalent (24 KiB)', async () => {
     // Prepare
-    const atLimit = new Uint8Array(72 * 1024);
-    const overLimit = new Uint8Array(72 * 1024 + 1);
+    const atLimit = new Uint8Array(24 * 1024);
+    const overLimit = new Uint8Array(24 * 1024 + 1);
 
     // Act
     const at = decodeFrame(atLimit);

@@ -1,5 +1,5 @@
 export { base64Length } from './base64-text.ts';
-export { type CodecLimits, DEFAULT_CODEC_LIMITS } from './codec-limits.ts';
+export { type CodecLimits, DEFAULT_CODEC_LIMITS, SENDER_FRAME_BASE64_CHARS } from './codec-limits.ts';
 export { type DecodeResult, decodeFrame, type FrameRejection } from './decode-frame.ts';
 export { type EncodeFrameOptions, encodeFrame, encodeFrameBase64 } from './encode-frame.ts';
 export { checkEvents, type EventsCheck, type EventsSorted, sortEvents } from './event-validation.ts';
