@@ -232,6 +232,10 @@ export class GameEventWorker {
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
       if (!result.ok) {
         letters.push(this.letter(record, result.code, result.message));
+        // Only its events were refused: the frame counts as applied without them, so its
+        // session goes on at once rather than waiting for the gap to time out.
+        if (result.envelope?.server === record.partitionKey)
+          decoded.push({ record, frame: { ...result.envelope, events: [] } });
         continue;
       }
       if (result.frame.server !== record.partitionKey) {

@@ -48,7 +48,18 @@ export type DecodeResult =
       /** How many events have a type this version does not know (kept, flagged `unknown`). */
       unknownTypes: number;
     }
-  | { ok: false; code: FrameErrorCode; message: string; seq?: number };
+  | {
+      ok: false;
+      code: FrameErrorCode;
+      message: string;
+      seq?: number;
+      /**
+       * The frame's envelope, when it was valid and only its events were refused: a worker that
+       * meets such a frame on the stream can count it as applied (without events) and go on with
+       * its session instead of waiting for a gap to time out.
+       */
+      envelope?: Omit<Frame, 'events'>;
+    };
 
 /** A rejection, as {@link decodeFrame} returns it. */
 export type FrameRejection = Extract<DecodeResult, { ok: false }>;
@@ -198,20 +209,12 @@ function readFrame(map: Record<string, unknown>, maxEvents: number, receivedAt?:
     );
   }
 
+  const envelope: Omit<Frame, 'events'> = { v: FRAME_VERSION, server, session, seq: readableSeq, sentAt };
+  if (typeof match === 'string') envelope.match = match;
+  if (typeof tag === 'string') envelope.tag = tag;
   const checked = checkEvents(events, window);
-  if (!checked.ok) return reject('SCHEMA', checked.message, readableSeq);
-
-  const frame: Frame = {
-    v: FRAME_VERSION,
-    server,
-    session,
-    seq: readableSeq,
-    sentAt,
-    events: checked.events,
-  };
-  if (typeof match === 'string') frame.match = match;
-  if (typeof tag === 'string') frame.tag = tag;
-  return { ok: true, frame, unknownTypes: checked.unknownTypes };
+  if (!checked.ok) return { ...reject('SCHEMA', checked.message, readableSeq), envelope };
+  return { ok: true, frame: { ...envelope, events: checked.events }, unknownTypes: checked.unknownTypes };
 }
 
 /** The first envelope string that cannot be stored, as `server: contains U+0000`. */
