@@ -5,7 +5,13 @@ import { createPool, EventPartitions, type MigrationReport, migrate } from '@geq
 import type { Logger } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from './config.ts';
-import { embeddedUrl, findRunningPostgres, startEmbeddedPostgres } from './postgres/embedded-postgres.ts';
+import {
+  embeddedDataDir,
+  embeddedPassword,
+  embeddedUrl,
+  findRunningPostgres,
+  startEmbeddedPostgres,
+} from './postgres/embedded-postgres.ts';
 
 export interface OpenDatabase {
   pool: pg.Pool;
@@ -62,9 +68,14 @@ export async function openDatabase(
     await mkdir(config.dataDir, { recursive: true });
     const dataDir = join(config.dataDir, 'postgres');
     if (mode === 'owner') release = claimOwnership(config.dataDir);
-    const running = findRunningPostgres(dataDir);
+    const running = findRunningPostgres(embeddedDataDir(dataDir));
     if (running && mode === 'client') {
-      url = embeddedUrl(running.port, EMBEDDED_DATABASE);
+      url = embeddedUrl(
+        running.port,
+        EMBEDDED_DATABASE,
+        'postgres',
+        embeddedPassword(embeddedDataDir(dataDir)),
+      );
     } else {
       logger.info('starting embedded PostgreSQL', {
         dataDir,
@@ -73,7 +84,8 @@ export async function openDatabase(
       const server = await startEmbeddedPostgres({
         dataDir,
         port: config.embeddedPostgresPort,
-        onLog: (line) => logger.debug('postgres', { line }),
+        supervise: mode === 'owner',
+        onLog: (line, level = 'debug') => logger[level](line, { component: 'postgres' }),
       });
       const admin = createPool(server.url, { max: 1 });
       try {
