@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';
+import { inputFileProblem } from '../input-file.ts';
 import { readAllEvents } from '../replay/read-events.ts';
 import { replayEvents, serverIdOf } from '../replay/replay-run.ts';
 import type { RegisterCommand } from './index.ts';
@@ -47,6 +48,7 @@ export const registerReplay: RegisterCommand = (program) => {
     .option('--body-kb <n>', 'cs2-log: largest POST body in KiB', (v) => Number.parseInt(v, 10), 4)
     .option('--body-lines <n>', 'cs2-log: most lines per POST body', (v) => Number.parseInt(v, 10), 32)
     .option('--json', 'print the result as JSON')
+    .option('--allow-rejects', 'exit 0 even when the server rejected frames (a refused token still fails)')
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
@@ -54,9 +56,13 @@ export const registerReplay: RegisterCommand = (program) => {
         '  geqo replay server.log --format cs2-log --url http://localhost:8080 --token <token> --speed max\n\n' +
         'cs2-log POSTs the log to /v1/logs/<server>/<token> as logaddress_add_http does: bodies of whole\n' +
         'lines with the X-LogBytes offsets, paced by the log times (--speed) or at full speed; a body is\n' +
-        'sent again after a 5xx or a connection error; a 401 stops the replay.',
+        'sent again after a 5xx or a connection error; a 401 stops the replay.\n\n' +
+        'Exit code: 0 when every event was acknowledged; 1 when the token was refused or the replay\n' +
+        'failed; 2 when the server rejected frames (0 with --allow-rejects).',
     )
     .action(async (file: string, flags) => {
+      const input = await inputFileProblem(file, 'replay');
+      if ('problem' in input) fail(input.problem);
       if (flags.format === 'cs2-log') {
         const token: string | undefined = flags.token[0];
         if (token === undefined)
@@ -76,6 +82,8 @@ export const registerReplay: RegisterCommand = (program) => {
       }
       const tokens: string[] = [...flags.token];
       if (flags.tokensFile) {
+        const tokensFile = await inputFileProblem(flags.tokensFile, 'replay');
+        if ('problem' in tokensFile) fail(`--tokens-file: ${tokensFile.problem}`);
         tokens.push(
           ...readFileSync(flags.tokensFile, 'utf8')
             .split('\n')
@@ -143,6 +151,13 @@ export const registerReplay: RegisterCommand = (program) => {
         for (const r of summary.rejections)
           process.stdout.write(`  rejected seq ${r.seq ?? '?'}: ${r.code}: ${r.message}\n`);
       }
-      if (summary.rejectedFrames > 0) process.exitCode = 2;
+      // Scripts trust the exit code: a refused token, or a frame the server would not take, fails.
+      if (result.rejections.some((r) => r.code === 'UNAUTHORIZED')) {
+        process.stderr.write(
+          'geqo: the server refused the token (401): check it, or create one with `geqo server add <name>`\n',
+        );
+        process.exitCode = 1;
+      } else if (summary.ackedEvents < summary.events && summary.rejectedFrames === 0) process.exitCode = 1;
+      else if (summary.rejectedFrames > 0 && flags.allowRejects !== true) process.exitCode = 2;
     });
 };
