@@ -3,6 +3,7 @@
  * WebSocket ingest, the durable local stream, the worker, the broadcaster, the REST API and the
  * dashboard socket, on an embedded or given PostgreSQL.
  */
+import type { IncomingMessage } from 'node:http';
 import { MessageChannel } from 'node:worker_threads';
 import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
@@ -149,6 +150,7 @@ export async function startRuntime(
   );
 
   const deadLetters = new PostgresDeadLetterStore(pool);
+  const ports = { http: config.httpPort, ingest: config.ingestPort };
   const health = async () => {
     try {
       await pool.query('SELECT 1');
@@ -165,6 +167,7 @@ export async function startRuntime(
       metrics,
       adminToken: config.adminToken,
       health,
+      serverEndpoints: (request, server) => serverEndpoints(request, server, ports),
       extraRoutes: [
         statsRoutes(stats.service),
         deadLetterRoutes(
@@ -187,6 +190,8 @@ export async function startRuntime(
   });
   const httpPort = await http.listen(config.httpPort, config.host);
   const ingestPort = await ingest.listen(config.ingestPort, config.host);
+  ports.http = httpPort;
+  ports.ingest = ingestPort;
   logger.info('ready', { ingestPort, httpPort, stream: config.stream, embeddedPostgres: database.embedded });
 
   let stopping: Promise<void> | null = null;
@@ -208,6 +213,27 @@ export async function startRuntime(
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * The plugin and log-stream URLs of a new server, on the host the caller reached this instance by
+ * (its Host header) and the ports this instance listens on.
+ */
+function serverEndpoints(
+  request: IncomingMessage,
+  server: { serverId: string; token: string },
+  ports: { http: number; ingest: number },
+): { pluginUrl: string; logUrl: string } {
+  let host = 'localhost';
+  try {
+    host = new URL(`http://${request.headers.host ?? 'localhost'}`).hostname || 'localhost';
+  } catch {
+    // a Host header that is no host: keep localhost
+  }
+  return {
+    pluginUrl: `ws://${host}:${ports.ingest}/`,
+    logUrl: `http://${host}:${ports.http}/v1/logs/${encodeURIComponent(server.serverId)}/${encodeURIComponent(server.token)}`,
   };
 }
 

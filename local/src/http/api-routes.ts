@@ -12,6 +12,11 @@ export interface ApiDeps {
   metrics: PrometheusMetrics;
   adminToken: string | null;
   health: () => Promise<Record<string, unknown>>;
+  /** Where a new server's plugin and log stream reach this instance, as the caller sees it. */
+  serverEndpoints?: (
+    request: IncomingMessage,
+    server: { serverId: string; token: string },
+  ) => { pluginUrl: string; logUrl: string };
   /** More route groups (log ingest, webhooks, statistics…), each adding its routes to the router. */
   extraRoutes?: readonly ((router: Router, admin: (request: IncomingMessage) => void) => void)[];
 }
@@ -98,7 +103,8 @@ export function apiRoutes(deps: ApiDeps): Router {
     if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
       throw new HttpError(400, 'BAD_NAME', 'name: a non-empty string of at most 200 characters');
     }
-    sendJson(response, 201, await deps.servers.add(name.trim()));
+    const added = await deps.servers.add(name.trim());
+    sendJson(response, 201, { ...added, ...deps.serverEndpoints?.(request, added) });
   });
   router.on('GET', '/v1/servers', async ({ request, response }) => {
     admin(request);
