@@ -23,6 +23,11 @@ export interface OpenDatabase {
 
 const EMBEDDED_DATABASE = 'geqo';
 
+/** The embedded server's data folder inside the data folder of `geqo up`. */
+export function postgresDataDirOf(dataDir: string): string {
+  return join(dataDir, 'postgres');
+}
+
 /**
  * `owner`: `geqo up`, which runs the embedded server and stops it at exit (one per data folder).
  * `client`: any other command, which uses a running `geqo up`'s server, or runs one briefly.
@@ -66,7 +71,7 @@ export async function openDatabase(
   let release = () => {};
   if (!url) {
     await mkdir(config.dataDir, { recursive: true });
-    const dataDir = join(config.dataDir, 'postgres');
+    const dataDir = postgresDataDirOf(config.dataDir);
     if (mode === 'owner') release = claimOwnership(config.dataDir);
     const running = findRunningPostgres(embeddedDataDir(dataDir));
     if (running && mode === 'client') {

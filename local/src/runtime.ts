@@ -19,7 +19,7 @@ import { ServerRegistry } from '@geqo/shared/app/servers';
 import { DecodedFrameCache, type EngineDriver } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
-import { openDatabase } from './database.ts';
+import { type OpenDatabase, openDatabase, postgresDataDirOf } from './database.ts';
 import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
@@ -30,6 +30,7 @@ import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
 import { statsRoutes } from './http/stats-routes.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
+import { checkPortsFree } from './port-check.ts';
 import { openRawStream } from './raw-stream.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
 import { startWorkerRunner } from './worker-runner.ts';
@@ -50,12 +51,28 @@ export async function startRuntime(
   logger: Logger,
   options: { engine?: EngineDriver } = {},
 ): Promise<Runtime> {
-  const metrics = new PrometheusMetrics();
+  await checkPortsFree(config, postgresDataDirOf(config.dataDir));
   const database = await openDatabase(config, logger, {
     mode: 'owner',
     poolSize: 12,
     applicationName: 'geqo-up',
   });
+  try {
+    return await startOnDatabase(database, config, logger, options);
+  } catch (error) {
+    // A start that fails half way stops the embedded PostgreSQL it started.
+    await database.close();
+    throw error;
+  }
+}
+
+async function startOnDatabase(
+  database: OpenDatabase,
+  config: LocalConfig,
+  logger: Logger,
+  options: { engine?: EngineDriver },
+): Promise<Runtime> {
+  const metrics = new PrometheusMetrics();
   const { pool } = database;
 
   // The raw stream: durable in PostgreSQL unless asked otherwise.

@@ -13,6 +13,7 @@ export const registerUp: RegisterCommand = (program) => {
     .option('--host <address>', 'address to listen on (GEQO_HOST)')
     .option('--ingest-port <port>', 'plugin WebSocket port (GEQO_INGEST_PORT, default 13880)', parsePort)
     .option('--http-port <port>', 'REST API / dashboard port (GEQO_HTTP_PORT, default 8080)', parsePort)
+    .option('--pg-port <port>', 'embedded PostgreSQL port (GEQO_PG_PORT, default 54329)', parsePort)
     .addOption(
       new Option('--stream <engine>', 'raw event stream (GEQO_STREAM, default postgres: durable)').choices([
         'postgres',
@@ -34,9 +35,11 @@ export const registerUp: RegisterCommand = (program) => {
       ]),
     )
     .action(async (flags) => {
+      const { pgPort, brokers, ...rest } = flags;
       const config = configFrom({
-        ...flags,
-        ...(flags.brokers ? { kafkaBrokers: String(flags.brokers).split(',') } : {}),
+        ...rest,
+        ...(pgPort === undefined ? {} : { embeddedPostgresPort: pgPort }),
+        ...(brokers ? { kafkaBrokers: String(brokers).split(',') } : {}),
       });
       const logger = createLogger({ level: config.logLevel, name: 'geqo' });
       const runtime = await startRuntime(config, logger);
