@@ -17,6 +17,8 @@ export interface OpenDatabase {
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /** Where the embedded server keeps its data (null with `DATABASE_URL`). */
+  postgresDataDir: string | null;
   migration: MigrationReport;
   close(): Promise<void>;
 }
@@ -69,9 +71,11 @@ export async function openDatabase(
   let url = config.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | null = null;
   let release = () => {};
+  let postgresDataDir: string | null = null;
   if (!url) {
     await mkdir(config.dataDir, { recursive: true });
     const dataDir = postgresDataDirOf(config.dataDir);
+    postgresDataDir = embeddedDataDir(dataDir);
     if (mode === 'owner') release = claimOwnership(config.dataDir);
     const running = findRunningPostgres(embeddedDataDir(dataDir));
     if (running && mode === 'client') {
@@ -119,7 +123,7 @@ export async function openDatabase(
       partitioning: migration.capabilities.timescale ? 'hypertable' : 'native range partitions',
     });
     await new EventPartitions(pool).ensureAround(Date.now());
-    return { pool, url, embedded: !config.databaseUrl, migration, close };
+    return { pool, url, embedded: !config.databaseUrl, postgresDataDir, migration, close };
   } catch (error) {
     await close();
     throw error;

@@ -40,6 +40,8 @@ export interface Runtime {
   ingestPort: number;
   httpPort: number;
   databaseUrl: string;
+  /** Where the embedded PostgreSQL keeps its data (null with `DATABASE_URL`). */
+  postgresDataDir: string | null;
   /** Stop accepting, drain what was accepted, checkpoint, close. */
   stop(): Promise<void>;
 }
@@ -216,6 +218,7 @@ async function startOnDatabase(
     ingestPort,
     httpPort,
     databaseUrl: database.url,
+    postgresDataDir: database.postgresDataDir,
     stop: () => {
       stopping ??= (async () => {
         logger.info('shutting down: no new frames; draining');
