@@ -3,6 +3,7 @@
  * admin REST API at `--url`, else `GEQO_URL`, else the default HTTP port on loopback. No command
  * opens a database of its own behind the user's back: when nothing answers, it says so and stops.
  */
+import { connect } from 'node:net';
 import type { Command } from 'commander';
 import { fail } from './cli-context.ts';
 
@@ -69,4 +70,31 @@ export async function adminRequest<T>(
     fail(`${instance.url} refused: ${response.status} ${message}`);
   }
   return body as T;
+}
+
+/**
+ * Whether anything accepts a TCP connection at `url`'s host and port. A replay checks once before
+ * it starts: a plugin retries a lost connection for minutes, but one that never answered is a
+ * wrong URL or an instance not started, which a person should hear about at once.
+ */
+export function answersAt(url: string, timeoutMs = 5_000): Promise<boolean> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return Promise.resolve(false);
+  }
+  const secure = target.protocol === 'wss:' || target.protocol === 'https:';
+  const port = Number(target.port || (secure ? 443 : 80));
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../local/src/process/runtime-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'geqo-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +55,21 @@ describe('geqo analyze and geqo replay on a file they cannot use', () => {
     expect(skipping.stderr).toContain(`geqo: skipped ${broken}:52:`);
     expect(skipping.stderr).toContain(`${broken}: 2 malformed line(s) skipped`);
     expect(JSON.parse(skipping.stdout)).toEqual(JSON.parse(whole.stdout));
+  });
+
+  it('replay ends at once with one line when nothing answers at its URL, instead of retrying for minutes', async () => {
+    // Prepare
+    const port = await freePort();
+
+    // Act
+    const started = Date.now();
+    const replayed = geqo('replay', MATCH, '--url', `ws://127.0.0.1:${port}/`, '--token', 'srv_x.secret');
+
+    // Assess
+    expect(replayed.status).toBe(1);
+    expect(replayed.stderr).toBe(
+      `geqo: nothing answers at ws://127.0.0.1:${port}/: start an instance with \`geqo up\`, or pass --url (the plugin URL \`geqo server add\` printed)\n`,
+    );
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';
 import { inputFileProblem } from '../input-file.ts';
+import { answersAt } from '../instance-client.ts';
 import { readAllEvents } from '../replay/read-events.ts';
 import { replayEvents, serverIdOf } from '../replay/replay-run.ts';
 import type { RegisterCommand } from './index.ts';
@@ -63,12 +64,18 @@ export const registerReplay: RegisterCommand = (program) => {
     .action(async (file: string, flags) => {
       const input = await inputFileProblem(file, 'replay');
       if ('problem' in input) fail(input.problem);
+      const url: string =
+        flags.url ?? (flags.format === 'cs2-log' ? 'http://localhost:8080' : 'ws://localhost:13880/');
+      if (!(await answersAt(url)))
+        fail(
+          `nothing answers at ${url}: start an instance with \`geqo up\`, or pass --url (the plugin URL \`geqo server add\` printed)`,
+        );
       if (flags.format === 'cs2-log') {
         const token: string | undefined = flags.token[0];
         if (token === undefined)
           fail('give a server token: --token <token> (create one with `geqo server add <name>`)');
         await replayLogFile(file, {
-          url: flags.url ?? 'http://localhost:8080',
+          url,
           serverId: flags.server ?? serverIdOf(token),
           token,
           speed: flags.speed,
@@ -112,7 +119,7 @@ export const registerReplay: RegisterCommand = (program) => {
       let lastLine = 0;
       if (showBar) bar.start(total, 0, { rate: 0 });
       const result = await replayEvents(events, {
-        url: flags.url ?? 'ws://localhost:13880/',
+        url,
         tokens: tokens.slice(0, connections),
         speed: flags.speed,
         base64: flags.base64 === true,
