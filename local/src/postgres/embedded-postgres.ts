@@ -291,36 +291,42 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   let port = options.port;
-  const serverOptions = [
-    `-p ${port}`,
-    '-c listen_addresses=127.0.0.1',
-    '-c max_connections=200',
-    '-c shared_buffers=256MB',
-    // An ack waits for its stream INSERT to be flushed, and with it every byte of WAL written
-    // before it, most of it the worker's (about 800 bytes per event). So the WAL is tuned for
-    // a steady, heavy write load, and an ack's flush finds little left to do:
-    // - the worker writes WAL in bursts of megabytes (a batch of events); with the default
-    //   8 MB of WAL buffers, a burst forces WAL writes under the lock an ack's commit needs;
-    '-c wal_buffers=64MB',
-    // - a new 16 MB WAL segment is zero-filled and synced by whichever backend first needs it,
-    //   often an ack's INSERT (tens of milliseconds); unfilled, it costs nothing up front;
-    '-c wal_init_zero=off',
-    // - the WAL writer flushes what the worker wrote every 10 ms instead of every 200 ms;
-    '-c wal_writer_delay=10ms',
-    // - checkpoints come from the clock, not from WAL volume, at 30,000 events/s.
-    '-c max_wal_size=2GB',
-    '-c unix_socket_directories=',
-  ].join(' ');
+  // The port is read when the server starts: a server picked up running keeps its port on a restart.
+  const serverOptions = () =>
+    [
+      `-p ${port}`,
+      '-c listen_addresses=127.0.0.1',
+      '-c max_connections=200',
+      '-c shared_buffers=256MB',
+      // An ack waits for its stream INSERT to be flushed, and with it every byte of WAL written
+      // before it, most of it the worker's (about 800 bytes per event). So the WAL is tuned for
+      // a steady, heavy write load, and an ack's flush finds little left to do:
+      // - the worker writes WAL in bursts of megabytes (a batch of events); with the default
+      //   8 MB of WAL buffers, a burst forces WAL writes under the lock an ack's commit needs;
+      '-c wal_buffers=64MB',
+      // - a new 16 MB WAL segment is zero-filled and synced by whichever backend first needs it,
+      //   often an ack's INSERT (tens of milliseconds); unfilled, it costs nothing up front;
+      '-c wal_init_zero=off',
+      // - the WAL writer flushes what the worker wrote every 10 ms instead of every 200 ms;
+      '-c wal_writer_delay=10ms',
+      // - checkpoints come from the clock, not from WAL volume, at 30,000 events/s.
+      '-c max_wal_size=2GB',
+      '-c unix_socket_directories=',
+    ].join(' ');
   const startServer = async (): Promise<void> => {
     // The lock file of a server that was killed names a process that is gone (or a zombie, which
     // PostgreSQL would take for a live server): it goes, so the new server can start.
     const pidFile = join(dataDir, 'postmaster.pid');
     if (existsSync(pidFile) && findRunningPostgres(dataDir) === null) await rm(pidFile, { force: true });
     try {
-      await run(bin.pg_ctl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions], {
-        ...runAs,
-        env: { ...process.env, LC_ALL: 'C' },
-      });
+      await run(
+        bin.pg_ctl,
+        ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions()],
+        {
+          ...runAs,
+          env: { ...process.env, LC_ALL: 'C' },
+        },
+      );
     } catch (error) {
       const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
       throw new Error(
