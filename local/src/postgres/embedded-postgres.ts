@@ -226,8 +226,12 @@ async function reachableBinaries(
     await rm(partial, { recursive: true, force: true });
     await linkTree(native, partial);
     await writeFile(join(partial, '.complete'), `${native}@${version}\n`);
-    await rm(target, { recursive: true, force: true });
-    await rename(partial, target);
+    // Another start may have finished the same copy meanwhile: keep the one in place.
+    if (existsSync(join(target, '.complete'))) await rm(partial, { recursive: true, force: true });
+    else {
+      await rm(target, { recursive: true, force: true });
+      await rename(partial, target);
+    }
   }
   log(`user postgres cannot reach ${native}: running the PostgreSQL binaries from ${target}`, 'info');
   return {
