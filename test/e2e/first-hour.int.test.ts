@@ -101,7 +101,8 @@ describe.runIf(userInfo().uid === 0)('the first hour, as root, in a private chec
     await new Promise<void>((done) => holder.listen(httpPort, '0.0.0.0', done));
 
     // Act
-    const started = await up('--http-port', String(httpPort), '--ingest-port', '0', '--pg-port', '0');
+    const pgPort = String(await freePort());
+    const started = await up('--http-port', String(httpPort), '--ingest-port', '0', '--pg-port', pgPort);
     holder.close();
 
     // Assess
