@@ -268,7 +268,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       password = randomBytes(18).toString('base64url');
       await writeFile(passwordFileOf(dataDir), `${password}\n`, { mode: 0o600 });
     }
-    const pwFile = join(tmpdir(), `geqo-pg-${process.pid}-${Date.now()}`);
+    // Beside the data folder, which user postgres can reach (a private TMPDIR might not be).
+    const pwFile = join(dirname(dataDir), `.initdb-password-${process.pid}`);
     await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
     if (runAs.uid !== undefined && runAs.gid !== undefined) await chown(pwFile, runAs.uid, runAs.gid);
     try {
