@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';
 import { inputFileProblem } from '../input-file.ts';
-import { answersAt } from '../instance-client.ts';
+import { answersAt, instanceOf } from '../instance-client.ts';
 import { readAllEvents } from '../replay/read-events.ts';
 import { replayEvents, serverIdOf } from '../replay/replay-run.ts';
 import type { RegisterCommand } from './index.ts';
@@ -28,7 +28,7 @@ export const registerReplay: RegisterCommand = (program) => {
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'cs2-log']).default('jsonl'))
     .option(
       '--url <url>',
-      'jsonl: the plugin WebSocket endpoint (default ws://localhost:13880/); cs2-log: the HTTP API (default http://localhost:8080)',
+      'jsonl: the plugin WebSocket endpoint (default ws://localhost:13880/); cs2-log: the HTTP API (GEQO_URL, default http://127.0.0.1:8080)',
     )
     .option('--token <token>', 'server token (repeat, one per connection)', collect, [])
     .option('--tokens-file <file>', 'file with one server token per line')
@@ -65,10 +65,14 @@ export const registerReplay: RegisterCommand = (program) => {
       const input = await inputFileProblem(file, 'replay');
       if ('problem' in input) fail(input.problem);
       const url: string =
-        flags.url ?? (flags.format === 'cs2-log' ? 'http://localhost:8080' : 'ws://localhost:13880/');
+        flags.url ?? (flags.format === 'cs2-log' ? instanceOf({}).url : 'ws://localhost:13880/');
       if (!(await answersAt(url)))
         fail(
-          `nothing answers at ${url}: start an instance with \`geqo up\`, or pass --url (the plugin URL \`geqo server add\` printed)`,
+          `nothing answers at ${url}: start an instance with \`geqo up\`, or pass --url (${
+            flags.format === 'cs2-log'
+              ? "the instance's HTTP API"
+              : 'the plugin URL `geqo server add` printed'
+          })`,
         );
       if (flags.format === 'cs2-log') {
         const token: string | undefined = flags.token[0];
