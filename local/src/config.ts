@@ -22,6 +22,8 @@ export interface LocalConfig {
   kinesisEndpoint: string | null;
   awsRegion: string;
   logLevel: LogLevel;
+  /** `GEQO_LOG_FORMAT`: `auto` is readable lines on a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Optional bearer token for the admin REST routes; without it they answer loopback callers only. */
   adminToken: string | null;
   /** Optional bearer token (`GEQO_READ_TOKEN`) that REST reads and the `/ws` upgrade then need; unset, they are open. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     kinesisEndpoint: env.GEQO_KINESIS_ENDPOINT || null,
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     logLevel: oneOf('GEQO_LOG_LEVEL', LEVELS, 'info'),
+    logFormat: oneOf('GEQO_LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
     adminToken: env.GEQO_ADMIN_TOKEN || null,
     readToken: env.GEQO_READ_TOKEN || null,
     workerBatchSize: positive('GEQO_WORKER_BATCH_SIZE', 40),

@@ -5,17 +5,30 @@ import { createPool, EventPartitions, type MigrationReport, migrate } from '@geq
 import type { Logger } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from './config.ts';
-import { embeddedUrl, findRunningPostgres, startEmbeddedPostgres } from './postgres/embedded-postgres.ts';
+import {
+  embeddedDataDir,
+  embeddedPassword,
+  embeddedUrl,
+  findRunningPostgres,
+  startEmbeddedPostgres,
+} from './postgres/embedded-postgres.ts';
 
 export interface OpenDatabase {
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /** Where the embedded server keeps its data (null with `DATABASE_URL`). */
+  postgresDataDir: string | null;
   migration: MigrationReport;
   close(): Promise<void>;
 }
 
 const EMBEDDED_DATABASE = 'geqo';
+
+/** The embedded server's data folder inside the data folder of `geqo up`. */
+export function postgresDataDirOf(dataDir: string): string {
+  return join(dataDir, 'postgres');
+}
 
 /**
  * `owner`: `geqo up`, which runs the embedded server and stops it at exit (one per data folder).
@@ -58,13 +71,20 @@ export async function openDatabase(
   let url = config.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | null = null;
   let release = () => {};
+  let postgresDataDir: string | null = null;
   if (!url) {
     await mkdir(config.dataDir, { recursive: true });
-    const dataDir = join(config.dataDir, 'postgres');
+    const dataDir = postgresDataDirOf(config.dataDir);
+    postgresDataDir = embeddedDataDir(dataDir);
     if (mode === 'owner') release = claimOwnership(config.dataDir);
-    const running = findRunningPostgres(dataDir);
+    const running = findRunningPostgres(embeddedDataDir(dataDir));
     if (running && mode === 'client') {
-      url = embeddedUrl(running.port, EMBEDDED_DATABASE);
+      url = embeddedUrl(
+        running.port,
+        EMBEDDED_DATABASE,
+        'postgres',
+        embeddedPassword(embeddedDataDir(dataDir)),
+      );
     } else {
       logger.info('starting embedded PostgreSQL', {
         dataDir,
@@ -73,7 +93,8 @@ export async function openDatabase(
       const server = await startEmbeddedPostgres({
         dataDir,
         port: config.embeddedPostgresPort,
-        onLog: (line) => logger.debug('postgres', { line }),
+        supervise: mode === 'owner',
+        onLog: (line, level = 'debug') => logger[level](line, { component: 'postgres' }),
       });
       const admin = createPool(server.url, { max: 1 });
       try {
@@ -102,7 +123,7 @@ export async function openDatabase(
       partitioning: migration.capabilities.timescale ? 'hypertable' : 'native range partitions',
     });
     await new EventPartitions(pool).ensureAround(Date.now());
-    return { pool, url, embedded: !config.databaseUrl, migration, close };
+    return { pool, url, embedded: !config.databaseUrl, postgresDataDir, migration, close };
   } catch (error) {
     await close();
     throw error;

@@ -3,6 +3,7 @@
  * WebSocket ingest, the durable local stream, the worker, the broadcaster, the REST API and the
  * dashboard socket, on an embedded or given PostgreSQL.
  */
+import type { IncomingMessage } from 'node:http';
 import { MessageChannel } from 'node:worker_threads';
 import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
@@ -19,7 +20,7 @@ import { ServerRegistry } from '@geqo/shared/app/servers';
 import { DecodedFrameCache, type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
-import { openDatabase } from './database.ts';
+import { type OpenDatabase, openDatabase, postgresDataDirOf } from './database.ts';
 import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
@@ -31,6 +32,7 @@ import { statsRoutes } from './http/stats-routes.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
+import { checkPortsFree } from './port-check.ts';
 import { openRawStream } from './raw-stream.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
 import { startWorkerRunner } from './worker-runner.ts';
@@ -40,6 +42,8 @@ export interface Runtime {
   ingestPort: number;
   httpPort: number;
   databaseUrl: string;
+  /** Where the embedded PostgreSQL keeps its data (null with `DATABASE_URL`). */
+  postgresDataDir: string | null;
   /** Stop accepting, drain what was accepted, checkpoint, close. */
   stop(): Promise<void>;
 }
@@ -51,12 +55,28 @@ export async function startRuntime(
   logger: Logger,
   options: { engine?: EngineDriver } = {},
 ): Promise<Runtime> {
-  const metrics = new PrometheusMetrics();
+  await checkPortsFree(config, postgresDataDirOf(config.dataDir));
   const database = await openDatabase(config, logger, {
     mode: 'owner',
     poolSize: 12,
     applicationName: 'geqo-up',
   });
+  try {
+    return await startOnDatabase(database, config, logger, options);
+  } catch (error) {
+    // A start that fails half way stops the embedded PostgreSQL it started.
+    await database.close();
+    throw error;
+  }
+}
+
+async function startOnDatabase(
+  database: OpenDatabase,
+  config: LocalConfig,
+  logger: Logger,
+  options: { engine?: EngineDriver },
+): Promise<Runtime> {
+  const metrics = new PrometheusMetrics();
   const { pool } = database;
 
   // The raw stream: durable in PostgreSQL unless asked otherwise.
@@ -169,6 +189,7 @@ export async function startRuntime(
   );
 
   const deadLetters = new PostgresDeadLetterStore(pool);
+  const ports = { http: config.httpPort, ingest: config.ingestPort };
   const health = async () => {
     try {
       await pool.query('SELECT 1');
@@ -187,6 +208,7 @@ export async function startRuntime(
       readToken: config.readToken,
       allowedOrigins: config.allowedOrigins,
       health,
+      serverEndpoints: (request, server) => serverEndpoints(request, server, ports),
       extraRoutes: [
         statsRoutes(stats.service),
         deadLetterRoutes(
@@ -209,6 +231,8 @@ export async function startRuntime(
   });
   const httpPort = await http.listen(config.httpPort, config.host);
   const ingestPort = await ingest.listen(config.ingestPort, config.host);
+  ports.http = httpPort;
+  ports.ingest = ingestPort;
   logger.info('ready', { ingestPort, httpPort, stream: config.stream, embeddedPostgres: database.embedded });
 
   let stopping: Promise<void> | null = null;
@@ -216,6 +240,7 @@ export async function startRuntime(
     ingestPort,
     httpPort,
     databaseUrl: database.url,
+    postgresDataDir: database.postgresDataDir,
     stop: () => {
       stopping ??= (async () => {
         logger.info('shutting down: no new frames; draining');
@@ -230,6 +255,27 @@ export async function startRuntime(
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * The plugin and log-stream URLs of a new server, on the host the caller reached this instance by
+ * (its Host header) and the ports this instance listens on.
+ */
+function serverEndpoints(
+  request: IncomingMessage,
+  server: { serverId: string; token: string },
+  ports: { http: number; ingest: number },
+): { pluginUrl: string; logUrl: string } {
+  let host = 'localhost';
+  try {
+    host = new URL(`http://${request.headers.host ?? 'localhost'}`).hostname || 'localhost';
+  } catch {
+    // a Host header that is no host: keep localhost
+  }
+  return {
+    pluginUrl: `ws://${host}:${ports.ingest}/`,
+    logUrl: `http://${host}:${ports.http}/v1/logs/${encodeURIComponent(server.serverId)}/${encodeURIComponent(server.token)}`,
   };
 }
 

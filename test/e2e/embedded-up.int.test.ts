@@ -29,8 +29,10 @@ beforeAll(async () => {
   // As root, the embedded server runs as user postgres, which must reach its data folder.
   chmodSync(dataDir, 0o755);
   const pgPort = await freePort();
-  databaseUrl = `postgres://postgres:geqo@127.0.0.1:${pgPort}/geqo`;
   runtime = await startRuntimeProcess({ dataDir, env: { DATABASE_URL: '', GEQO_PG_PORT: String(pgPort) } });
+  // The cluster's own password, made at its first start and kept beside its data.
+  const password = readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim();
+  databaseUrl = `postgres://postgres:${password}@127.0.0.1:${pgPort}/geqo`;
 }, 120_000);
 
 afterAll(async () => {

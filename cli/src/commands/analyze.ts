@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   type AnalyzedMatch,
@@ -19,6 +18,7 @@ import { formatLogReport, type LogReport } from '../analyze/log-report.ts';
 import { type ChosenMatch, formatMatchList } from '../analyze/match-list-report.ts';
 import { formatMatchReport } from '../analyze/match-report.ts';
 import { fail } from '../cli-context.ts';
+import { inputFileProblem } from '../input-file.ts';
 import type { RegisterCommand } from './index.ts';
 
 type Format = 'jsonl' | 'cs2-log';
@@ -46,6 +46,10 @@ export const registerAnalyze: RegisterCommand = (program) => {
       parseMatchIndex,
     )
     .option('--utc-offset <minutes>', 'cs2-log: the server local time minus UTC, in minutes', parseOffset, 0)
+    .option(
+      '--skip-bad-lines',
+      'jsonl: report malformed lines on stderr and go on (default: stop at the first)',
+    )
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
@@ -62,15 +66,14 @@ export const registerAnalyze: RegisterCommand = (program) => {
     )
     .action(async (file: string, flags: AnalyzeFlags) => {
       const format: Format = flags.format ?? (extname(file).toLowerCase() === '.log' ? 'cs2-log' : 'jsonl');
-      const size = await stat(file).then(
-        (stats) => stats.size,
-        () => fail(`cannot read ${file}`),
-      );
+      const input = await inputFileProblem(file, 'analyze');
+      if ('problem' in input) fail(input.problem);
+      const { size } = input;
       const progress = flags.progress && flags.json !== true;
       const { matches, parse } =
         format === 'cs2-log'
           ? await analyzeLog(file, size, progress, flags.utcOffset)
-          : { matches: await analyzeFile(file, size, progress), parse: null };
+          : { matches: await analyzeFile(file, size, progress, flags.skipBadLines === true), parse: null };
       const main = flags.match === undefined ? pickMainMatch(matches) : matches[flags.match - 1];
       if (main === undefined) {
         if (matches.length === 0) fail(`${file}: no match found (no map_start, match_start or round_start)`);
@@ -110,6 +113,7 @@ interface AnalyzeFlags {
   json?: boolean;
   match?: number;
   progress: boolean;
+  skipBadLines?: boolean;
   utcOffset: number;
 }
 
@@ -151,11 +155,21 @@ async function analyzeLog(
   }
 }
 
-async function analyzeFile(file: string, size: number, progress: boolean): Promise<AnalyzedMatch[]> {
+async function analyzeFile(
+  file: string,
+  size: number,
+  progress: boolean,
+  skipBadLines: boolean,
+): Promise<AnalyzedMatch[]> {
   const bar = progressBar(size, progress);
   bar?.start(size, 0);
+  let skipped = 0;
+  const onBadLine = (error: EventFileError) => {
+    skipped += 1;
+    if (skipped <= 20) process.stderr.write(`geqo: skipped ${error.message}\n`);
+  };
   async function* events(): AsyncGenerator<SequencedEvent> {
-    for await (const { line, event, charsRead } of readEventLines(file)) {
+    for await (const { line, event, charsRead } of readEventLines(file, skipBadLines ? { onBadLine } : {})) {
       if (line % 5000 === 0) bar?.update(Math.min(charsRead, size));
       yield { seq: line, event };
     }
@@ -168,5 +182,6 @@ async function analyzeFile(file: string, size: number, progress: boolean): Promi
   } finally {
     bar?.update(size);
     bar?.stop();
+    if (skipped > 0) process.stderr.write(`geqo: ${file}: ${skipped} malformed line(s) skipped\n`);
   }
 }

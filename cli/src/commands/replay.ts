@@ -3,6 +3,8 @@ import { generateSyntheticMatch } from '@geqo/shared/domain/events/synthetic-mat
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';
+import { inputFileProblem } from '../input-file.ts';
+import { answersAt, instanceOf } from '../instance-client.ts';
 import { readAllEvents } from '../replay/read-events.ts';
 import { replayEvents, serverIdOf } from '../replay/replay-run.ts';
 import type { RegisterCommand } from './index.ts';
@@ -46,7 +48,7 @@ export const registerReplay: RegisterCommand = (program) => {
     .addOption(new Option('--format <format>', 'file format').choices(['jsonl', 'cs2-log']).default('jsonl'))
     .option(
       '--url <url>',
-      'jsonl: the plugin WebSocket endpoint (default ws://localhost:13880/); cs2-log: the HTTP API (default http://localhost:8080)',
+      'jsonl: the plugin WebSocket endpoint (default ws://localhost:13880/); cs2-log: the HTTP API (GEQO_URL, default http://127.0.0.1:8080)',
     )
     .option('--token <token>', 'server token (repeat, one per connection)', collect, [])
     .option('--tokens-file <file>', 'file with one server token per line')
@@ -67,6 +69,7 @@ export const registerReplay: RegisterCommand = (program) => {
     .option('--body-kb <n>', 'cs2-log: largest POST body in KiB', (v) => Number.parseInt(v, 10), 4)
     .option('--body-lines <n>', 'cs2-log: most lines per POST body', (v) => Number.parseInt(v, 10), 32)
     .option('--json', 'print the result as JSON')
+    .option('--allow-rejects', 'exit 0 even when the server rejected frames (a refused token still fails)')
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
@@ -75,18 +78,34 @@ export const registerReplay: RegisterCommand = (program) => {
         '  geqo replay server.log --format cs2-log --url http://localhost:8080 --token <token> --speed max\n\n' +
         'cs2-log POSTs the log to /v1/logs/<server>/<token> as logaddress_add_http does: bodies of whole\n' +
         'lines with the X-LogBytes offsets, paced by the log times (--speed) or at full speed; a body is\n' +
-        'sent again after a 5xx or a connection error; a 401 stops the replay.',
+        'sent again after a 5xx or a connection error; a 401 stops the replay.\n\n' +
+        'Exit code: 0 when every event was acknowledged; 1 when the token was refused or the replay\n' +
+        'failed; 2 when the server rejected frames (0 with --allow-rejects).',
     )
     .action(async (file: string | undefined, flags) => {
       if ((file === undefined) === (flags.synthetic !== true))
         fail('give a file to replay, or --synthetic for a generated match (not both)');
+      if (file !== undefined) {
+        const input = await inputFileProblem(file, 'replay');
+        if ('problem' in input) fail(input.problem);
+      }
+      const url: string =
+        flags.url ?? (flags.format === 'cs2-log' ? instanceOf({}).url : 'ws://localhost:13880/');
+      if (!(await answersAt(url)))
+        fail(
+          `nothing answers at ${url}: start an instance with \`geqo up\`, or pass --url (${
+            flags.format === 'cs2-log'
+              ? "the instance's HTTP API"
+              : 'the plugin URL `geqo server add` printed'
+          })`,
+        );
       if (flags.format === 'cs2-log') {
         if (file === undefined) fail('--synthetic makes plugin events: leave out --format cs2-log');
         const token: string | undefined = flags.token[0];
         if (token === undefined)
           fail('give a server token: --token <token> (create one with `geqo server add <name>`)');
         await replayLogFile(file, {
-          url: flags.url ?? 'http://localhost:8080',
+          url,
           serverId: flags.server ?? serverIdOf(token),
           token,
           speed: flags.speed,
@@ -100,6 +119,8 @@ export const registerReplay: RegisterCommand = (program) => {
       }
       const tokens: string[] = [...flags.token];
       if (flags.tokensFile) {
+        const tokensFile = await inputFileProblem(flags.tokensFile, 'replay');
+        if ('problem' in tokensFile) fail(`--tokens-file: ${tokensFile.problem}`);
         tokens.push(
           ...readFileSync(flags.tokensFile, 'utf8')
             .split('\n')
@@ -131,7 +152,7 @@ export const registerReplay: RegisterCommand = (program) => {
       let lastLine = 0;
       if (showBar) bar.start(total, 0, { rate: 0 });
       const result = await replayEvents(events, {
-        url: flags.url ?? 'ws://localhost:13880/',
+        url,
         tokens: tokens.slice(0, connections),
         speed: flags.speed,
         base64: flags.base64 === true,
@@ -170,6 +191,13 @@ export const registerReplay: RegisterCommand = (program) => {
         for (const r of summary.rejections)
           process.stdout.write(`  rejected seq ${r.seq ?? '?'}: ${r.code}: ${r.message}\n`);
       }
-      if (summary.rejectedFrames > 0) process.exitCode = 2;
+      // Scripts trust the exit code: a refused token, or a frame the server would not take, fails.
+      if (result.rejections.some((r) => r.code === 'UNAUTHORIZED')) {
+        process.stderr.write(
+          'geqo: the server refused the token (401): check it, or create one with `geqo server add <name>`\n',
+        );
+        process.exitCode = 1;
+      } else if (summary.ackedEvents < summary.events && summary.rejectedFrames === 0) process.exitCode = 1;
+      else if (summary.rejectedFrames > 0 && flags.allowRejects !== true) process.exitCode = 2;
     });
 };

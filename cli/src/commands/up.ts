@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createLogger } from '@geqo/shared/adapters/logging';
 import { Option } from 'commander';
-import { startRuntime } from '../../../local/src/runtime.ts';
-import { configFrom, parsePort } from '../cli-context.ts';
+import type { LocalConfig } from '../../../local/src/config.ts';
+import { type Runtime, startRuntime } from '../../../local/src/runtime.ts';
+import { configFrom, fail, parsePort } from '../cli-context.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerUp: RegisterCommand = (program) => {
@@ -13,6 +15,7 @@ export const registerUp: RegisterCommand = (program) => {
     .option('--host <address>', 'address to listen on (GEQO_HOST)')
     .option('--ingest-port <port>', 'plugin WebSocket port (GEQO_INGEST_PORT, default 13880)', parsePort)
     .option('--http-port <port>', 'REST API / dashboard port (GEQO_HTTP_PORT, default 8080)', parsePort)
+    .option('--pg-port <port>', 'embedded PostgreSQL port (GEQO_PG_PORT, default 54329)', parsePort)
     .addOption(
       new Option('--stream <engine>', 'raw event stream (GEQO_STREAM, default postgres: durable)').choices([
         'postgres',
@@ -33,24 +36,26 @@ export const registerUp: RegisterCommand = (program) => {
         'silent',
       ]),
     )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'GEQO_LOG_FORMAT: readable lines on a terminal, JSON lines otherwise (auto)',
+      ).choices(['auto', 'json', 'pretty']),
+    )
     .action(async (flags) => {
+      const { pgPort, brokers, ...rest } = flags;
+      if (pgPort === 0) fail('--pg-port: the embedded PostgreSQL needs a fixed port (1 to 65535)');
       const config = configFrom({
-        ...flags,
-        ...(flags.brokers ? { kafkaBrokers: String(flags.brokers).split(',') } : {}),
+        ...rest,
+        ...(pgPort === undefined ? {} : { embeddedPostgresPort: pgPort }),
+        ...(brokers ? { kafkaBrokers: String(brokers).split(',') } : {}),
       });
-      const logger = createLogger({ level: config.logLevel, name: 'geqo' });
-      const runtime = await startRuntime(config, logger);
-      process.stderr.write(
-        [
-          '',
-          `  Geqo Observer is up.`,
-          `  plugins:    ws://localhost:${runtime.ingestPort}/  (Authorization: Bearer <token>)`,
-          `  dashboard:  http://localhost:${runtime.httpPort}/`,
-          `  REST API:   http://localhost:${runtime.httpPort}/v1/matches`,
-          '  Add a server with `npx geqo server add <name>`; press Ctrl-C to stop.',
-          '',
-        ].join('\n'),
-      );
+      const format =
+        config.logFormat === 'auto' ? (process.stdout.isTTY === true ? 'pretty' : 'json') : config.logFormat;
+      const logger = createLogger({ level: config.logLevel, name: 'geqo', format });
+      // Resolved here, where the terminal is known: the worker thread logs the same way.
+      const runtime = await startRuntime({ ...config, logFormat: format }, logger);
+      process.stderr.write(banner(config, runtime));
       let signals = 0;
       const shutdown = (signal: string) => {
         signals += 1;
@@ -71,3 +76,37 @@ export const registerUp: RegisterCommand = (program) => {
       process.on('SIGTERM', () => shutdown('SIGTERM'));
     });
 };
+
+function version(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    return String((manifest as { version?: unknown }).version ?? '');
+  } catch {
+    return '';
+  }
+}
+
+/** What a person needs after `geqo up`: where each door is, and where the data lives. */
+export function banner(config: Pick<LocalConfig, 'host' | 'dataDir'>, runtime: Runtime): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const http = `http://${host}:${runtime.httpPort}`;
+  const database = new URL(runtime.databaseUrl);
+  database.password = '';
+  const data =
+    runtime.postgresDataDir === null
+      ? config.dataDir
+      : `${config.dataDir} (PostgreSQL data: ${runtime.postgresDataDir})`;
+  return [
+    '',
+    `  Geqo Observer ${version()} is up.`,
+    `  dashboard:   ${http}/`,
+    `  REST API:    ${http}/v1/matches`,
+    `  plugins:     ws://${host}:${runtime.ingestPort}/  (Authorization: Bearer <token>)`,
+    `  log stream:  ${http}/v1/logs/<serverId>/<token>  (logaddress_add_http)`,
+    `  data:        ${data}`,
+    `  database:    ${runtime.postgresDataDir === null ? '' : 'embedded '}${database.toString()}`,
+    `  Add a server with \`npx geqo server add <name> --url ${http}\`; press Ctrl-C to stop.`,
+    '',
+    '',
+  ].join('\n');
+}

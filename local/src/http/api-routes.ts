@@ -49,6 +49,11 @@ export interface ApiDeps {
   /** Origins (`https://ops.example.org`) whose pages may call the admin routes besides this one. */
   allowedOrigins?: readonly string[];
   health: () => Promise<Record<string, unknown>>;
+  /** Where a new server's plugin and log stream reach this instance, as the caller sees it. */
+  serverEndpoints?: (
+    request: IncomingMessage,
+    server: { serverId: string; token: string },
+  ) => { pluginUrl: string; logUrl: string };
   /** More route groups (log ingest, webhooks, statistics…), each adding its routes to the router. */
   extraRoutes?: readonly ((router: Router, guards: RouteGuards) => void)[];
 }
@@ -163,7 +168,8 @@ export function apiRoutes(deps: ApiDeps): Router {
     if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
       throw new HttpError(400, 'BAD_NAME', 'name: a non-empty string of at most 200 characters');
     }
-    sendJson(response, 201, await deps.servers.add(textParam(name.trim(), 'name', 200)));
+    const added = await deps.servers.add(textParam(name.trim(), 'name', 200));
+    sendJson(response, 201, { ...added, ...deps.serverEndpoints?.(request, added) });
   });
   router.on('GET', '/v1/servers', async ({ request, response }) => {
     admin(request);

@@ -21,7 +21,11 @@ if (port === null) throw new Error('thread-main.ts runs as a worker thread');
 const { config, databaseUrl, topics: initialTopics } = workerData as WorkerThreadData;
 const post = (message: FromWorkerThread) => port.postMessage(message);
 
-const logger = createLogger({ level: config.logLevel, name: 'geqo' }).child({ thread: 'worker' });
+const logger = createLogger({
+  level: config.logLevel,
+  name: 'geqo',
+  format: config.logFormat === 'pretty' ? 'pretty' : 'json',
+}).child({ thread: 'worker' });
 const metrics = new ForwardedMetrics((calls) => post({ type: 'metrics', calls }));
 const pool = createPool(databaseUrl, { max: 4, applicationName: 'geqo-up-worker' });
 pool.on('error', (error) => logger.error('idle database connection failed', { error: String(error) }));

@@ -1,7 +1,10 @@
 import pino from 'pino';
 import type { LogFields, Logger } from '../../ports/index.ts';
+import { prettyLogLine } from './pretty-log-line.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** `json`: one object per line (files, collectors); `pretty`: one readable line each (a terminal). */
+export type LogFormat = 'json' | 'pretty';
 
 class PinoLogger implements Logger {
   constructor(private readonly log: pino.Logger) {}
@@ -22,21 +25,29 @@ class PinoLogger implements Logger {
   }
 }
 
-/** Structured JSON logs (one object per line) with stable keys; `msg` holds the message. */
+/**
+ * Structured JSON logs (one object per line) with stable keys; `msg` holds the message. With
+ * `format: 'pretty'` the same entries are written as readable lines ({@link prettyLogLine}),
+ * colored when the destination is a terminal.
+ */
 export function createLogger(
-  options: { level?: LogLevel; name?: string; destination?: number } = {},
+  options: { level?: LogLevel; name?: string; destination?: number; format?: LogFormat } = {},
 ): Logger {
-  return new PinoLogger(
-    pino(
-      {
-        level: options.level ?? 'info',
-        base: options.name ? { name: options.name } : {},
-        timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
-      },
-      pino.destination({ fd: options.destination ?? 1, sync: false }),
-    ),
-  );
+  const fd = options.destination ?? 1;
+  const settings: pino.LoggerOptions = {
+    level: options.level ?? 'info',
+    base: options.name ? { name: options.name } : {},
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  if (options.format === 'pretty') {
+    const out = fd === 2 ? process.stderr : process.stdout;
+    const color = out.isTTY === true;
+    return new PinoLogger(
+      pino(settings, { write: (line: string) => out.write(prettyLogLine(line, { color })) }),
+    );
+  }
+  return new PinoLogger(pino(settings, pino.destination({ fd, sync: false })));
 }
 
 /** A logger that drops everything (tests, `--quiet`). */

@@ -29,8 +29,18 @@ export interface EventLine {
   charsRead: number;
 }
 
-/** The events of a JSON-lines file in order; blank lines are skipped, a bad line throws {@link EventFileError}. */
-export async function* readEventLines(path: string): AsyncGenerator<EventLine> {
+/**
+ * The events of a JSON-lines file in order; blank lines are skipped, a bad line throws
+ * {@link EventFileError}, or, with `onBadLine`, is handed to it and skipped.
+ */
+export async function* readEventLines(
+  path: string,
+  options: { onBadLine?: (error: EventFileError) => void } = {},
+): AsyncGenerator<EventLine> {
+  const bad = (error: EventFileError): void => {
+    if (!options.onBadLine) throw error;
+    options.onBadLine(error);
+  };
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
   let charsRead = 0;
@@ -42,10 +52,14 @@ export async function* readEventLines(path: string): AsyncGenerator<EventLine> {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new EventFileError(path, line, 'not JSON', { cause: error });
+      bad(new EventFileError(path, line, 'not JSON', { cause: error }));
+      continue;
     }
     const checked = checkEvents([parsed]);
-    if (!checked.ok) throw new EventFileError(path, line, checked.message.replace(/^events\[0\]\.?/, ''));
+    if (!checked.ok) {
+      bad(new EventFileError(path, line, checked.message.replace(/^events\[0\]\.?/, '')));
+      continue;
+    }
     const [event] = checked.events;
     if (event !== undefined) yield { line, event, charsRead };
   }
