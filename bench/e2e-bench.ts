@@ -24,6 +24,7 @@ import pg from 'pg';
 import { DashboardClient } from '../cli/src/dashboard-client.ts';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
+import { embeddedUrlOf } from '../local/src/database.ts';
 import { freePort, type RuntimeProcess, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
 import { SENDER_FRAME_BASE64_CHARS } from '../shared/domain/codec/index.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
@@ -283,7 +284,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
         : []),
     ],
   });
-  const db = new pg.Client(`postgres://postgres:geqo@127.0.0.1:${pgPort}/geqo`);
+  const db = new pg.Client(embeddedUrlOf(dataDir, pgPort));
   try {
     await db.connect();
     const postmasterPid = Number(

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
+import { embeddedUrlOf } from '../local/src/database.ts';
 import { freePort, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
 import { silentLogger } from '../shared/adapters/logging/index.ts';
 import { noMetrics } from '../shared/adapters/metrics/index.ts';
@@ -84,7 +85,7 @@ async function summaryFigures(options: SummaryBenchOptions): Promise<Figure[]> {
       GEQO_MAX_FRAMES_PER_SECOND: '1000000',
     },
   });
-  const pool = createPool(`postgres://postgres:geqo@127.0.0.1:${pgPort}/geqo`, { max: 2 });
+  const pool = createPool(embeddedUrlOf(dataDir, pgPort), { max: 2 });
   try {
     const api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {

@@ -30,6 +30,16 @@ export function postgresDataDirOf(dataDir: string): string {
   return join(dataDir, 'postgres');
 }
 
+/** The URL of the embedded PostgreSQL `geqo up` runs on `dataDir` (its password is kept there). */
+export function embeddedUrlOf(dataDir: string, port: number, database = EMBEDDED_DATABASE): string {
+  return embeddedUrl(
+    port,
+    database,
+    'postgres',
+    embeddedPassword(embeddedDataDir(postgresDataDirOf(dataDir))),
+  );
+}
+
 /**
  * `owner`: `geqo up`, which runs the embedded server and stops it at exit (one per data folder).
  * `client`: any other command, which uses a running `geqo up`'s server, or runs one briefly.
