@@ -136,3 +136,42 @@ export const craftedCursor: fc.Arbitrary<string> = fc.oneof(
     ),
   },
 );
+
+/** Percent-encodes the UTF-8 bytes of any string (lone surrogates become U+FFFD, as a client would send them). */
+export function percentEncode(text: string): string {
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) =>
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
+}
+
+/** Request targets a parser or `new URL` may choke on. */
+export const BROKEN_TARGETS: readonly string[] = [
+  '//',
+  '///v1/matches',
+  '/%',
+  '/%%',
+  '*',
+  'http://[',
+  'http://a:99999/v1/matches',
+  'http://user@[::1/v1/matches',
+  '/v1/matches/%E0',
+  '/v1/matches?limit=%',
+  '/v1/matches?limit=%E0%A4%A',
+  '/v1/matches/x/events?after=%00',
+  '/v1/matches/\u00e9',
+  '/ws',
+  `/v1/matches/${'a'.repeat(20_000)}`,
+];
+
+/** One hostile HTTP request (raw: method, target, headers, body). */
+export interface HostileRequest {
+  method: string;
+  target: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  label: string;
+}
