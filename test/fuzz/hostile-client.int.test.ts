@@ -14,7 +14,7 @@ import { decodeFrame, FRAME_ERROR_CODES } from '../../shared/domain/codec/index.
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { fixtureMatches } from './support/fixture-inputs.ts';
 import { frameCase } from './support/frame-inputs.ts';
-import { e2eRuns, fuzzSeed } from './support/fuzz-runs.ts';
+import { e2eRuns, fuzzSeed, tally } from './support/fuzz-runs.ts';
 import {
   type HostileMessage,
   HostilePluginSocket,
@@ -99,158 +99,167 @@ function describeOutcome(outcome: SocketOutcome): string {
 }
 
 describe('fuzz: a hostile client against geqo up', () => {
-  it('answers every mutated frame and request, keeps what it acked, and stores another server’s frame within 5 s', async () => {
-    // Prepare: a hostile server and an honest one; the mutated frames and the hostile requests.
-    const api = `http://127.0.0.1:${runtime.httpPort}`;
-    const ingestUrl = `ws://127.0.0.1:${runtime.ingestPort}/`;
-    const hostile = await addServer(api, 'fuzz hostile');
-    const honest = await addServer(api, 'fuzz honest');
-    const runs = e2eRuns();
-    const cases = fc.sample(frameCase({ server: hostile.serverId }), {
-      seed: fuzzSeed('e2e-frames'),
-      numRuns: runs,
-    });
-    const messages = [
-      ...cases.map((item) => ({
-        message:
-          typeof item.message === 'string'
-            ? ({ opcode: 'text', data: item.message } as const)
-            : ({ opcode: 'binary', data: item.message } as const),
-        label: item.steps.join('; '),
-      })),
-      ...edgeMessages(),
-    ];
-    const requests = fc.sample(hostileRequest(hostile), {
-      seed: fuzzSeed('e2e-requests'),
-      numRuns: Math.ceil(runs / 2),
-    });
+  it(
+    'answers every mutated frame and request, keeps what it acked, and stores another server’s frame within 5 s',
+    async () => {
+      // Prepare: a hostile server and an honest one; the mutated frames and the hostile requests.
+      const api = `http://127.0.0.1:${runtime.httpPort}`;
+      const ingestUrl = `ws://127.0.0.1:${runtime.ingestPort}/`;
+      const hostile = await addServer(api, 'fuzz hostile');
+      const honest = await addServer(api, 'fuzz honest');
+      const runs = e2eRuns();
+      const cases = fc.sample(frameCase({ server: hostile.serverId }), {
+        seed: fuzzSeed('e2e-frames'),
+        numRuns: runs,
+      });
+      const messages = [
+        ...cases.map((item) => ({
+          message:
+            typeof item.message === 'string'
+              ? ({ opcode: 'text', data: item.message } as const)
+              : ({ opcode: 'binary', data: item.message } as const),
+          label: item.steps.join('; '),
+        })),
+        ...edgeMessages(),
+      ];
+      const requests = fc.sample(hostileRequest(hostile), {
+        seed: fuzzSeed('e2e-requests'),
+        numRuns: Math.ceil(runs / 2),
+      });
 
-    // Act: the frames on one socket, the requests four at a time, both at once.
-    const socket = new HostilePluginSocket(ingestUrl, hostile.token);
-    const frameOutcomes: { message: HostileMessage; label: string; outcome: SocketOutcome }[] = [];
-    const sendFrames = async () => {
-      for (const { message, label } of messages) {
-        try {
-          frameOutcomes.push({ message, label, outcome: await socket.send(message) });
-        } catch (error) {
-          // The socket could not even connect: the process is down or refusing.
-          frameOutcomes.push({ message, label, outcome: { kind: 'refused', reason: String(error) } });
-          break;
-        }
-      }
-      socket.close();
-    };
-    const httpFailures: string[] = [];
-    const sendRequests = async () => {
-      let next = 0;
-      const worker = async () => {
-        for (let index = next++; index < requests.length; index = next++) {
-          const request: HostileRequest = requests[index]!;
-          const outcome = await rawHttpRequest(runtime.httpPort, request);
-          if (typeof outcome.status !== 'number' || outcome.status >= 500) {
-            const body = 'body' in outcome ? ` ${outcome.body.slice(0, 120)}` : '';
-            httpFailures.push(`${request.label} -> ${outcome.status}${body}`);
+      tally('e2e-frames', messages.length);
+      tally('e2e-requests', requests.length);
+
+      // Act: the frames on one socket, the requests four at a time, both at once.
+      const socket = new HostilePluginSocket(ingestUrl, hostile.token);
+      const frameOutcomes: { message: HostileMessage; label: string; outcome: SocketOutcome }[] = [];
+      const sendFrames = async () => {
+        for (const { message, label } of messages) {
+          try {
+            frameOutcomes.push({ message, label, outcome: await socket.send(message) });
+          } catch (error) {
+            // The socket could not even connect: the process is down or refusing.
+            frameOutcomes.push({ message, label, outcome: { kind: 'refused', reason: String(error) } });
+            break;
           }
         }
+        socket.close();
       };
-      await Promise.all([worker(), worker(), worker(), worker()]);
-    };
-    await Promise.all([sendFrames(), sendRequests()]);
-    // Still up? If not, what it said last is the finding.
-    await new Promise((wake) => setTimeout(wake, 200));
-    expect(runtime.child.exitCode, `geqo up died during the hostile traffic:\n${lastWords()}`).toBeNull();
-
-    // Another server's valid frame, sent afterwards, is stored within 5 s.
-    const events = fixtureMatches()[0]!.slice(0, 20);
-    const [valid] = planFrames(events, { server: honest.serverId, session: 'after-the-storm' });
-    const sentAt = Date.now();
-    const honestSocket = new HostilePluginSocket(ingestUrl, honest.token);
-    const honestOutcome = await honestSocket.send({ opcode: 'binary', data: valid!.bytes });
-    honestSocket.close();
-    let honestStored = 0;
-    while (Date.now() - sentAt < 5_000) {
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM game_events WHERE server_id = $1', [
-        honest.serverId,
-      ]);
-      honestStored = rows[0].n as number;
-      if (honestStored >= events.length) break;
-      await new Promise((wake) => setTimeout(wake, 100));
-    }
-    const honestMs = Date.now() - sentAt;
-
-    // Assess: up, healthy, the honest frame stored in time.
-    expect(runtime.child.exitCode, lastWords()).toBeNull();
-    expect((await fetch(`${api}/healthz`)).status).toBe(200);
-    expect.soft(honestOutcome).toEqual({ kind: 'ack', seq: 1 });
-    expect
-      .soft(honestStored, `another server's frame after the hostile traffic (${honestMs} ms)`)
-      .toBe(events.length);
-
-    // Every frame answered: an ack, or an error with a known code (a close only for the huge message).
-    const unanswered = frameOutcomes
-      .filter(({ message, outcome }) => {
-        if (outcome.kind === 'ack') return false;
-        if (outcome.kind === 'error') return !FRAME_REPLY_CODES.has(outcome.code);
-        return !(outcome.kind === 'closed' && outcome.code === 1009 && message.data.length >= HUGE_MESSAGE);
-      })
-      .map(({ label, outcome }) => `${describeOutcome(outcome)} <- ${label.slice(0, 300)}`);
-    expect.soft(unanswered, 'frames neither acked nor answered with a code').toEqual([]);
-    // Every hostile request answered, and not with a 5xx.
-    expect.soft(httpFailures, 'hostile requests without an answer, or answered 5xx').toEqual([]);
-
-    // Every acked frame: its events stored, or a dead letter kept for it (the worker may wait
-    // 30 s on a sequence gap a mutated seq opened before it applies the frame).
-    const acked = frameOutcomes
-      .filter(({ outcome }) => outcome.kind === 'ack')
-      .map(({ message, label }) => {
-        const bytes =
-          typeof message.data === 'string' ? Buffer.from(message.data, 'base64') : Buffer.from(message.data);
-        const decoded = decodeFrame(message.data);
-        if (!decoded.ok) throw new Error(`acked, but not decodable here: ${label}`);
-        const { session, seq, events: frameEvents } = decoded.frame;
-        return {
-          key: `${session}\u0001${seq}`,
-          events: frameEvents.length,
-          hex: bytes.toString('hex'),
-          label,
+      const httpFailures: string[] = [];
+      const sendRequests = async () => {
+        let next = 0;
+        const worker = async () => {
+          for (let index = next++; index < requests.length; index = next++) {
+            const request: HostileRequest = requests[index]!;
+            const outcome = await rawHttpRequest(runtime.httpPort, request);
+            if (typeof outcome.status !== 'number' || outcome.status >= 500) {
+              const body = 'body' in outcome ? ` ${outcome.body.slice(0, 120)}` : '';
+              httpFailures.push(`${request.label} -> ${outcome.status}${body}`);
+            }
+          }
         };
-      });
-    const unresolved = async () => {
-      const stored = new Map<string, number>();
-      const { rows } = await db.query(
-        'SELECT session, seq::text AS seq, count(*)::int AS n FROM game_events WHERE server_id = $1 GROUP BY session, seq',
-        [hostile.serverId],
-      );
-      for (const row of rows) stored.set(`${row.session}\u0001${row.seq}`, row.n as number);
-      const letters = new Set(
-        (await db.query("SELECT encode(payload, 'hex') AS hex FROM dead_letters")).rows.map(
-          (row) => row.hex as string,
-        ),
-      );
-      const byKey = new Map<string, typeof acked>();
-      for (const frame of acked) byKey.set(frame.key, [...(byKey.get(frame.key) ?? []), frame]);
-      return [...byKey.values()]
-        .filter(
-          (group) =>
-            !group.some((frame) => (stored.get(frame.key) ?? 0) === frame.events || letters.has(frame.hex)),
+        await Promise.all([worker(), worker(), worker(), worker()]);
+      };
+      await Promise.all([sendFrames(), sendRequests()]);
+      // Still up? If not, what it said last is the finding.
+      await new Promise((wake) => setTimeout(wake, 200));
+      expect(runtime.child.exitCode, `geqo up died during the hostile traffic:\n${lastWords()}`).toBeNull();
+
+      // Another server's valid frame, sent afterwards, is stored within 5 s.
+      const events = fixtureMatches()[0]!.slice(0, 20);
+      const [valid] = planFrames(events, { server: honest.serverId, session: 'after-the-storm' });
+      const sentAt = Date.now();
+      const honestSocket = new HostilePluginSocket(ingestUrl, honest.token);
+      const honestOutcome = await honestSocket.send({ opcode: 'binary', data: valid!.bytes });
+      honestSocket.close();
+      let honestStored = 0;
+      while (Date.now() - sentAt < 5_000) {
+        const { rows } = await db.query('SELECT count(*)::int AS n FROM game_events WHERE server_id = $1', [
+          honest.serverId,
+        ]);
+        honestStored = rows[0].n as number;
+        if (honestStored >= events.length) break;
+        await new Promise((wake) => setTimeout(wake, 100));
+      }
+      const honestMs = Date.now() - sentAt;
+
+      // Assess: up, healthy, the honest frame stored in time.
+      expect(runtime.child.exitCode, lastWords()).toBeNull();
+      expect((await fetch(`${api}/healthz`)).status).toBe(200);
+      expect.soft(honestOutcome).toEqual({ kind: 'ack', seq: 1 });
+      expect
+        .soft(honestStored, `another server's frame after the hostile traffic (${honestMs} ms)`)
+        .toBe(events.length);
+
+      // Every frame answered: an ack, or an error with a known code (a close only for the huge message).
+      const unanswered = frameOutcomes
+        .filter(({ message, outcome }) => {
+          if (outcome.kind === 'ack') return false;
+          if (outcome.kind === 'error') return !FRAME_REPLY_CODES.has(outcome.code);
+          return !(outcome.kind === 'closed' && outcome.code === 1009 && message.data.length >= HUGE_MESSAGE);
+        })
+        .map(({ label, outcome }) => `${describeOutcome(outcome)} <- ${label.slice(0, 300)}`);
+      expect.soft(unanswered, 'frames neither acked nor answered with a code').toEqual([]);
+      // Every hostile request answered, and not with a 5xx.
+      expect.soft(httpFailures, 'hostile requests without an answer, or answered 5xx').toEqual([]);
+
+      // Every acked frame: its events stored, or a dead letter kept for it (the worker may wait
+      // 30 s on a sequence gap a mutated seq opened before it applies the frame).
+      const acked = frameOutcomes
+        .filter(({ outcome }) => outcome.kind === 'ack')
+        .map(({ message, label }) => {
+          const bytes =
+            typeof message.data === 'string'
+              ? Buffer.from(message.data, 'base64')
+              : Buffer.from(message.data);
+          const decoded = decodeFrame(message.data);
+          if (!decoded.ok) throw new Error(`acked, but not decodable here: ${label}`);
+          const { session, seq, events: frameEvents } = decoded.frame;
+          return {
+            key: `${session}\u0001${seq}`,
+            events: frameEvents.length,
+            hex: bytes.toString('hex'),
+            label,
+          };
+        });
+      const unresolved = async () => {
+        const stored = new Map<string, number>();
+        const { rows } = await db.query(
+          'SELECT session, seq::text AS seq, count(*)::int AS n FROM game_events WHERE server_id = $1 GROUP BY session, seq',
+          [hostile.serverId],
+        );
+        for (const row of rows) stored.set(`${row.session}\u0001${row.seq}`, row.n as number);
+        const letters = new Set(
+          (await db.query("SELECT encode(payload, 'hex') AS hex FROM dead_letters")).rows.map(
+            (row) => row.hex as string,
+          ),
+        );
+        const byKey = new Map<string, typeof acked>();
+        for (const frame of acked) byKey.set(frame.key, [...(byKey.get(frame.key) ?? []), frame]);
+        return [...byKey.values()]
+          .filter(
+            (group) =>
+              !group.some((frame) => (stored.get(frame.key) ?? 0) === frame.events || letters.has(frame.hex)),
+          )
+          .flat();
+      };
+      const deadline = Date.now() + 45_000;
+      let missing = await unresolved();
+      while (missing.length > 0 && Date.now() < deadline) {
+        await new Promise((wake) => setTimeout(wake, 500));
+        missing = await unresolved();
+      }
+      expect
+        .soft(
+          missing.map(
+            ({ events: count, label }) =>
+              `${count} events, neither stored nor dead-lettered <- ${label.slice(0, 300)}`,
+          ),
+          'acked frames lost',
         )
-        .flat();
-    };
-    const deadline = Date.now() + 45_000;
-    let missing = await unresolved();
-    while (missing.length > 0 && Date.now() < deadline) {
-      await new Promise((wake) => setTimeout(wake, 500));
-      missing = await unresolved();
-    }
-    expect
-      .soft(
-        missing.map(
-          ({ events: count, label }) =>
-            `${count} events, neither stored nor dead-lettered <- ${label.slice(0, 300)}`,
-        ),
-        'acked frames lost',
-      )
-      .toEqual([]);
-    expect(runtime.child.exitCode).toBeNull();
-  }, 300_000);
+        .toEqual([]);
+      expect(runtime.child.exitCode).toBeNull();
+    },
+    300_000 + e2eRuns() * 200,
+  );
 });

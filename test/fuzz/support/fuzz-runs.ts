@@ -5,6 +5,8 @@
  * `geqo up`) higher, and `GEQO_FUZZ_SEED` to explore other cases.
  */
 
+import { appendFileSync } from 'node:fs';
+
 /** Cases of all fast properties together, by default (each property takes its share). */
 export const DEFAULT_FAST_RUNS = 24_000;
 /** Mutated frames the end-to-end property sends, by default. */
@@ -37,7 +39,22 @@ export function fuzzSeed(property: string): number {
   return hash;
 }
 
-/** fast-check parameters: the seed, the count, and no time lost shrinking huge cases. */
+/** Notes a property's case count in `GEQO_FUZZ_TALLY` (a file), for `npm run fuzz` to total. */
+export function tally(property: string, cases: number): void {
+  const file = process.env.GEQO_FUZZ_TALLY;
+  if (file) appendFileSync(file, `${property}\t${cases}\n`);
+}
+
+/**
+ * fast-check parameters: the seed, the count, and (unless GEQO_FUZZ_SHRINK=1) no time lost
+ * shrinking a failure: each case's steps already say how it was made.
+ */
 export function fuzzParameters(property: string, numRuns: number) {
+  tally(property, numRuns);
   return { seed: fuzzSeed(property), numRuns, endOnFailure: process.env.GEQO_FUZZ_SHRINK !== '1' };
+}
+
+/** A test's time limit for `numRuns` cases (a few ms each, with room for a loaded machine). */
+export function fuzzTimeoutMs(numRuns: number): number {
+  return 60_000 + numRuns * 10;
 }
