@@ -17,6 +17,8 @@
  *   its stack depth limit, a few thousand levels with the default 2 MB).
  */
 
+import { decodeFrame, encodeFrame, type Frame } from '../../../shared/domain/codec/index.ts';
+
 export const MAX_JSON_DEPTH = 1_000;
 export const INT4_MAX = 2 ** 31 - 1;
 /** 9999-12-31T23:59:59.999Z. */
@@ -144,4 +146,32 @@ export function frameProblem(frame: {
     if (problem !== null) return problem;
   }
   return null;
+}
+
+/**
+ * What becomes of `events` (and a match id) on their way to the store: an ingest channel (log,
+ * webhook) puts them in a frame, and the worker decodes that frame with the codec. Either the
+ * codec refuses it (`refused`: the frame is dead-lettered with that code, never written), or
+ * `problem` says why PostgreSQL would refuse what the worker decoded (null: storable). The
+ * round trip matters: msgpack carries a lone surrogate as U+FFFD, for one.
+ */
+export function throughCodec(
+  events: readonly unknown[],
+  match?: string,
+): { refused: string } | { refused: null; problem: string | null } {
+  const frame = {
+    v: 1,
+    server: 'srv_fuzz0000001',
+    session: 'codec-check',
+    seq: 1,
+    sentAt: 0,
+    events: structuredClone(events),
+    ...(match === undefined ? {} : { match }),
+  } as Frame;
+  const decoded = decodeFrame(encodeFrame(frame, { compression: 'none' }), {
+    maxFrameBase64Chars: Number.MAX_SAFE_INTEGER,
+    maxDecompressedBytes: Number.MAX_SAFE_INTEGER,
+  });
+  if (!decoded.ok) return { refused: decoded.code };
+  return { refused: null, problem: frameProblem(decoded.frame) };
 }
