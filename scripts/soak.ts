@@ -83,6 +83,20 @@ function readOptions(): SoakOptions {
   };
 }
 
+/** When the traffic stops: at the end of the run, or at once if the runtime dies. */
+class Deadline {
+  constructor(private at: number) {}
+  open(): boolean {
+    return Date.now() < this.at;
+  }
+  remainingMs(): number {
+    return this.at - Date.now();
+  }
+  end(): void {
+    this.at = Math.min(this.at, Date.now());
+  }
+}
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 const format = (value: number) =>
@@ -110,7 +124,7 @@ class HonestLedger {
 
 /**
  * One honest server: synthetic matches one after another, each paced to `rate` events/s and in
- * its own session, until `endsAt`; the last is cut where the time runs out.
+ * its own session, until the deadline; the last is cut where the time runs out.
  */
 async function runHonestServer(
   index: number,
@@ -120,18 +134,20 @@ async function runHonestServer(
     ingestUrl: string;
     rate: number;
     window: number;
-    endsAt: number;
+    deadline: Deadline;
     ledger: HonestLedger;
+    /** The replay clients running now (closed if the runtime dies). */
+    running: Set<PluginClient>;
     /** Called with each frame's send time, for the followed server (event-to-dashboard). */
     onSent?: (session: string, seq: number, at: number) => void;
   },
 ): Promise<void> {
-  for (let round = 0; Date.now() < context.endsAt; round++) {
+  for (let round = 0; context.deadline.open(); round++) {
     const match = pool[(index + round) % pool.length]!;
     const wallSeconds = match.length / context.rate;
     const speed = playSeconds(match) / wallSeconds;
     const firstTs = match[0]?.ts ?? 0;
-    const remainingMs = context.endsAt - Date.now();
+    const remainingMs = context.deadline.remainingMs();
     const events = match.filter((event) => (event.ts - firstTs) / speed <= remainingMs);
     if (events.length === 0) break;
     const session = `soak-${index}-${round}`;
@@ -153,11 +169,14 @@ async function runHonestServer(
       ledger.ackedEvents += acked;
       ledger.ackLatencies.push(latencyMs);
     });
+    context.running.add(client);
     try {
       const stats = await client.run();
       ledger.rejected += stats.rejectedFrames;
     } catch (error) {
       log(`honest server ${index} (${session}) gave up: ${String(error)}`);
+    } finally {
+      context.running.delete(client);
     }
   }
 }
@@ -183,12 +202,12 @@ async function hostileFrames(
   ingestUrl: string,
   token: string,
   serverId: string,
-  endsAt: number,
+  deadline: Deadline,
   perSecond: number,
 ) {
   const frames = frameCase({ server: serverId });
   const socket = new HostilePluginSocket(ingestUrl, token, 10_000);
-  for (let seed = 1; Date.now() < endsAt; seed++) {
+  for (let seed = 1; deadline.open(); seed++) {
     const [item] = fc.sample(
       fc.oneof(
         frames.map((c) => c.message),
@@ -215,9 +234,9 @@ async function hostileFrames(
 }
 
 /** Dashboard sockets that subscribe to many matches, send junk, and drop their connections. */
-async function dashboardStorm(httpPort: number, endsAt: number, sockets: number) {
+async function dashboardStorm(httpPort: number, deadline: Deadline, sockets: number) {
   const storm = async (slot: number) => {
-    for (let cycle = 0; Date.now() < endsAt; cycle++) {
+    for (let cycle = 0; deadline.open(); cycle++) {
       const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
       hostileCounts.dashboardConnects++;
       ws.on('message', () => {
@@ -248,9 +267,9 @@ async function dashboardStorm(httpPort: number, endsAt: number, sockets: number)
 }
 
 /** Slowloris: requests whose headers or body arrive a byte every few seconds, `open` at a time. */
-async function slowRequests(httpPort: number, token: string, endsAt: number, open: number) {
+async function slowRequests(httpPort: number, token: string, deadline: Deadline, open: number) {
   const slow = async (slot: number) => {
-    while (Date.now() < endsAt) {
+    while (deadline.open()) {
       hostileCounts.slowRequests++;
       const socket: Socket = connect(httpPort, '127.0.0.1');
       socket.on('error', () => {});
@@ -264,8 +283,8 @@ async function slowRequests(httpPort: number, token: string, endsAt: number, ope
           ? 'POST /v1/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '
           : `POST /v1/webhooks/matchzy HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"event":"`,
       );
-      const until = Math.min(endsAt, Date.now() + 30_000);
-      while (!closed && Date.now() < until) {
+      const until = Date.now() + 30_000;
+      while (!closed && deadline.open() && Date.now() < until) {
         socket.write('a');
         await sleep(2_000);
       }
@@ -279,11 +298,11 @@ async function slowRequests(httpPort: number, token: string, endsAt: number, ope
 async function brokenRequests(
   httpPort: number,
   auth: { serverId: string; token: string },
-  endsAt: number,
+  deadline: Deadline,
   perSecond: number,
 ) {
   const requests = hostileRequest(auth);
-  for (let seed = 1; Date.now() < endsAt; seed++) {
+  for (let seed = 1; deadline.open(); seed++) {
     const [request] = fc.sample(requests, { seed, numRuns: 1 });
     if (request === undefined) continue;
     const outcome = await rawHttpRequest(httpPort, request);
@@ -356,7 +375,12 @@ async function main(): Promise<number> {
     await dashboard.subscribe({ topic: 'matches' });
 
     const startedAt = Date.now();
-    const endsAt = startedAt + options.minutes * 60_000;
+    const deadline = new Deadline(startedAt + options.minutes * 60_000);
+    const running = new Set<PluginClient>();
+    runtime.child.once('exit', () => {
+      deadline.end();
+      for (const client of running) client.close();
+    });
     // RSS of geqo up, once a minute (and at the start).
     const rss: { minute: number; mib: number; acked: number }[] = [];
     const sample = () => {
@@ -389,8 +413,9 @@ async function main(): Promise<number> {
           ingestUrl,
           rate: perServerRate,
           window: options.window,
-          endsAt,
+          deadline,
           ledger,
+          running,
           ...(index === 0
             ? { onSent: (session: string, seq: number, at: number) => sentAt.set(`${session}/${seq}`, at) }
             : {}),
@@ -398,12 +423,12 @@ async function main(): Promise<number> {
       ),
     );
     if (options.hostile.has('frames'))
-      work.push(hostileFrames(ingestUrl, hostileServer.token, hostileServer.serverId, endsAt, 20));
-    if (options.hostile.has('dashboards')) work.push(dashboardStorm(runtime.httpPort, endsAt, 20));
+      work.push(hostileFrames(ingestUrl, hostileServer.token, hostileServer.serverId, deadline, 20));
+    if (options.hostile.has('dashboards')) work.push(dashboardStorm(runtime.httpPort, deadline, 20));
     if (options.hostile.has('slow-http'))
-      work.push(slowRequests(runtime.httpPort, hostileServer.token, endsAt, 20));
+      work.push(slowRequests(runtime.httpPort, hostileServer.token, deadline, 20));
     if (options.hostile.has('requests'))
-      work.push(brokenRequests(runtime.httpPort, hostileServer, endsAt, 10));
+      work.push(brokenRequests(runtime.httpPort, hostileServer, deadline, 10));
     await Promise.all(work);
     const sentDoneAt = Date.now();
     clearInterval(sampler);
