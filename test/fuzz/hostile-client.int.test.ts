@@ -254,7 +254,7 @@ describe('fuzz: a hostile client against geqo up', () => {
             ({ events: count, label }) =>
               `${count} events, neither stored nor dead-lettered <- ${label.slice(0, 300)}`,
           ),
-          'acked frames lost',
+          `acked frames lost; geqo up's last errors:\n${lastWords()}`,
         )
         .toEqual([]);
       expect(runtime.child.exitCode).toBeNull();
