@@ -94,6 +94,8 @@ function describeOutcome(outcome: SocketOutcome): string {
       return 'no reply within 10 s';
     case 'refused':
       return `could not connect (${outcome.reason})`;
+    case 'bad-reply':
+      return `a reply that is neither an ack nor an error: ${outcome.text}`;
   }
 }
 

@@ -13,6 +13,7 @@ export type SocketOutcome =
   | { kind: 'error'; code: string; message: string; seq?: number }
   | { kind: 'closed'; code: number }
   | { kind: 'no-reply' }
+  | { kind: 'bad-reply'; text: string }
   | { kind: 'refused'; reason: string };
 
 /** A message as a hostile plugin sends it: bytes or text, and for bytes, which WebSocket opcode. */
@@ -65,26 +66,36 @@ export class HostilePluginSocket {
         resolve(outcome);
       };
       const onMessage = (data: WebSocket.RawData) => {
-        const reply = JSON.parse(String(data)) as {
-          type: string;
-          seq?: number;
-          code?: string;
-          message?: string;
-        };
-        if (reply.type === 'ack' && typeof reply.seq === 'number') done({ kind: 'ack', seq: reply.seq });
-        else
+        let reply: { type?: unknown; seq?: unknown; code?: unknown; message?: unknown };
+        try {
+          reply = JSON.parse(String(data)) as typeof reply;
+        } catch {
+          done({ kind: 'bad-reply', text: String(data).slice(0, 200) });
+          return;
+        }
+        if (reply.type === 'ack' && typeof reply.seq === 'number') {
+          done({ kind: 'ack', seq: reply.seq });
+        } else if (reply.type === 'error' && typeof reply.code === 'string') {
           done({
             kind: 'error',
-            code: String(reply.code),
+            code: reply.code,
             message: String(reply.message),
-            ...(reply.seq === undefined ? {} : { seq: reply.seq }),
+            ...(typeof reply.seq === 'number' ? { seq: reply.seq } : {}),
           });
+        } else {
+          done({ kind: 'bad-reply', text: String(data).slice(0, 200) });
+        }
       };
       const onClose = (code: number) => {
         this.socket = null;
         done({ kind: 'closed', code });
       };
-      const timer = setTimeout(() => done({ kind: 'no-reply' }), this.replyTimeoutMs);
+      const timer = setTimeout(() => {
+        // A late reply would be taken for the next message's: start over on a new socket.
+        socket.terminate();
+        this.socket = null;
+        done({ kind: 'no-reply' });
+      }, this.replyTimeoutMs);
       socket.on('message', onMessage);
       socket.once('close', onClose);
       socket.send(message.data, { binary: message.opcode === 'binary' });
