@@ -13,13 +13,13 @@
  * - timestamps (`ts`) are integers of epoch ms whose `new Date(ts)` is valid and falls in years
  *   1 to 9999 (what a day partition and every date function handle);
  * - values that land in `integer` columns (a restored round, a round number) fit int4;
- * - nesting at most {@link MAX_JSON_DEPTH} deep (jsonb parsing is recursive: PostgreSQL stops at
- *   its stack depth limit, a few thousand levels with the default 2 MB).
+ * - nesting at most {@link MAX_JSON_DEPTH} deep (jsonb parsing is recursive: PostgreSQL 18, with
+ *   the default 2 MB stack, takes 10,000 levels and stops at 20,000 with "stack depth limit exceeded").
  */
 
 import { decodeFrame, encodeFrame, type Frame } from '../../../shared/domain/codec/index.ts';
 
-export const MAX_JSON_DEPTH = 1_000;
+export const MAX_JSON_DEPTH = 10_000;
 export const INT4_MAX = 2 ** 31 - 1;
 /** 9999-12-31T23:59:59.999Z. */
 export const LATEST_TS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -42,52 +42,69 @@ export function textProblem(text: string): string | null {
   return null;
 }
 
-/** Why a JSON-like value cannot go into a jsonb (or text) column, or null. */
-export function valueProblem(value: unknown, path = '$', depth = 0): string | null {
+/**
+ * Why a JSON-like value cannot go into a jsonb (or text) column, or null. Walks with its own
+ * stack, not recursion: a hostile value may nest deeper than JavaScript's call stack.
+ */
+export function valueProblem(root: unknown, rootPath = '$'): string | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value: root, path: rootPath, depth: 0 },
+  ];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const problem = ownProblem(item.value, item.path, item.depth);
+    if (problem !== null) return problem;
+    const { value, path, depth } = item;
+    if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) {
+        stack.push({ value: value[index], path: `${path}[${index}]`, depth: depth + 1 });
+      }
+    } else if (isPlainObject(value)) {
+      for (const [key, inner] of Object.entries(value).reverse()) {
+        const keyProblem = textProblem(key);
+        if (keyProblem !== null) return `${shortPath(path)}: key ${JSON.stringify(key)}: ${keyProblem}`;
+        stack.push({ value: inner, path: depth < 64 ? `${path}.${key}` : path, depth: depth + 1 });
+      }
+    }
+  }
+  return null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** What is wrong with this value itself (not its contents), or null. */
+function ownProblem(value: unknown, path: string, depth: number): string | null {
   if (depth > MAX_JSON_DEPTH) return `${shortPath(path)}: nested deeper than ${MAX_JSON_DEPTH}`;
   switch (typeof value) {
     case 'string': {
       const problem = textProblem(value);
-      return problem === null ? null : `${path}: ${problem}`;
+      return problem === null ? null : `${shortPath(path)}: ${problem}`;
     }
     case 'number':
-      if (!Number.isFinite(value)) return `${path}: ${value} is not finite`;
-      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${path}: ${value} is out of bounds`;
+      if (!Number.isFinite(value)) return `${shortPath(path)}: ${value} is not finite`;
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${shortPath(path)}: ${value} is out of bounds`;
       return null;
     case 'boolean':
     case 'undefined':
       return null;
     case 'bigint':
-      return `${path}: bigint ${value}`;
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index++) {
-          const problem = valueProblem(value[index], `${path}[${index}]`, depth + 1);
-          if (problem !== null) return problem;
-        }
-        return null;
-      }
+      return `${shortPath(path)}: bigint ${value}`;
+    case 'object':
+      if (value === null || Array.isArray(value) || isPlainObject(value)) return null;
       // msgpack's timestamp and bin types: JSON.stringify writes an ISO string (and throws on an
       // invalid Date) and an object of byte values.
       if (value instanceof Date) {
-        return Number.isNaN(value.getTime()) ? `${path}: an invalid Date (JSON.stringify throws)` : null;
+        return Number.isNaN(value.getTime())
+          ? `${shortPath(path)}: an invalid Date (JSON.stringify throws)`
+          : null;
       }
       if (value instanceof Uint8Array) return null;
-      const prototype = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) {
-        return `${path}: a ${(value as object).constructor?.name ?? 'non-plain'} object, not JSON`;
-      }
-      for (const [key, inner] of Object.entries(value)) {
-        const keyProblem = textProblem(key);
-        if (keyProblem !== null) return `${path}: key ${JSON.stringify(key)}: ${keyProblem}`;
-        const problem = valueProblem(inner, `${path}.${key}`, depth + 1);
-        if (problem !== null) return problem;
-      }
-      return null;
-    }
+      return `${shortPath(path)}: a ${value.constructor?.name ?? 'non-plain'} object, not JSON`;
     default:
-      return `${path}: a ${typeof value}, not JSON`;
+      return `${shortPath(path)}: a ${typeof value}, not JSON`;
   }
 }
 
