@@ -479,7 +479,7 @@ async function main(): Promise<number> {
       `soak: ${(seconds / 60).toFixed(1)} min of traffic, drained ${((drainedAt - sentDoneAt) / 1000).toFixed(1)} s later`,
     );
     print(
-      `  honest events sent:       ${format(ledger.plannedEvents)} (${format(ledger.plannedEvents / seconds)} events/s offered)`,
+      `  honest events planned:    ${format(ledger.plannedEvents)} (${format(ledger.plannedEvents / seconds)} events/s offered)`,
     );
     print(
       `  honest events acked:      ${format(ledger.ackedEvents)} (${format(ledger.ackedEvents / seconds)} events/s)`,
