@@ -47,7 +47,8 @@ export const DEFAULT_E2E_OPTIONS: Omit<E2eBenchOptions, 'log'> = {
   targetRate: 30_000,
 };
 
-function procStatus(pid: number, field: string): number {
+/** A `/proc/<pid>/status` figure in kB (`VmRSS`, `VmHWM`…). */
+export function procStatus(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
 }
@@ -91,7 +92,7 @@ interface PhaseResult {
 }
 
 /** Registers `count` servers through the REST API and returns their tokens. */
-async function addServers(api: string, count: number, prefix: string) {
+export async function addServers(api: string, count: number, prefix: string) {
   const servers: { token: string; serverId: string }[] = [];
   for (let i = 0; i < count; i += 1) {
     const response = await fetch(`${api}/v1/servers`, {
@@ -112,7 +113,8 @@ interface Replay {
 }
 
 /** A match's span of play, in seconds. */
-const playSeconds = (events: readonly AnyEvent[]) => ((events.at(-1)?.ts ?? 0) - (events[0]?.ts ?? 0)) / 1000;
+export const playSeconds = (events: readonly AnyEvent[]) =>
+  ((events.at(-1)?.ts ?? 0) - (events[0]?.ts ?? 0)) / 1000;
 
 /**
  * The paced replays of `matches` that offer `rate` events/s in all once every one has started:
@@ -260,8 +262,18 @@ async function runPhase(
 
 const perTenThousand = (seconds: number, events: number) => Math.round((seconds / events) * 10_000 * 1_000);
 
-export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
-  const { log } = options;
+/** `geqo up` on a fresh embedded PostgreSQL, as the benchmark and the soak run it. */
+export interface BenchRuntime {
+  runtime: RuntimeProcess;
+  /** A client of its database (connected). */
+  db: pg.Client;
+  postmasterPid: number;
+  /** Stops the runtime and removes its data (unless GEQO_BENCH_KEEP is set). */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `geqo up` as its own process on a fresh embedded PostgreSQL in a temporary folder. */
+export async function startBenchRuntime(log: (line: string) => void): Promise<BenchRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'geqo-bench-'));
   // As root the server runs as user postgres, which must be able to enter the folder.
   chmodSync(dataDir, 0o755);
@@ -285,11 +297,27 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
     ],
   });
   const db = new pg.Client(embeddedUrlOf(dataDir, pgPort));
+  await db.connect();
+  const postmasterPid = Number(
+    readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  return {
+    runtime,
+    db,
+    postmasterPid,
+    stop: async () => {
+      await db.end().catch(() => {});
+      const code = await runtime.stop();
+      if (!process.env.GEQO_BENCH_KEEP) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
+  const { log } = options;
+  const { runtime, db, postmasterPid, stop } = await startBenchRuntime(log);
   try {
-    await db.connect();
-    const postmasterPid = Number(
-      readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
-    );
     // Every server plays its own match (another seed: other rounds, other lengths).
     const matches = Array.from({ length: options.connections }, (_, i) =>
       generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i }),
@@ -430,8 +458,6 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
       },
     ];
   } finally {
-    await db.end().catch(() => {});
-    await runtime.stop();
-    if (!process.env.GEQO_BENCH_KEEP) rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }

@@ -1,0 +1,525 @@
+/**
+ * `npm run soak -- --minutes N [--rate 30000] [--servers 50] [--hostile all|none|frames,dashboards,slow-http,requests]`
+ *
+ * `geqo up` (on a fresh embedded PostgreSQL, started as the end-to-end benchmark starts it) for
+ * N minutes under honest and hostile traffic at once, all on loopback:
+ * - honest: `--servers` replay connections, each its own server playing synthetic matches one
+ *   after another (a fresh session each), paced to `--rate` events/s in all, with the replay
+ *   client the benchmark uses (windowed, acks, reconnects);
+ * - hostile (bounded counts): a server sending mutated and garbage frames; dashboard sockets
+ *   subscribing and unsubscribing to many matches, sending junk and dropping their connections
+ *   (reconnect storms); slow HTTP requests that dribble their body (slowloris); broken REST,
+ *   log and webhook requests.
+ * Prints throughput, frame-to-ack and event-to-dashboard latency percentiles (timed as the
+ * benchmark times them), the runtime's RSS once a minute, and the honest events lost or stored
+ * twice (sent vs stored, key for key). Exits non-zero if any was lost or duplicated, or if the
+ * runtime died.
+ */
+import { connect, type Socket } from 'node:net';
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import WebSocket from 'ws';
+import { addServers, playSeconds, procStatus, startBenchRuntime } from '../bench/e2e-bench.ts';
+import { percentile } from '../bench/stats.ts';
+import { DashboardClient } from '../cli/src/dashboard-client.ts';
+import { type PlannedFrame, planFrames } from '../cli/src/replay/frame-batcher.ts';
+import { PluginClient } from '../cli/src/replay/plugin-client.ts';
+import { DEFAULT_CODEC_LIMITS } from '../shared/domain/codec/index.ts';
+import type { AnyEvent } from '../shared/domain/events/index.ts';
+import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
+import { frameCase, garbageText } from '../test/fuzz/support/frame-inputs.ts';
+import { HostilePluginSocket, rawHttpRequest } from '../test/fuzz/support/hostile-client.ts';
+import { hostileRequest } from '../test/fuzz/support/http-inputs.ts';
+
+const HOSTILE_KINDS = ['frames', 'dashboards', 'slow-http', 'requests'] as const;
+type HostileKind = (typeof HOSTILE_KINDS)[number];
+
+interface SoakOptions {
+  minutes: number;
+  rate: number;
+  servers: number;
+  rounds: number;
+  window: number;
+  hostile: ReadonlySet<HostileKind>;
+}
+
+function readOptions(): SoakOptions {
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string', default: '10' },
+      rate: { type: 'string', default: '30000' },
+      servers: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '8' },
+      window: { type: 'string', default: '16' },
+      hostile: { type: 'string', default: 'all' },
+    },
+  });
+  const positive = (name: string, text: string | undefined) => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`--${name} must be a positive number, not "${text}"`);
+    return value;
+  };
+  const hostile =
+    values.hostile === 'all'
+      ? new Set(HOSTILE_KINDS)
+      : values.hostile === 'none'
+        ? new Set<HostileKind>()
+        : new Set(
+            (values.hostile ?? '').split(',').map((kind) => {
+              if (!(HOSTILE_KINDS as readonly string[]).includes(kind)) {
+                throw new Error(`--hostile: "${kind}" is not one of all, none, ${HOSTILE_KINDS.join(', ')}`);
+              }
+              return kind as HostileKind;
+            }),
+          );
+  return {
+    minutes: positive('minutes', values.minutes),
+    rate: positive('rate', values.rate),
+    servers: Math.round(positive('servers', values.servers)),
+    rounds: Math.round(positive('rounds', values.rounds)),
+    window: Math.round(positive('window', values.window)),
+    hostile,
+  };
+}
+
+/** When the traffic stops: at the end of the run, or at once if the runtime dies. */
+class Deadline {
+  constructor(private at: number) {}
+  open(): boolean {
+    return Date.now() < this.at;
+  }
+  remainingMs(): number {
+    return this.at - Date.now();
+  }
+  end(): void {
+    this.at = Math.min(this.at, Date.now());
+  }
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+const format = (value: number) =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+
+/** What the honest servers sent and had acked, frame by frame, for the key-for-key check. */
+class HonestLedger {
+  /** `server/session` → events per seq (index = seq). */
+  readonly planned = new Map<string, number[]>();
+  plannedEvents = 0;
+  ackedEvents = 0;
+  rejected = 0;
+  readonly ackLatencies: number[] = [];
+  readonly dashboardLatencies: number[] = [];
+
+  plan(server: string, session: string, frames: readonly PlannedFrame[]): void {
+    const perSeq: number[] = [];
+    for (const { frame } of frames) {
+      perSeq[frame.seq] = frame.events.length;
+      this.plannedEvents += frame.events.length;
+    }
+    this.planned.set(`${server}/${session}`, perSeq);
+  }
+}
+
+/**
+ * One honest server: synthetic matches one after another, each paced to `rate` events/s and in
+ * its own session, until the deadline; the last is cut where the time runs out.
+ */
+async function runHonestServer(
+  index: number,
+  server: { serverId: string; token: string },
+  pool: readonly (readonly AnyEvent[])[],
+  context: {
+    ingestUrl: string;
+    rate: number;
+    window: number;
+    deadline: Deadline;
+    ledger: HonestLedger;
+    /** The replay clients running now (closed if the runtime dies). */
+    running: Set<PluginClient>;
+    /** Called with each frame's send time, for the followed server (event-to-dashboard). */
+    onSent?: (session: string, seq: number, at: number) => void;
+  },
+): Promise<void> {
+  for (let round = 0; context.deadline.open(); round++) {
+    const match = pool[(index + round) % pool.length]!;
+    const wallSeconds = match.length / context.rate;
+    const speed = playSeconds(match) / wallSeconds;
+    const firstTs = match[0]?.ts ?? 0;
+    const remainingMs = context.deadline.remainingMs();
+    const events = match.filter((event) => (event.ts - firstTs) / speed <= remainingMs);
+    if (events.length === 0) break;
+    const session = `soak-${index}-${round}`;
+    const frames = planFrames(
+      events,
+      { server: server.serverId, session },
+      { maxEvents: 100, maxSpanMs: 250 * speed, maxBase64Chars: DEFAULT_CODEC_LIMITS.maxFrameBase64Chars },
+    );
+    context.ledger.plan(server.serverId, session, frames);
+    const client = new PluginClient(frames, {
+      url: context.ingestUrl,
+      token: server.token,
+      window: context.window,
+      speed,
+    });
+    const { ledger, onSent } = context;
+    if (onSent) client.on('sent', ({ seq, at }: { seq: number; at: number }) => onSent(session, seq, at));
+    client.on('ack', ({ events: acked, latencyMs }: { events: number; latencyMs: number }) => {
+      ledger.ackedEvents += acked;
+      ledger.ackLatencies.push(latencyMs);
+    });
+    context.running.add(client);
+    try {
+      const stats = await client.run();
+      ledger.rejected += stats.rejectedFrames;
+    } catch (error) {
+      log(`honest server ${index} (${session}) gave up: ${String(error)}`);
+    } finally {
+      context.running.delete(client);
+    }
+  }
+}
+
+/** Counters of the hostile traffic. */
+const hostileCounts = {
+  frames: 0,
+  frameReplies: new Map<string, number>(),
+  dashboardConnects: 0,
+  dashboardMessages: 0,
+  slowRequests: 0,
+  requests: 0,
+  requests5xx: [] as string[],
+  healthFailures: [] as string[],
+};
+
+function countReply(kind: string): void {
+  hostileCounts.frameReplies.set(kind, (hostileCounts.frameReplies.get(kind) ?? 0) + 1);
+}
+
+/** A hostile server: mutated and garbage frames, about `perSecond` a second. */
+async function hostileFrames(
+  ingestUrl: string,
+  token: string,
+  serverId: string,
+  deadline: Deadline,
+  perSecond: number,
+) {
+  const frames = frameCase({ server: serverId });
+  const socket = new HostilePluginSocket(ingestUrl, token, 10_000);
+  for (let seed = 1; deadline.open(); seed++) {
+    const [item] = fc.sample(
+      fc.oneof(
+        frames.map((c) => c.message),
+        garbageText,
+      ),
+      { seed, numRuns: 1 },
+    );
+    if (item === undefined) continue;
+    const message =
+      typeof item === 'string'
+        ? ({ opcode: 'text', data: item } as const)
+        : ({ opcode: 'binary', data: item } as const);
+    try {
+      const outcome = await socket.send(message);
+      hostileCounts.frames++;
+      countReply(outcome.kind === 'error' ? `error ${outcome.code}` : outcome.kind);
+    } catch (error) {
+      countReply(`connect failed: ${String(error).slice(0, 60)}`);
+      await sleep(1_000);
+    }
+    await sleep(1_000 / perSecond);
+  }
+  socket.close();
+}
+
+/** Dashboard sockets that subscribe to many matches, send junk, and drop their connections. */
+async function dashboardStorm(httpPort: number, deadline: Deadline, sockets: number) {
+  const storm = async (slot: number) => {
+    for (let cycle = 0; deadline.open(); cycle++) {
+      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
+      hostileCounts.dashboardConnects++;
+      ws.on('message', () => {
+        hostileCounts.dashboardMessages++;
+      });
+      ws.on('error', () => {});
+      const opened = await new Promise<boolean>((resolve) => {
+        ws.once('open', () => resolve(true));
+        ws.once('error', () => resolve(false));
+        setTimeout(() => resolve(false), 5_000).unref();
+      });
+      if (opened) {
+        for (let n = 0; n < 50; n++)
+          ws.send(JSON.stringify({ action: 'subscribe', matchId: `m-${slot}-${cycle}-${n}` }));
+        ws.send(JSON.stringify({ action: 'subscribe', topic: 'matches' }));
+        ws.send('{"action":');
+        ws.send(JSON.stringify({ action: 'subscribe', matchId: 'x'.repeat(10_000) }));
+        ws.send(JSON.stringify({ action: 'unsubscribe', topic: 'matches' }));
+        await sleep(200 + ((slot * 97 + cycle * 31) % 800));
+      }
+      // Half go without a goodbye: the server finds out from the TCP reset.
+      if (cycle % 2 === 0) ws.terminate();
+      else ws.close();
+      await sleep(100);
+    }
+  };
+  await Promise.all(Array.from({ length: sockets }, (_, slot) => storm(slot)));
+}
+
+/** Slowloris: requests whose headers or body arrive a byte every few seconds, `open` at a time. */
+async function slowRequests(httpPort: number, token: string, deadline: Deadline, open: number) {
+  const slow = async (slot: number) => {
+    while (deadline.open()) {
+      hostileCounts.slowRequests++;
+      const socket: Socket = connect(httpPort, '127.0.0.1');
+      socket.on('error', () => {});
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+      });
+      const headersOnly = slot % 2 === 0;
+      socket.write(
+        headersOnly
+          ? 'POST /v1/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '
+          : `POST /v1/webhooks/matchzy HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"event":"`,
+      );
+      const until = Date.now() + 30_000;
+      while (!closed && deadline.open() && Date.now() < until) {
+        socket.write('a');
+        await sleep(2_000);
+      }
+      socket.destroy();
+    }
+  };
+  await Promise.all(Array.from({ length: open }, (_, slot) => slow(slot)));
+}
+
+/** Broken REST, log and webhook requests, about `perSecond` a second; every answer must be below 500. */
+async function brokenRequests(
+  httpPort: number,
+  auth: { serverId: string; token: string },
+  deadline: Deadline,
+  perSecond: number,
+) {
+  const requests = hostileRequest(auth);
+  for (let seed = 1; deadline.open(); seed++) {
+    const [request] = fc.sample(requests, { seed, numRuns: 1 });
+    if (request === undefined) continue;
+    const outcome = await rawHttpRequest(httpPort, request);
+    hostileCounts.requests++;
+    if (typeof outcome.status !== 'number' || outcome.status >= 500) {
+      if (hostileCounts.requests5xx.length < 20)
+        hostileCounts.requests5xx.push(`${request.label.slice(0, 160)} -> ${outcome.status}`);
+    }
+    await sleep(1_000 / perSecond);
+  }
+}
+
+async function main(): Promise<number> {
+  const options = readOptions();
+  log(
+    `soak: ${options.minutes} min, ${options.servers} servers at ${options.rate.toLocaleString('en-US')} events/s in all, hostile: ${[...options.hostile].join(', ') || 'none'}`,
+  );
+  const bench = await startBenchRuntime(log);
+  const { runtime, db } = bench;
+  const api = `http://127.0.0.1:${runtime.httpPort}`;
+  const ingestUrl = `ws://127.0.0.1:${runtime.ingestPort}/`;
+  let runtimeDied = false;
+  let stopping = false;
+  const pid = runtime.child.pid ?? 0;
+  runtime.child.once('exit', (code) => {
+    if (stopping) return;
+    runtimeDied = true;
+    log(`geqo up exited (${code}) during the soak:\n${runtime.stderr().slice(-2_000)}`);
+  });
+  try {
+    const honest = await addServers(api, options.servers, 'soak');
+    const [hostileServer] = await addServers(api, 1, 'soak hostile');
+    if (hostileServer === undefined) throw new Error('could not register the hostile server');
+    const pool = Array.from({ length: 8 }, (_, i) =>
+      generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i }),
+    );
+    const perServerRate = options.rate / options.servers;
+    const ledger = new HonestLedger();
+
+    // Event-to-dashboard: a viewer follows the first server's matches, as the benchmark's does.
+    const followed = honest[0]!.serverId;
+    const sentAt = new Map<string, number>();
+    const dashboard = await DashboardClient.connect(runtime.httpPort, { keep: false });
+    const followedMatches = new Set<string>();
+    dashboard.onMessage((message) => {
+      if (
+        message.type === 'match' &&
+        String((message.match as { serverId?: string }).serverId) === followed
+      ) {
+        const matchId = String(message.matchId);
+        if (!followedMatches.has(matchId)) {
+          followedMatches.add(matchId);
+          dashboard.send({ action: 'subscribe', matchId });
+        }
+      } else if (message.type === 'events') {
+        const now = Date.now();
+        let last = '';
+        for (const event of message.events as { key: [string, string, number, number] }[]) {
+          const frame = `${event.key[1]}/${event.key[2]}`;
+          if (frame === last) continue;
+          last = frame;
+          const sent = sentAt.get(frame);
+          if (sent !== undefined) {
+            ledger.dashboardLatencies.push(now - sent);
+            sentAt.delete(frame);
+          }
+        }
+      }
+    });
+    await dashboard.subscribe({ topic: 'matches' });
+
+    const startedAt = Date.now();
+    const deadline = new Deadline(startedAt + options.minutes * 60_000);
+    const running = new Set<PluginClient>();
+    runtime.child.once('exit', () => {
+      deadline.end();
+      for (const client of running) client.close();
+    });
+    // RSS of geqo up, once a minute (and at the start).
+    const rss: { minute: number; mib: number; acked: number }[] = [];
+    const sample = () => {
+      if (runtimeDied) return;
+      const minute = Math.round((Date.now() - startedAt) / 6_000) / 10;
+      const mib = procStatus(pid, 'VmRSS') / 1024;
+      rss.push({ minute, mib, acked: ledger.ackedEvents });
+      log(
+        `  minute ${minute}: RSS ${mib.toFixed(0)} MiB, ${format(ledger.ackedEvents)} honest events acked, hostile: ${hostileCounts.frames} frames, ${hostileCounts.dashboardConnects} dashboard connects, ${hostileCounts.slowRequests} slow requests, ${hostileCounts.requests} requests`,
+      );
+    };
+    sample();
+    const sampler = setInterval(sample, 60_000);
+    const health = setInterval(() => {
+      if (runtimeDied) return;
+      const asked = Date.now();
+      void fetch(`${api}/healthz`, { signal: AbortSignal.timeout(5_000) })
+        .then((response) => {
+          if (response.status !== 200)
+            hostileCounts.healthFailures.push(`healthz ${response.status} at ${asked - startedAt} ms`);
+        })
+        .catch((error: unknown) =>
+          hostileCounts.healthFailures.push(`healthz ${String(error)} at ${asked - startedAt} ms`),
+        );
+    }, 10_000);
+
+    const work: Promise<unknown>[] = honest.map((server, index) =>
+      sleep((index * 2_000) / options.servers).then(() =>
+        runHonestServer(index, server, pool, {
+          ingestUrl,
+          rate: perServerRate,
+          window: options.window,
+          deadline,
+          ledger,
+          running,
+          ...(index === 0
+            ? { onSent: (session: string, seq: number, at: number) => sentAt.set(`${session}/${seq}`, at) }
+            : {}),
+        }),
+      ),
+    );
+    if (options.hostile.has('frames'))
+      work.push(hostileFrames(ingestUrl, hostileServer.token, hostileServer.serverId, deadline, 20));
+    if (options.hostile.has('dashboards')) work.push(dashboardStorm(runtime.httpPort, deadline, 20));
+    if (options.hostile.has('slow-http'))
+      work.push(slowRequests(runtime.httpPort, hostileServer.token, deadline, 20));
+    if (options.hostile.has('requests'))
+      work.push(brokenRequests(runtime.httpPort, hostileServer, deadline, 10));
+    await Promise.all(work);
+    const sentDoneAt = Date.now();
+    clearInterval(sampler);
+    clearInterval(health);
+    sample();
+
+    // Drained when the worker's committed offset reaches the stream's head (as the benchmark waits).
+    log('waiting for the worker to drain');
+    for (;;) {
+      if (runtimeDied) break;
+      const { rows } = await db.query(
+        `SELECT (SELECT max(id) FROM stream_records WHERE stream = 'raw-game-events')::float8 AS head,
+                (SELECT "offset" FROM stream_offsets WHERE stream = 'raw-game-events' AND consumer = 'worker')::float8 AS done`,
+      );
+      if (Number(rows[0].done ?? 0) >= Number(rows[0].head ?? 0) || Date.now() - sentDoneAt > 300_000) break;
+      await sleep(200);
+    }
+    const drainedAt = Date.now();
+    dashboard.close();
+
+    // Key for key: every planned honest frame's events stored once, nothing else in their sessions.
+    const { rows } = await db.query(
+      `SELECT server_id, session, seq::int AS seq, count(*)::int AS n, count(DISTINCT idx)::int AS d
+         FROM game_events WHERE session LIKE 'soak-%' GROUP BY server_id, session, seq`,
+    );
+    const stored = new Map<string, { n: number; d: number }>();
+    for (const row of rows) stored.set(`${row.server_id}/${row.session}/${row.seq}`, { n: row.n, d: row.d });
+    let lost = 0;
+    let duplicates = 0;
+    let storedRows = 0;
+    for (const [sessionKey, perSeq] of ledger.planned) {
+      perSeq.forEach((events, seq) => {
+        const key = `${sessionKey}/${seq}`;
+        const found = stored.get(key);
+        stored.delete(key);
+        const distinct = Math.min(found?.d ?? 0, events);
+        lost += events - distinct;
+        duplicates += (found?.n ?? 0) - distinct;
+        storedRows += found?.n ?? 0;
+      });
+    }
+    for (const extra of stored.values()) duplicates += extra.n;
+
+    const seconds = (sentDoneAt - startedAt) / 1000;
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    print('');
+    print(
+      `soak: ${(seconds / 60).toFixed(1)} min of traffic, drained ${((drainedAt - sentDoneAt) / 1000).toFixed(1)} s later`,
+    );
+    print(
+      `  honest events planned:    ${format(ledger.plannedEvents)} (${format(ledger.plannedEvents / seconds)} events/s offered)`,
+    );
+    print(
+      `  honest events acked:      ${format(ledger.ackedEvents)} (${format(ledger.ackedEvents / seconds)} events/s)`,
+    );
+    print(
+      `  honest events stored:     ${format(storedRows)} (${format(storedRows / ((drainedAt - startedAt) / 1000))} events/s, drain included)`,
+    );
+    print(
+      `  frame-to-ack:             p50 ${format(percentile(ledger.ackLatencies, 50))} ms, p95 ${format(percentile(ledger.ackLatencies, 95))} ms, p99 ${format(percentile(ledger.ackLatencies, 99))} ms, max ${format(ledger.ackLatencies.reduce((most, latency) => Math.max(most, latency), 0))} ms (${format(ledger.ackLatencies.length)} frames)`,
+    );
+    print(
+      `  event-to-dashboard:       p50 ${format(percentile(ledger.dashboardLatencies, 50))} ms, p99 ${format(percentile(ledger.dashboardLatencies, 99))} ms (${format(ledger.dashboardLatencies.length)} frames of the followed server)`,
+    );
+    print(
+      `  geqo up RSS by minute:    ${rss.map(({ minute, mib }) => `${minute}: ${mib.toFixed(0)} MiB`).join(', ')}`,
+    );
+    print(
+      `  hostile:                  ${hostileCounts.frames} frames (${[...hostileCounts.frameReplies].map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'}), ${hostileCounts.dashboardConnects} dashboard connects, ${hostileCounts.slowRequests} slow requests, ${hostileCounts.requests} broken requests`,
+    );
+    if (hostileCounts.requests5xx.length > 0)
+      print(`  requests answered 5xx or not at all:\n    ${hostileCounts.requests5xx.join('\n    ')}`);
+    if (hostileCounts.healthFailures.length > 0)
+      print(`  /healthz failures: ${hostileCounts.healthFailures.slice(0, 10).join('; ')}`);
+    if (ledger.rejected > 0) print(`  honest frames rejected:   ${ledger.rejected}`);
+    print(
+      `  lost: ${format(lost)}, duplicates: ${format(duplicates)}${runtimeDied ? ', and geqo up died' : ''}`,
+    );
+    return lost > 0 || duplicates > 0 || runtimeDied ? 1 : 0;
+  } finally {
+    stopping = true;
+    await bench.stop();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,105 @@
+/**
+ * The REST parameter edge, fuzzed: a path segment, a numeric query value or an `after` cursor
+ * either becomes a value the queries can send to PostgreSQL, or a 400 with a code; nothing else
+ * is thrown (which would be a 500).
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { intParam } from '../../local/src/http/params.ts';
+import { HttpError, Router } from '../../local/src/http/router.ts';
+import { decodeCursor } from '../../shared/app/queries/index.ts';
+import { fastRuns, fuzzParameters, fuzzTimeoutMs } from './support/fuzz-runs.ts';
+import { craftedCursor, hostileNumberText, hostilePath, ROUTE_TEMPLATES } from './support/rest-inputs.ts';
+import { textProblem, timestampProblem } from './support/storable.ts';
+
+/** A router with the API's route templates (matching only: no handler runs). */
+const router = new Router();
+for (const route of ROUTE_TEMPLATES) router.on(route.method, route.path, () => {});
+
+function isBadRequest(error: unknown): boolean {
+  return error instanceof HttpError && error.status === 400 && error.code.length > 0;
+}
+
+describe('fuzz: REST parameters at the edge', () => {
+  it(
+    'turns every hostile path segment into a storable parameter or a 400, never another throw',
+    () => {
+      fc.assert(
+        fc.property(hostilePath, ({ method, path }) => {
+          let found: ReturnType<Router['match']>;
+          try {
+            found = router.match(method, path);
+          } catch (error) {
+            if (isBadRequest(error)) return;
+            throw error;
+          }
+          if (found === null || found === 'method') return;
+          for (const [name, value] of Object.entries(found.params)) {
+            const problem = textProblem(value);
+            if (problem !== null)
+              throw new Error(
+                `${method} ${path.slice(0, 120)}: parameter ${name} reaches a query with ${problem}`,
+              );
+          }
+        }),
+        fuzzParameters('rest-paths', fastRuns(0.04)),
+      );
+    },
+    fuzzTimeoutMs(fastRuns(0.04)),
+  );
+
+  it(
+    'reads limit and round as bounded integers or answers 400',
+    () => {
+      fc.assert(
+        fc.property(
+          hostileNumberText,
+          fc.constantFrom({ min: 1, max: 100_000 }, { min: 0, max: 1_000 }),
+          (text, bounds) => {
+            let value: number | undefined;
+            try {
+              value = intParam(new URLSearchParams({ limit: text }), 'limit', bounds);
+            } catch (error) {
+              if (isBadRequest(error)) return;
+              throw error;
+            }
+            if (value === undefined) return;
+            if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+              throw new Error(`limit=${JSON.stringify(text)} read as ${value}`);
+            }
+          },
+        ),
+        fuzzParameters('rest-numbers', fastRuns(0.02)),
+      );
+    },
+    fuzzTimeoutMs(fastRuns(0.02)),
+  );
+
+  it(
+    'decodes every crafted after cursor to a queryable position or refuses it',
+    () => {
+      fc.assert(
+        fc.property(craftedCursor, (text) => {
+          const cursor = decodeCursor(text);
+          if (cursor === null) return;
+          const problems = [
+            timestampProblem(cursor.ts, 'ts'),
+            textProblem(cursor.server),
+            textProblem(cursor.session),
+            Number.isSafeInteger(cursor.seq) && cursor.seq >= 0 ? null : `seq ${cursor.seq} is not a bigint`,
+            Number.isSafeInteger(cursor.index) && cursor.index >= 0 && cursor.index <= 2 ** 31 - 1
+              ? null
+              : `index ${cursor.index} is not an integer`,
+          ].filter((problem) => problem !== null);
+          if (problems.length > 0) {
+            throw new Error(
+              `after=${text.slice(0, 120)} decodes to ${JSON.stringify(cursor)}: ${problems.join(', ')}`,
+            );
+          }
+        }),
+        fuzzParameters('rest-cursors', fastRuns(0.04)),
+      );
+    },
+    fuzzTimeoutMs(fastRuns(0.04)),
+  );
+});
