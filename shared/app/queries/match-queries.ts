@@ -1,4 +1,5 @@
 /** Read models served by the REST API (DESIGN.md section 8). */
+import { isStorableText } from '../../domain/codec/index.ts';
 
 export interface MatchListItem {
   id: string;
@@ -102,13 +103,17 @@ export function encodeCursor(cursor: EventCursor): string {
 }
 
 /** The largest time a JavaScript Date holds (ms); a cursor past it cannot name a stored event. */
-const MAX_CURSOR_TS = 8_640_000_000_000_000;
+/** The last millisecond of year 9999: PostgreSQL's timestamptz reads no later ISO date from JS. */
+const MAX_CURSOR_TS = 253_402_300_799_999;
 const MAX_CURSOR_TEXT = 256;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const cursorText = (value: unknown): value is string =>
-  typeof value === 'string' && value.length <= MAX_CURSOR_TEXT && !CONTROL.test(value);
+  typeof value === 'string' &&
+  value.length <= MAX_CURSOR_TEXT &&
+  !CONTROL.test(value) &&
+  isStorableText(value);
 const cursorInt = (value: unknown, max: number): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
 

@@ -18,3 +18,4 @@ export {
   wrapLz4,
 } from './msgpack-csharp-lz4.ts';
 export type { ExtHeaderForm } from './msgpack-header.ts';
+export { isStorableText } from './storable-check.ts';
