@@ -8,7 +8,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
 import { bundleDashboard } from '../dashboard/scripts/bundle-dashboard.ts';
@@ -51,6 +50,9 @@ export async function runDashboardBench(options: {
       GEQO_MAX_FRAMES_PER_SECOND: '1000000',
     },
   });
+  // Loaded here, not at the top: playwright-core is a dev dependency, and every `geqo` command
+  // loads this module (an install without dev dependencies, as in the Dockerfile, must start).
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

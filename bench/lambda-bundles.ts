@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 
 export const BUNDLE_TARGET_BYTES = 1_000_000;
 export const INIT_TARGET_MS = 300;
@@ -79,6 +78,9 @@ export interface LambdaBundleBenchOptions {
 }
 
 async function bundle(name: string, outdir: string): Promise<string> {
+  // Loaded here, not at the top: esbuild is a dev dependency, and every `geqo` command loads this
+  // module (an install without dev dependencies, as in the Dockerfile, must start).
+  const { build } = await import('esbuild');
   const outfile = join(outdir, name, 'index.mjs');
   await build({
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],

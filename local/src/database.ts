@@ -127,6 +127,11 @@ export async function openDatabase(
     const migration = await migrate(pool, (m) =>
       logger.info('migration applied', { version: m.version, migration: m.name }),
     );
+    if (migration.capabilities.timescaleRefused) {
+      logger.info('TimescaleDB is listed but cannot be created; game_events uses native range partitions', {
+        reason: migration.capabilities.timescaleRefused,
+      });
+    }
     logger.info('database ready', {
       schemaVersion: migration.current,
       timescale: migration.capabilities.timescale,

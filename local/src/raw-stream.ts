@@ -13,7 +13,7 @@ import {
 } from '@geqo/shared/adapters/kinesis';
 import { MemoryStream } from '@geqo/shared/adapters/memory';
 import { PostgresStream } from '@geqo/shared/adapters/postgres';
-import type { Logger, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
+import type { Logger, Metrics, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from './config.ts';
 import { WORKER_CONSUMER } from './worker-runner.ts';
@@ -51,7 +51,13 @@ async function ensureKinesisStream(client: KinesisClient, stream: string, logger
  * stream (default), memory, Kinesis (`GEQO_KINESIS_ENDPOINT` for a stand-in such as
  * kinesis-local or LocalStack) or Kafka (`GEQO_KAFKA_BROKERS`).
  */
-export async function openRawStream(config: LocalConfig, pool: pg.Pool, logger: Logger): Promise<RawStream> {
+export async function openRawStream(
+  config: LocalConfig,
+  pool: pg.Pool,
+  logger: Logger,
+  /** The Kafka consumer's lag and rebalance metrics go here. */
+  metrics?: Metrics,
+): Promise<RawStream> {
   switch (config.stream) {
     case 'postgres': {
       const stream = new PostgresStream(pool);
@@ -92,6 +98,7 @@ export async function openRawStream(config: LocalConfig, pool: pg.Pool, logger: 
           brokers: config.kafkaBrokers,
           stream: config.rawStream,
           group: 'geqo-worker',
+          ...(metrics ? { metrics } : {}),
         }),
         checkpointInTransaction: false,
       };

@@ -85,7 +85,7 @@ async function startOnDatabase(
     consumer: rawConsumer,
     checkpointInTransaction,
     appended,
-  } = await openRawStream(config, pool, logger);
+  } = await openRawStream(config, pool, logger, metrics);
   // Processed messages are live updates: kept in memory between the worker and the broadcaster.
   const processed = new MemoryStream();
   const processedConsumer = processed.consumer(config.processedStream, BROADCAST_CONSUMER);

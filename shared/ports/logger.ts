@@ -13,6 +13,11 @@ export interface Logger {
 export interface Metrics {
   count(name: string, value?: number, labels?: Record<string, string>): void;
   observe(name: string, value: number, labels?: Record<string, string>): void;
+  /**
+   * Sets a gauge (a value that goes up and down, e.g. a consumer's lag). Optional: a sink without
+   * gauges (CloudWatch EMF, a thread forwarding its calls) leaves it out, and callers skip it.
+   */
+  gauge?(name: string, value: number, labels?: Record<string, string>): void;
 }
 
 export interface Clock {

@@ -17,7 +17,11 @@ import { uniqueName } from '../services/unique-name.ts';
 
 const MATCH = resolve('../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl');
 
-async function replayThrough(env: Record<string, string>): Promise<void> {
+async function replayThrough(
+  env: Record<string, string>,
+  /** More checks once every event is stored, given the `/metrics` text each time it is asked. */
+  afterStored?: (metrics: () => Promise<string>) => Promise<void>,
+): Promise<void> {
   const database = await createTestDatabase();
   const runtime = await startRuntimeProcess({ databaseUrl: database.url, env });
   try {
@@ -38,6 +42,7 @@ async function replayThrough(env: Record<string, string>): Promise<void> {
     const stored = await storedEvents(database.url);
     expect(stored).toHaveLength(events.length);
     expect(new Set(stored.map((row) => row.key)).size).toBe(events.length);
+    await afterStored?.(async () => (await fetch(`http://127.0.0.1:${runtime.httpPort}/metrics`)).text());
     expect(await runtime.stop()).toBe(0);
   } finally {
     await database.drop();
@@ -45,14 +50,27 @@ async function replayThrough(env: Record<string, string>): Promise<void> {
 }
 
 describe('geqo up on other stream engines', () => {
-  it('runs on a real Kafka broker', async () => {
+  it('runs on a real Kafka broker, with the consumer lag and rebalances in /metrics', async () => {
     const broker = await startKafkaBroker();
+    const rawStream = uniqueName('raw');
     try {
-      await replayThrough({
-        GEQO_STREAM: 'kafka',
-        GEQO_KAFKA_BROKERS: broker.brokers.join(','),
-        GEQO_RAW_STREAM: uniqueName('raw'),
-      });
+      await replayThrough(
+        { GEQO_STREAM: 'kafka', GEQO_KAFKA_BROKERS: broker.brokers.join(','), GEQO_RAW_STREAM: rawStream },
+        async (metrics) => {
+          // The lag is refreshed every 5 s: all stored and committed, it comes down to 0.
+          const caughtUp = `geqo_stream_consumer_lag_records{stream="${rawStream}",partition="0"} 0`;
+          const deadline = Date.now() + 30_000;
+          let text = await metrics();
+          while (!text.includes(caughtUp) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 500));
+            text = await metrics();
+          }
+          expect(text).toContain(caughtUp);
+          expect(text).toMatch(
+            new RegExp(`^geqo_stream_rebalances_total\\{stream="${rawStream}"\\} [1-9]`, 'm'),
+          );
+        },
+      );
     } finally {
       await broker.stop();
     }

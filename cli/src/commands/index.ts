@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.ts';
 import { registerBench } from './bench.ts';
 import { registerDlq } from './dlq.ts';
+import { registerKafka } from './kafka.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerReplay } from './replay.ts';
 import { registerServer } from './server.ts';
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerAnalyze,
   registerBench,
   registerDlq,
+  registerKafka,
 ];

@@ -7,6 +7,15 @@ export {
   type KafkaStreamProducerOptions,
 } from './kafka-stream-producer.ts';
 export {
+  type EnsureTopicsOptions,
+  ensureKafkaTopics,
+  gameEventTopics,
+  KafkaUnreachableError,
+  type TopicDifference,
+  type TopicOutcome,
+  type TopicSpec,
+} from './kafka-topics.ts';
+export {
   type AwsCredentials,
   type AwsCredentialsProvider,
   credentialsFromEnvironment,

@@ -1,5 +1,5 @@
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { ConsumedRecord, StreamConsumer } from '../../ports/index.ts';
+import type { ConsumedRecord, Metrics, StreamConsumer } from '../../ports/index.ts';
 import { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
 
 export interface KafkaStreamConsumerOptions {
@@ -18,6 +18,13 @@ export interface KafkaStreamConsumerOptions {
   maxBuffered?: number;
   /** MSK with IAM access control; unset for a plain broker. */
   iam?: MskIamAuth;
+  /**
+   * Where `stream_consumer_lag_records{stream,partition}` (a gauge, when the sink has gauges) and
+   * `stream_rebalances_total{stream}` go.
+   */
+  metrics?: Metrics;
+  /** How often the lag gauges are refreshed while the consumer is open (default 5 s). */
+  lagRefreshMs?: number;
 }
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -45,6 +52,10 @@ export class KafkaStreamConsumer implements StreamConsumer {
   private failure: Error | null = null;
   /** Counts rewinds, so a stream that finishes opening after one is closed, not used. */
   private generation = 0;
+  private lagTimer: NodeJS.Timeout | null = null;
+  private lagRefresh: Promise<void> | null = null;
+  /** Partitions this member has reported a lag for (the ones it was last assigned). */
+  private readonly lagReported = new Set<number>();
 
   constructor(private readonly options: KafkaStreamConsumerOptions) {
     this.consumer = new Consumer({
@@ -56,6 +67,12 @@ export class KafkaStreamConsumer implements StreamConsumer {
       heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
       autocommit: false,
       ...kafkaConnectionOptions(options.iam),
+    });
+    // The client emits a join after every completed join + sync: the first one, and one for each
+    // rebalance after (a member came, left or died), each with this member's new assignment.
+    this.consumer.on('consumer:group:join', () => {
+      options.metrics?.count('stream_rebalances', 1, { stream: options.stream });
+      void this.refreshLag();
     });
   }
 
@@ -133,9 +150,58 @@ export class KafkaStreamConsumer implements StreamConsumer {
   }
 
   async close(): Promise<void> {
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = null;
+    await this.lagRefresh;
     this.rewind();
     await this.closing;
     await this.consumer.close(true);
+  }
+
+  /**
+   * Sets `stream_consumer_lag_records{stream,partition}` for each partition assigned to this
+   * member: the high watermark (the offset the next write gets) minus the group's committed offset,
+   * or minus the earliest offset where the group has committed nothing (so all of it is lag). A
+   * partition taken away by a rebalance is set to 0 here, its new owner reports it: summed over
+   * the members, the gauges give the group's lag. A failed refresh is counted
+   * (`stream_consumer_lag_refresh_failures_total`) and the next one tries again.
+   */
+  private refreshLag(): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics?.gauge || this.consumer.closed) return Promise.resolve();
+    this.lagRefresh ??= this.measureLag(metrics)
+      .catch(() => metrics.count('stream_consumer_lag_refresh_failures', 1, { stream: this.options.stream }))
+      .finally(() => {
+        this.lagRefresh = null;
+      });
+    return this.lagRefresh;
+  }
+
+  private async measureLag(metrics: Metrics): Promise<void> {
+    const stream = this.options.stream;
+    const setLag = (partition: number, lag: bigint) =>
+      metrics.gauge?.('stream_consumer_lag_records', Number(lag), { stream, partition: String(partition) });
+    const assigned =
+      this.consumer.assignments?.find((assignment) => assignment.topic === stream)?.partitions ?? [];
+    for (const partition of this.lagReported) {
+      if (assigned.includes(partition)) continue;
+      setLag(partition, 0n);
+      this.lagReported.delete(partition);
+    }
+    if (assigned.length === 0) return;
+    const [latest, earliest, committed] = await Promise.all([
+      this.consumer.listOffsets({ topics: [stream] }),
+      this.consumer.listOffsets({ topics: [stream], timestamp: EARLIEST_OFFSET }),
+      this.consumer.listCommittedOffsets({ topics: [{ topic: stream, partitions: assigned }] }),
+    ]);
+    for (const partition of assigned) {
+      const highWatermark = latest.get(stream)?.[partition];
+      if (highWatermark === undefined) continue;
+      const next = committed.get(stream)?.[partition] ?? -1n;
+      const from = next >= 0n ? next : (earliest.get(stream)?.[partition] ?? 0n);
+      setLag(partition, highWatermark > from ? highWatermark - from : 0n);
+      this.lagReported.add(partition);
+    }
   }
 
   private get maxBuffered(): number {
@@ -183,8 +249,15 @@ export class KafkaStreamConsumer implements StreamConsumer {
       this.wake?.();
     });
     this.messages = messages;
+    if (this.options.metrics?.gauge && !this.lagTimer) {
+      this.lagTimer = setInterval(() => void this.refreshLag(), this.options.lagRefreshMs ?? 5_000);
+      this.lagTimer.unref();
+    }
   }
 }
+
+/** The ListOffsets timestamp that asks for a partition's earliest offset (-1 asks for the latest). */
+const EARLIEST_OFFSET = -2n;
 
 /** Closes a fetch stream whose messages nobody wants any more. */
 async function discard(messages: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {

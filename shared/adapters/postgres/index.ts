@@ -6,7 +6,13 @@ export { abandonIdleMatches } from './match-abandonment.ts';
 export { matchExistsIn } from './match-exists.ts';
 export { PostgresMatchQueries } from './match-queries.ts';
 export { PostgresMatchStatsStore } from './match-stats-store.ts';
-export { detectCapabilities, type MigrationReport, migrate } from './migrate.ts';
+export {
+  detectCapabilities,
+  type ExtensionTrial,
+  type MigrationReport,
+  migrate,
+  tryExtension,
+} from './migrate.ts';
 export { EventPartitions } from './partitions.ts';
 export { createPool, inTransaction } from './pool.ts';
 export { PostgresServerRepository } from './server-repository.ts';

@@ -11,11 +11,43 @@ export interface MigrationReport {
   capabilities: DatabaseCapabilities;
 }
 
-export async function detectCapabilities(db: pg.Pool | pg.PoolClient): Promise<DatabaseCapabilities> {
-  const { rows } = await db.query<{ available: boolean }>(
+/** Whether `CREATE EXTENSION` of an extension the server lists succeeds, and why not. */
+export type ExtensionTrial = { usable: true } | { usable: false; reason: string };
+
+/**
+ * Tries `CREATE EXTENSION IF NOT EXISTS <name>` in a transaction it then rolls back, so nothing is
+ * left behind either way. A listed extension can still be refused: TimescaleDB must be in
+ * `shared_preload_libraries`, and creating an extension takes privileges. `client` must not be in
+ * a transaction.
+ */
+export async function tryExtension(client: pg.PoolClient, name: string): Promise<ExtensionTrial> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdentifier(name)}`);
+    return { usable: true };
+  } catch (error) {
+    return { usable: false, reason: (error as Error).message };
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+/**
+ * What the server really offers. TimescaleDB counts when `pg_available_extensions` lists it *and*
+ * it can be created: listed alone, the hypertable migration would fail on a server whose library
+ * is not preloaded. The view is looked up through the search path, as any query's is.
+ */
+export async function detectCapabilities(client: pg.PoolClient): Promise<DatabaseCapabilities> {
+  const { rows } = await client.query<{ available: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available`,
   );
-  return { timescale: rows[0]?.available === true };
+  if (rows[0]?.available !== true) return { timescale: false };
+  const trial = await tryExtension(client, 'timescaledb');
+  return trial.usable ? { timescale: true } : { timescale: false, timescaleRefused: trial.reason };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
