@@ -73,12 +73,15 @@ export class ApiClient {
     }
   }
 
-  /** Names of the radar images the operator placed (`de_nuke.png`, …); none on an older runtime. */
-  async radarImages(signal?: AbortSignal): Promise<string[]> {
+  /**
+   * Names of the radar images the operator placed (`de_nuke.png`, …), or null where the site does
+   * not list them (a static bucket on AWS: the page then tries the image itself).
+   */
+  async radarImages(signal?: AbortSignal): Promise<string[] | null> {
     try {
       return (await this.getJson<{ images: string[] }>('/radar/index.json', signal)).images;
     } catch (error) {
-      if (error instanceof ApiRequestError) return [];
+      if (error instanceof ApiRequestError || error instanceof SyntaxError) return null;
       throw error;
     }
   }

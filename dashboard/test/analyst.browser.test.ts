@@ -268,7 +268,7 @@ describe('the analyst views', () => {
     await page.close();
   });
 
-  it('fits every view in a 390 px wide phone: no page wider than the viewport', async () => {
+  it('fits every view in a 390 px wide phone (and a match in 320 and 430): no page wider than the viewport', async () => {
     const steamId = (await events(matchIds.nuke, 'type=player_death'))[0]!.event.attacker as string;
     const views: [string, string][] = [
       ['list', ''],
@@ -295,6 +295,14 @@ describe('the analyst views', () => {
       }
       await page.screenshot({ path: resolve(SCREENSHOTS, `${name}-390.png`), fullPage: true });
       expect(page.errors, name).toEqual([]);
+      await page.close();
+    }
+    // The narrowest and widest phones too.
+    for (const width of [320, 430]) {
+      const page = await openPage(`#/matches/${matchIds.synthetic}`, width, 800);
+      await page.getByTestId('replay').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+      expect(await pageWidth(page), `match at ${width} px`).toBeLessThanOrEqual(width);
       await page.close();
     }
     const wide = await openPage('', 1440, 900);

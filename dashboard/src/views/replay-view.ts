@@ -90,8 +90,8 @@ export class ReplayView {
   private readonly overview: MapOverview | null;
   private readonly images = new Map<string, HTMLImageElement | null>();
   /** The radar images the platform serves (`/radar/index.json`), asked once. */
-  private available: Promise<Set<string>> | null = null;
-  private availableNow: Set<string> | null = null;
+  private available: Promise<Set<string> | 'unlisted'> | null = null;
+  private availableNow: Set<string> | 'unlisted' | null = null;
   private replay: RoundReplay | null = null;
   private round = 0;
   private offset = 0;
@@ -493,10 +493,11 @@ export class ReplayView {
         .catch(() => [])
         .then((names) => {
           this.schedule();
-          return new Set(names);
+          return names === null ? 'unlisted' : new Set(names);
         });
     }
-    if (!this.availableNow?.has(`${name}.png`)) {
+    const listed = this.availableNow === 'unlisted' || this.availableNow?.has(`${name}.png`) === true;
+    if (!listed) {
       void this.available.then((names) => {
         if (this.availableNow === null) {
           this.availableNow = names;
