@@ -41,7 +41,11 @@ const api = () => `http://127.0.0.1:${runtime.httpPort}`;
 
 /** A new server that plays `events` as its plugin would; resolves once they are all stored. */
 async function play(name: string, events: AnyEvent[]): Promise<string> {
-  const created = await fetch(`${api()}/v1/servers`, { method: 'POST', body: JSON.stringify({ name }) });
+  const created = await fetch(`${api()}/v1/servers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
   const { token, serverId } = (await created.json()) as { token: string; serverId: string };
   const frames = planFrames(events, { server: serverId, session: 'boot' });
   const stats = await new PluginClient(frames, { url: `ws://127.0.0.1:${runtime.ingestPort}/`, token }).run();

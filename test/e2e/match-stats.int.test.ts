@@ -71,7 +71,16 @@ async function aggregated(count: number): Promise<void> {
 
 async function analyzeJson(path: string): Promise<MatchSummary> {
   const { stdout } = await promisify(execFile)(process.execPath, [GEQO, 'analyze', path, '--json']);
-  return JSON.parse(stdout) as MatchSummary;
+  // The MatchSummary, without what analyze adds about the file: which of its matches this is.
+  const {
+    match: _match,
+    matches: _matches,
+    ...summary
+  } = JSON.parse(stdout) as MatchSummary & {
+    match?: unknown;
+    matches?: unknown;
+  };
+  return summary;
 }
 
 const statsOf = (messages: readonly DashboardMessage[], matchId: string) =>

@@ -52,6 +52,7 @@ async function geqo(...args: string[]): Promise<{ code: number; stdout: string; 
 async function addServer(name: string): Promise<{ token: string; serverId: string }> {
   const created = await fetch(`http://127.0.0.1:${runtime.httpPort}/v1/servers`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
   });
   expect(created.status).toBe(201);

@@ -51,7 +51,11 @@ afterAll(async () => {
 });
 
 async function addServer(api: string, name: string): Promise<{ serverId: string; token: string }> {
-  const created = await fetch(`${api}/v1/servers`, { method: 'POST', body: JSON.stringify({ name }) });
+  const created = await fetch(`${api}/v1/servers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
   expect(created.status).toBe(201);
   return (await created.json()) as { serverId: string; token: string };
 }
