@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFingerprint } from '../lib/constructs/database.ts';
+import { AURORA_ENGINE_VERSION, migrationsFingerprint } from '../lib/constructs/database.ts';
 import { SYNTH_TIMEOUT_MS, type SynthesizedApp, synthApp } from './synth-app.ts';
 
 describe('GeqoData with Aurora', () => {
@@ -28,6 +28,16 @@ describe('GeqoData with Aurora', () => {
       DatabaseName: 'geqo',
     });
     app.data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+  });
+
+  it('creates the cluster on the chosen Aurora PostgreSQL version, one RDS still takes for new clusters', async () => {
+    const clusters = Object.values(app.data.findResources('AWS::RDS::DBCluster')) as {
+      Properties: { EngineVersion: string };
+    }[];
+    expect(clusters.map((c) => c.Properties.EngineVersion)).toEqual([
+      AURORA_ENGINE_VERSION.auroraPostgresFullVersion,
+    ]);
+    expect(AURORA_ENGINE_VERSION.auroraPostgresFullVersion).toBe('17.9');
   });
 
   it('puts RDS Proxy in front with IAM auth and TLS required', async () => {

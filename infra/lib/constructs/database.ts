@@ -19,6 +19,12 @@ export interface DatabaseAccess {
 }
 
 export const DATABASE_NAME = 'geqo';
+/**
+ * Aurora PostgreSQL's engine: the newest version aws-cdk-lib names that RDS still lets a new
+ * cluster use (16.6 was deprecated for new clusters: a first deploy failed; cfn-lint W3690).
+ * Serverless v2 scales to zero ACU from 16.3 on, so 17.x does.
+ */
+export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
 export const DATABASE_USER = 'geqo';
 
 /** A fingerprint of the migrations: the custom resource runs again when, and only when, they change. */
@@ -56,7 +62,7 @@ export class AuroraDatabase extends Construct implements DatabaseAccess {
     databaseSecurityGroup.addIngressRule(functionSecurityGroup, ec2.Port.tcp(5432), 'functions to proxy');
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_ENGINE_VERSION }),
       credentials: rds.Credentials.fromGeneratedSecret(DATABASE_USER),
       defaultDatabaseName: DATABASE_NAME,
       writer: rds.ClusterInstance.serverlessV2('Writer'),
