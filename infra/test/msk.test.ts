@@ -6,7 +6,7 @@ describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
   let app: SynthesizedApp;
 
   beforeAll(() => {
-    app = synthApp({ streamEngine: 'msk' });
+    app = synthApp({ streamEngine: 'msk', profile: 'production' });
   }, SYNTH_TIMEOUT_MS);
 
   afterAll(() => app.cleanup());

@@ -10,7 +10,7 @@ describe('GeqoPipeline on Kinesis', () => {
   let deadLetters: string;
 
   beforeAll(() => {
-    app = synthApp();
+    app = synthApp({ profile: 'production' });
     rawStream = logicalIdOf(app.pipeline, 'AWS::Kinesis::Stream', { Name: 'raw-game-events' });
     processedStream = logicalIdOf(app.pipeline, 'AWS::Kinesis::Stream', { Name: 'processed-game-events' });
     batchFailures = logicalIdOf(app.pipeline, 'AWS::SQS::Queue', {

@@ -47,6 +47,9 @@ describe('CDK context', () => {
     [{ streamEngine: 'rabbitmq' }, 'streamEngine must be "kinesis" or "msk"'],
     [{ databaseUrl: 'mysql://x' }, 'databaseUrl must be a postgres:// URL'],
     [{ logLevel: 'loud' }, 'logLevel must be'],
+    [{ profile: 'huge' }, 'profile must be "small" or "production"'],
+    [{ streamEngine: 'msk' }, 'streamEngine "msk" needs profile "production"'],
+    [{ stage: 'Prod_1' }, 'stage must be 1 to 12 lowercase letters'],
   ])('refuses %j', async (context, message) => {
     // An App without an outdir leaves a cdk.out* folder in the temp folder: give it one to remove.
     const outdir = mkdtempSync(join(tmpdir(), 'geqo-cdk-'));

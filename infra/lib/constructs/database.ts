@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { MIGRATIONS } from '../../../shared/adapters/postgres/migrations/index.ts';
 import { GeqoFunction, type VpcPlacement } from './geqo-function.ts';
 import type { Network } from './network.ts';
@@ -15,6 +15,8 @@ export interface DatabaseAccess {
   readonly environment: Record<string, string>;
   /** Set when the database is only reachable from inside the VPC. */
   readonly placement?: VpcPlacement;
+  /** What must exist before the database answers (the writer, the proxy's target): the migrations wait for it. */
+  readonly readiness: IDependable[];
   grantConnect(grantee: iam.IGrantable): void;
 }
 
@@ -35,6 +37,12 @@ export function migrationsFingerprint(): string {
 
 export interface AuroraDatabaseProps {
   network: Network;
+  /**
+   * Production: deletion protection on and the cluster retained when its stack goes. Off, a
+   * failed first deploy can roll the cluster back (deletion protection would fail the rollback
+   * and leave the stack stuck), and deleting the stack keeps a final snapshot.
+   */
+  production: boolean;
 }
 
 /**
@@ -47,6 +55,7 @@ export class AuroraDatabase extends Construct implements DatabaseAccess {
   readonly proxy: rds.DatabaseProxy;
   readonly environment: Record<string, string>;
   readonly placement: VpcPlacement;
+  readonly readiness: IDependable[];
 
   constructor(scope: Construct, id: string, props: AuroraDatabaseProps) {
     super(scope, id);
@@ -74,8 +83,10 @@ export class AuroraDatabase extends Construct implements DatabaseAccess {
       storageEncrypted: true,
       iamAuthentication: true,
       backup: { retention: Duration.days(7) },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.SNAPSHOT,
+      deletionProtection: props.production,
+      // Retained, a create that fails later on leaves the cluster alone instead of failing the
+      // rollback on its deletion protection.
+      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
     });
     this.proxy = this.cluster.addProxy('Proxy', {
       secrets: [this.cluster.secret!],
@@ -87,6 +98,9 @@ export class AuroraDatabase extends Construct implements DatabaseAccess {
       idleClientTimeout: Duration.minutes(30),
       maxConnectionsPercent: 80,
     });
+    // The proxy answers only once its target group has registered the writer.
+    const targetGroup = this.proxy.node.findChild('ProxyTargetGroup') as rds.CfnDBProxyTargetGroup;
+    this.readiness = [this.cluster.node.findChild('Writer'), targetGroup];
     this.environment = {
       DB_HOST: this.proxy.endpoint,
       DB_PORT: '5432',
@@ -108,6 +122,7 @@ export class AuroraDatabase extends Construct implements DatabaseAccess {
 /** A database given by URL (LocalStack, or one's own server): nothing to create, nothing to grant. */
 export class UrlDatabase implements DatabaseAccess {
   readonly environment: Record<string, string>;
+  readonly readiness: IDependable[] = [];
 
   constructor(url: string) {
     this.environment = { DATABASE_URL: url };
@@ -136,7 +151,8 @@ export class Migrations extends Construct {
       name: 'migrate',
       description: 'Geqo: applies the PostgreSQL migrations (CloudFormation custom resource)',
       environment: props.database.environment,
-      timeout: Duration.minutes(5),
+      // It waits up to eight minutes for a database that does not answer yet (retry-connecting.ts).
+      timeout: Duration.minutes(10),
       logLevel: props.logLevel,
       ...(props.database.placement ? { vpc: props.database.placement } : {}),
     });
@@ -147,5 +163,7 @@ export class Migrations extends Construct {
       resourceType: 'Custom::GeqoMigrations',
       properties: { fingerprint: migrationsFingerprint(), stack: Stack.of(this).stackName },
     });
+    // Not only the endpoint the environment names: the writer that serves it, and the proxy's target.
+    for (const dependency of props.database.readiness) this.resource.node.addDependency(dependency);
   }
 }

@@ -22,7 +22,10 @@ export class DataStack extends Stack {
     this.network = new Network(this, 'Network');
     this.database = props.settings.databaseUrl
       ? new UrlDatabase(props.settings.databaseUrl)
-      : new AuroraDatabase(this, 'Database', { network: this.network });
+      : new AuroraDatabase(this, 'Database', {
+          network: this.network,
+          production: props.settings.profile === 'production',
+        });
     this.migrations = new Migrations(this, 'Migrations', {
       database: this.database,
       logLevel: props.settings.logLevel,
