@@ -35,6 +35,11 @@ export interface GeqoSettings {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
+/** `geqo-<stage>-<name>`: the name of a resource that must be unique per account and region. */
+export function stageName(settings: Pick<GeqoSettings, 'stage'>, name: string): string {
+  return `geqo-${settings.stage}-${name}`;
+}
+
 export class SettingsError extends Error {
   constructor(message: string) {
     super(message);

@@ -20,7 +20,7 @@ describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
 
   it('consumes raw-game-events with the same error handling as on Kinesis, on provisioned pollers', async () => {
     app.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      Topics: ['raw-game-events'],
+      Topics: ['geqo-dev-raw-game-events'],
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'geqo-worker' },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 500,
@@ -32,7 +32,7 @@ describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
     app.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      Topics: ['processed-game-events'],
+      Topics: ['geqo-dev-processed-game-events'],
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'geqo-broadcaster' },
       StartingPosition: 'LATEST',
     });
@@ -44,7 +44,7 @@ describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
         Variables: Match.objectLike({
           STREAM_ENGINE: 'kafka',
           KAFKA_IAM_AUTH: 'true',
-          RAW_STREAM: 'raw-game-events',
+          RAW_STREAM: 'geqo-dev-raw-game-events',
         }),
       },
       VpcConfig: Match.anyValue(),
@@ -54,7 +54,7 @@ describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
     expect(policies).toContain('kafka-cluster:ReadData');
     expect(policies).toContain('kafka-cluster:AlterGroup');
     app.pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'geqo-worker-lag',
+      AlarmName: 'geqo-dev-worker-lag',
       MetricName: 'OffsetLag',
     });
   });

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 
 export interface DashboardWebSocketApiProps {
   routes: lambda.IFunction;
+  apiName: string;
 }
 
 /**
@@ -20,7 +21,7 @@ export class DashboardWebSocketApi extends Construct {
     super(scope, id);
     const integration = (name: string) => new WebSocketLambdaIntegration(name, props.routes);
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
-      apiName: 'geqo-dashboard',
+      apiName: props.apiName,
       description: 'Geqo live dashboard updates',
       routeSelectionExpression: '$request.body.action',
       connectRouteOptions: { integration: integration('Connect') },

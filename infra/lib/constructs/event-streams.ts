@@ -33,6 +33,8 @@ export interface ConsumerSettings {
  */
 export interface EventStreams {
   readonly engine: StreamEngine;
+  /** Each stream's (or topic's) deployed name, per stage: `geqo-<stage>-raw-game-events`. */
+  readonly names: Record<StreamName, string>;
   /** `STREAM_ENGINE` and the engine's own variables, for every producer. */
   readonly producerEnvironment: Record<string, string>;
   /** Set when producers must run inside the VPC (MSK). */

@@ -8,6 +8,7 @@ import { API_ROUTES, type RouteTarget } from '../../../functions/api/routes.ts';
 export interface RestHttpApiProps {
   /** The function behind each route target: the REST API, plugin-free ingest. */
   handlers: Record<RouteTarget, lambda.IFunction>;
+  apiName: string;
 }
 
 /**
@@ -23,7 +24,7 @@ export class RestHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: RestHttpApiProps) {
     super(scope, id);
     this.api = new apigwv2.HttpApi(this, 'Api', {
-      apiName: 'geqo-api',
+      apiName: props.apiName,
       description: 'Geqo REST API (/v1)',
       corsPreflight: {
         allowOrigins: ['*'],

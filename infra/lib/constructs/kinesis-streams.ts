@@ -12,16 +12,22 @@ import {
 } from './event-streams.ts';
 
 /** `raw-game-events` and `processed-game-events` as on-demand Kinesis Data Streams. */
+export interface KinesisEventStreamsProps {
+  names: Record<StreamName, string>;
+}
+
 export class KinesisEventStreams extends Construct implements EventStreams {
   readonly engine = 'kinesis' as const;
+  readonly names: Record<StreamName, string>;
   readonly streams: Record<StreamName, kinesis.Stream>;
   readonly producerEnvironment: Record<string, string> = { STREAM_ENGINE: 'kinesis' };
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: KinesisEventStreamsProps) {
     super(scope, id);
+    this.names = props.names;
     const stream = (name: StreamName, retention: Duration) =>
       new kinesis.Stream(this, name, {
-        streamName: name,
+        streamName: props.names[name],
         streamMode: kinesis.StreamMode.ON_DEMAND,
         encryption: kinesis.StreamEncryption.MANAGED,
         retentionPeriod: retention,

@@ -13,6 +13,10 @@ import type { Network } from './network.ts';
 
 export interface MskEventStreamsProps {
   network: Network;
+  /** The cluster's name, per stage. */
+  clusterName: string;
+  /** The topics' names, per stage. */
+  names: Record<StreamName, string>;
 }
 
 /**
@@ -22,6 +26,7 @@ export interface MskEventStreamsProps {
  */
 export class MskEventStreams extends Construct implements EventStreams {
   readonly engine = 'msk' as const;
+  readonly names: Record<StreamName, string>;
   readonly cluster: msk.CfnServerlessCluster;
   readonly securityGroup: ec2.SecurityGroup;
   readonly producerEnvironment: Record<string, string>;
@@ -29,13 +34,14 @@ export class MskEventStreams extends Construct implements EventStreams {
 
   constructor(scope: Construct, id: string, props: MskEventStreamsProps) {
     super(scope, id);
+    this.names = props.names;
     const { vpc, functionSecurityGroup } = props.network;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc, description: 'MSK Serverless' });
     this.securityGroup.addIngressRule(functionSecurityGroup, ec2.Port.tcp(9098), 'functions (IAM auth)');
     // The event source mapping's pollers use the cluster's own security group.
     this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(9098), 'event source mapping pollers');
     this.cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
-      clusterName: 'geqo',
+      clusterName: props.clusterName,
       clientAuthentication: { sasl: { iam: { enabled: true } } },
       vpcConfigs: [
         {
@@ -81,7 +87,7 @@ export class MskEventStreams extends Construct implements EventStreams {
     producer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-        resources: [this.resourceArn('topic', topic)],
+        resources: [this.resourceArn('topic', this.names[topic])],
       }),
     );
   }
@@ -96,7 +102,7 @@ export class MskEventStreams extends Construct implements EventStreams {
     consumer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-        resources: [this.resourceArn('topic', topic)],
+        resources: [this.resourceArn('topic', this.names[topic])],
       }),
     );
     consumer.addToRolePolicy(
@@ -112,7 +118,7 @@ export class MskEventStreams extends Construct implements EventStreams {
     consumer.addEventSource(
       new ManagedKafkaEventSource({
         clusterArn: this.cluster.attrArn,
-        topic,
+        topic: this.names[topic],
         consumerGroupId: settings.consumerGroup,
         startingPosition:
           settings.startFrom === 'oldest'

@@ -16,6 +16,8 @@ export interface PipelineAlarmsProps {
   /** Queues that should stay empty: any message is an operator's business. */
   queues: Record<string, sqs.IQueue>;
   alarmEmail?: string;
+  /** `geqo-<stage>-`: alarm names are unique per account and region. */
+  namePrefix: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class PipelineAlarms extends Construct {
       const lag = props.streams.consumerLag(consumer);
       add(
         lag.metric.createAlarm(this, `${name}Lag`, {
-          alarmName: `geqo-${name}-lag`,
+          alarmName: `${props.namePrefix}${name}-lag`,
           alarmDescription: `${name} is more than ${lag.threshold} ${lag.unit} behind its stream`,
           threshold: lag.threshold,
           evaluationPeriods: 5,
@@ -57,7 +59,7 @@ export class PipelineAlarms extends Construct {
         queue
           .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
           .createAlarm(this, `${name}Depth`, {
-            alarmName: `geqo-${name}-depth`,
+            alarmName: `${props.namePrefix}${name}-depth`,
             alarmDescription: `${queue.queueName} holds messages: inspect, fix, then replay`,
             threshold: 1,
             evaluationPeriods: 1,
@@ -71,7 +73,7 @@ export class PipelineAlarms extends Construct {
         fn
           .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
           .createAlarm(this, `${name}Errors`, {
-            alarmName: `geqo-${name}-errors`,
+            alarmName: `${props.namePrefix}${name}-errors`,
             alarmDescription: `${name} failed invocations`,
             threshold: 1,
             evaluationPeriods: 1,
@@ -83,7 +85,7 @@ export class PipelineAlarms extends Construct {
         fn
           .metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' })
           .createAlarm(this, `${name}Throttles`, {
-            alarmName: `geqo-${name}-throttles`,
+            alarmName: `${props.namePrefix}${name}-throttles`,
             alarmDescription: `${name} invocations throttled`,
             threshold: 1,
             evaluationPeriods: 1,

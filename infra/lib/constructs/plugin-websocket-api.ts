@@ -9,6 +9,7 @@ export interface PluginWebSocketApiProps {
   connect: lambda.IFunction;
   disconnect: lambda.IFunction;
   ingest: lambda.IFunction;
+  apiName: string;
 }
 
 /**
@@ -22,7 +23,7 @@ export class PluginWebSocketApi extends Construct {
   constructor(scope: Construct, id: string, props: PluginWebSocketApiProps) {
     super(scope, id);
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
-      apiName: 'geqo-plugin',
+      apiName: props.apiName,
       description: 'Geqo plugin protocol v1: MessagePack frames as base64 text',
       connectRouteOptions: {
         integration: new WebSocketLambdaIntegration('Connect', props.connect),

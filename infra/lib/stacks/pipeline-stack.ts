@@ -15,7 +15,7 @@ import type { Network } from '../constructs/network.ts';
 import { OpsDashboard } from '../constructs/ops-dashboard.ts';
 import { PipelineAlarms } from '../constructs/pipeline-alarms.ts';
 import { PluginWebSocketApi } from '../constructs/plugin-websocket-api.ts';
-import type { GeqoSettings } from '../settings.ts';
+import { type GeqoSettings, stageName } from '../settings.ts';
 
 export interface PipelineStackProps extends StackProps {
   settings: GeqoSettings;
@@ -64,22 +64,24 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { settings, database, network } = props;
+    const named = (name: string) => stageName(settings, name);
+    const streamNames = { [RAW_STREAM]: named(RAW_STREAM), [PROCESSED_STREAM]: named(PROCESSED_STREAM) };
     this.streams =
       settings.streamEngine === 'msk'
-        ? new MskEventStreams(this, 'Streams', { network })
-        : new KinesisEventStreams(this, 'Streams');
+        ? new MskEventStreams(this, 'Streams', { network, clusterName: named('streams'), names: streamNames })
+        : new KinesisEventStreams(this, 'Streams', { names: streamNames });
     const streams = this.streams;
 
     // Poison records, with payload and reason, written by the worker itself.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      queueName: 'raw-game-events-dlq',
+      queueName: named('raw-game-events-dlq'),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     // Batches the event source mapping gave up on: metadata only (shard, sequence range).
     this.batchFailureQueue = new sqs.Queue(this, 'BatchFailures', {
-      queueName: 'raw-game-events-batch-failures',
+      queueName: named('raw-game-events-batch-failures'),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -115,7 +117,7 @@ export class PipelineStack extends Stack {
     const wsConnect = fn('ws-connect', 'plugin $connect', { memorySize: 256 });
     const wsDisconnect = fn('ws-disconnect', 'plugin $disconnect', { memorySize: 256 });
     const ingest = fn('ingest', 'plugin frames to raw-game-events', {
-      environment: { ...streams.producerEnvironment, RAW_STREAM },
+      environment: { ...streams.producerEnvironment, RAW_STREAM: streamNames[RAW_STREAM] },
       vpc: streamVpc,
       timeout: Duration.seconds(10),
     });
@@ -123,7 +125,7 @@ export class PipelineStack extends Stack {
       environment: {
         ...dbEnv,
         ...streams.producerEnvironment,
-        PROCESSED_STREAM,
+        PROCESSED_STREAM: streamNames[PROCESSED_STREAM],
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
       vpc: dbVpc,
@@ -134,7 +136,10 @@ export class PipelineStack extends Stack {
       environment: dbEnv,
       vpc: database.placement,
     });
-    this.dashboardApi = new DashboardWebSocketApi(this, 'DashboardApi', { routes: dashboardWs });
+    this.dashboardApi = new DashboardWebSocketApi(this, 'DashboardApi', {
+      routes: dashboardWs,
+      apiName: named('dashboard'),
+    });
     const broadcaster = fn('broadcaster', 'processed-game-events to dashboards', {
       environment: { ...dbEnv, DASHBOARD_WS_ENDPOINT: this.dashboardApi.callbackUrl },
       vpc: database.placement,
@@ -144,7 +149,7 @@ export class PipelineStack extends Stack {
     // CS2 log POSTs and MatchZy/get5 webhooks: servers and channel outboxes in PostgreSQL, frames
     // on the raw stream. Inside the VPC (the proxy), where the worker also runs.
     const plainIngest = fn('plain-ingest', 'CS2 log stream and MatchZy/get5 webhooks to raw-game-events', {
-      environment: { ...dbEnv, ...streams.producerEnvironment, RAW_STREAM },
+      environment: { ...dbEnv, ...streams.producerEnvironment, RAW_STREAM: streamNames[RAW_STREAM] },
       vpc: dbVpc,
       timeout: Duration.seconds(15),
     });
@@ -158,7 +163,7 @@ export class PipelineStack extends Stack {
     const dlqReplay = fn('dlq-replay', 'replays raw-game-events-dlq onto raw-game-events', {
       environment: {
         ...streams.producerEnvironment,
-        RAW_STREAM,
+        RAW_STREAM: streamNames[RAW_STREAM],
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
       vpc: streamVpc,
@@ -215,8 +220,12 @@ export class PipelineStack extends Stack {
       connect: wsConnect,
       disconnect: wsDisconnect,
       ingest,
+      apiName: named('plugin'),
     });
-    this.restApi = new RestHttpApi(this, 'RestApi', { handlers: { api, 'plain-ingest': plainIngest } });
+    this.restApi = new RestHttpApi(this, 'RestApi', {
+      handlers: { api, 'plain-ingest': plainIngest },
+      apiName: named('api'),
+    });
 
     // The sweeps. Each run is its own retry of the last (a minute later), so neither the rule nor
     // Lambda's asynchronous invocation retries a failed run: that would only stack runs up.
@@ -246,6 +255,7 @@ export class PipelineStack extends Stack {
       consumers,
       streams,
       queues,
+      namePrefix: named(''),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
     new OpsDashboard(this, 'Operations', {
@@ -254,6 +264,7 @@ export class PipelineStack extends Stack {
       streams,
       queues,
       alarms: this.alarms.alarms,
+      dashboardName: named('operations'),
     });
 
     new CfnOutput(this, 'PluginUrl', { value: this.pluginApi.url, description: 'Plugin WebSocket URL' });
