@@ -4,6 +4,7 @@ import { createLambdaPool } from '../lib/database.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
 import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
+import { ensureIamAppUser } from './iam-app-user.ts';
 import { makeHandler } from './make-handler.ts';
 import { MIGRATE_RETRY, retryConnecting } from './retry-connecting.ts';
 
@@ -20,14 +21,22 @@ const pool = createLambdaPool(config.database, {
 // On a first deploy the writer or the proxy's target may not answer yet: wait for them.
 export const handler = makeHandler({
   migrate: () =>
-    retryConnecting(() => migrate(pool), {
-      ...MIGRATE_RETRY,
-      onRetry: (attempt, delayMs, error) =>
-        logger.warn('database not reachable yet; retrying', {
-          attempt,
-          delayMs: Math.round(delayMs),
-          error: error instanceof Error ? error.message : String(error),
-        }),
-    }),
+    retryConnecting(
+      async () => {
+        const report = await migrate(pool);
+        const { database, iamAppUser } = config;
+        if (iamAppUser && database.kind !== 'url') await ensureIamAppUser(pool, iamAppUser, database.user);
+        return report;
+      },
+      {
+        ...MIGRATE_RETRY,
+        onRetry: (attempt, delayMs, error) =>
+          logger.warn('database not reachable yet; retrying', {
+            attempt,
+            delayMs: Math.round(delayMs),
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      },
+    ),
   logger,
 });

@@ -11,9 +11,14 @@ import {
   type StreamName,
 } from './event-streams.ts';
 
-/** `raw-game-events` and `processed-game-events` as on-demand Kinesis Data Streams. */
+/**
+ * `raw-game-events` and `processed-game-events` as Kinesis Data Streams: on demand (production,
+ * about $29 a month each at rest, scales itself) or one provisioned shard each (small, about $11 a
+ * month each: 1 MB/s or 1,000 records/s in, plenty for a few servers).
+ */
 export interface KinesisEventStreamsProps {
   names: Record<StreamName, string>;
+  onDemand: boolean;
 }
 
 export class KinesisEventStreams extends Construct implements EventStreams {
@@ -28,7 +33,9 @@ export class KinesisEventStreams extends Construct implements EventStreams {
     const stream = (name: StreamName, retention: Duration) =>
       new kinesis.Stream(this, name, {
         streamName: props.names[name],
-        streamMode: kinesis.StreamMode.ON_DEMAND,
+        ...(props.onDemand
+          ? { streamMode: kinesis.StreamMode.ON_DEMAND }
+          : { streamMode: kinesis.StreamMode.PROVISIONED, shardCount: 1 }),
         encryption: kinesis.StreamEncryption.MANAGED,
         retentionPeriod: retention,
       });

@@ -43,8 +43,16 @@ export const BROADCASTER_SOURCE = {
   parallelizationFactor: 1,
 } as const;
 
-/** How often the scheduled sweeps run: the statistics aggregation and the ingest outbox recovery. */
-export const SWEEP_SCHEDULE = events.Schedule.rate(Duration.minutes(1));
+/**
+ * How often the scheduled sweeps run (the statistics aggregation and the ingest outbox recovery),
+ * per profile. Every run opens a database connection: once a minute would keep a small profile's
+ * Aurora from ever pausing, so there they run hourly (invoke stats-aggregation by hand for fresh
+ * statistics).
+ */
+export const SWEEP_SCHEDULES = {
+  production: events.Schedule.rate(Duration.minutes(1)),
+  small: events.Schedule.rate(Duration.hours(1)),
+} as const;
 
 /**
  * The pipeline of DESIGN.md section 2: plugin WebSocket API -> ingest -> raw stream -> worker
@@ -69,7 +77,10 @@ export class PipelineStack extends Stack {
     this.streams =
       settings.streamEngine === 'msk'
         ? new MskEventStreams(this, 'Streams', { network, clusterName: named('streams'), names: streamNames })
-        : new KinesisEventStreams(this, 'Streams', { names: streamNames });
+        : new KinesisEventStreams(this, 'Streams', {
+            names: streamNames,
+            onDemand: settings.profile === 'production',
+          });
     const streams = this.streams;
 
     // Poison records, with payload and reason, written by the worker itself.
@@ -234,12 +245,12 @@ export class PipelineStack extends Stack {
     }
     new events.Rule(this, 'StatsAggregationSchedule', {
       description: 'Geqo: aggregates the statistics of ended matches',
-      schedule: SWEEP_SCHEDULE,
+      schedule: SWEEP_SCHEDULES[settings.profile],
       targets: [new targets.LambdaFunction(statsAggregation, { retryAttempts: 0 })],
     });
     new events.Rule(this, 'OutboxRecoverySchedule', {
       description: 'Geqo: puts the log and webhook frames a failed request left in its outbox',
-      schedule: SWEEP_SCHEDULE,
+      schedule: SWEEP_SCHEDULES[settings.profile],
       targets: [
         new targets.LambdaFunction(plainIngest, {
           event: events.RuleTargetInput.fromObject({ action: 'recover-outboxes' }),
