@@ -84,12 +84,17 @@ describe('the small profile (the default): idles near the cost of storage', () =
     expect(migrations[0]?.DependsOn).toEqual(expect.arrayContaining(writer));
   });
 
-  it('uses one provisioned shard per Kinesis stream and sweeps hourly', async () => {
+  it('uses one provisioned shard per Kinesis stream, without paid extended retention, and sweeps hourly', async () => {
     app.pipeline.resourcePropertiesCountIs(
       'AWS::Kinesis::Stream',
       { StreamModeDetails: { StreamMode: 'PROVISIONED' }, ShardCount: 1 },
       2,
     );
+    // 24 hours, the default, is free; more is billed per shard-hour.
+    const retention = Object.values(app.pipeline.findResources('AWS::Kinesis::Stream')).map(
+      (r) => (r as { Properties: { RetentionPeriodHours?: number } }).Properties.RetentionPeriodHours ?? 24,
+    );
+    expect(retention).toEqual([24, 24]);
     app.pipeline.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' }, 2);
     app.pipeline.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 0);
   });

@@ -1,11 +1,14 @@
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
+import { accessLogSettings, WEBSOCKET_ACCESS_LOG_FIELDS } from './api-access-logs.ts';
 
 export interface DashboardWebSocketApiProps {
   routes: lambda.IFunction;
   apiName: string;
+  /** API Gateway's account logging role, which a WebSocket stage's access logs need first. */
+  logging: IDependable;
 }
 
 /**
@@ -35,7 +38,9 @@ export class DashboardWebSocketApi extends Construct {
       webSocketApi: this.api,
       stageName: 'v1',
       autoDeploy: true,
+      accessLogSettings: accessLogSettings(this, 'AccessLogs', WEBSOCKET_ACCESS_LOG_FIELDS),
     });
+    this.stage.node.addDependency(props.logging);
   }
 
   /** The Management API endpoint (`https://…/v1`) the broadcaster posts to. */

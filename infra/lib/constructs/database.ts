@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -8,6 +9,7 @@ import { Construct, type IDependable } from 'constructs';
 import { MIGRATIONS } from '../../../shared/adapters/postgres/migrations/index.ts';
 import { GeqoFunction, type VpcPlacement } from './geqo-function.ts';
 import type { Network } from './network.ts';
+import type { Watch } from './pipeline-alarms.ts';
 
 /** How the functions reach PostgreSQL: their environment, where they run, what they may do. */
 export interface DatabaseAccess {
@@ -21,6 +23,8 @@ export interface DatabaseAccess {
   /** The migrations function's environment: the functions' own, or the schema owner's (small profile). */
   readonly migrationEnvironment: Record<string, string>;
   grantMigrate(grantee: iam.IGrantable): void;
+  /** What says the database is unwell: capacity at its ceiling, CPU, failed connections. */
+  health(): Watch[];
 }
 
 export const DATABASE_NAME = 'geqo';
@@ -177,6 +181,42 @@ export class AuroraDatabase extends Construct implements DatabaseAccess {
     if (this.production) this.grantConnect(grantee);
     else this.cluster.secret!.grantRead(grantee);
   }
+
+  health(): Watch[] {
+    const period = Duration.minutes(5);
+    const watches: Watch[] = [
+      {
+        name: 'database-capacity',
+        description:
+          'Aurora has used over 90% of its maximum ACUs for 15 minutes: raise serverlessV2MaxCapacity',
+        metric: this.cluster.metric('ACUUtilization', { period, statistic: 'Average' }),
+        threshold: 90,
+        evaluationPeriods: 3,
+      },
+      {
+        name: 'database-cpu',
+        description: 'Aurora CPU over 90% for 15 minutes',
+        metric: this.cluster.metricCPUUtilization({ period, statistic: 'Average' }),
+        threshold: 90,
+        evaluationPeriods: 3,
+      },
+    ];
+    if (this.proxy) {
+      watches.push({
+        name: 'database-proxy-connect-failures',
+        description: 'RDS Proxy could not open connections to Aurora (DatabaseConnectionsSetupFailed)',
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/RDS',
+          metricName: 'DatabaseConnectionsSetupFailed',
+          dimensionsMap: { ProxyName: this.proxy.dbProxyName },
+          period,
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+      });
+    }
+    return watches;
+  }
 }
 
 /** A database given by URL (LocalStack, or one's own server): nothing to create, nothing to grant. */
@@ -193,6 +233,10 @@ export class UrlDatabase implements DatabaseAccess {
   grantConnect(): void {}
 
   grantMigrate(): void {}
+
+  health(): Watch[] {
+    return [];
+  }
 }
 
 export interface MigrationsProps {

@@ -22,6 +22,10 @@ export interface GeqoFunctionProps {
   timeout?: Duration;
   vpc?: VpcPlacement;
   logLevel: string;
+  /** X-Ray active tracing: on for the hot path (ingest, worker, broadcaster, plain ingest). */
+  tracing?: boolean;
+  /** A cap (and reservation) where a runaway would hurt: ingest floods the stream, the worker the database. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -52,6 +56,10 @@ export class GeqoFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup,
+      ...(props.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         LOG_LEVEL: props.logLevel,

@@ -4,6 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { API_ROUTES, type RouteTarget } from '../../../functions/api/routes.ts';
+import { accessLogSettings, HTTP_ACCESS_LOG_FIELDS } from './api-access-logs.ts';
 
 export interface RestHttpApiProps {
   /** The function behind each route target: the REST API, plugin-free ingest. */
@@ -20,6 +21,7 @@ export interface RestHttpApiProps {
  */
 export class RestHttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
 
   constructor(scope: Construct, id: string, props: RestHttpApiProps) {
     super(scope, id);
@@ -31,6 +33,12 @@ export class RestHttpApi extends Construct {
         allowMethods: [apigwv2.CorsHttpMethod.GET],
         allowHeaders: ['content-type'],
       },
+      createDefaultStage: false,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: accessLogSettings(this, 'AccessLogs', HTTP_ACCESS_LOG_FIELDS),
     });
     const integrations: Record<RouteTarget, HttpLambdaIntegration> = {
       api: new HttpLambdaIntegration('Api', props.handlers.api),

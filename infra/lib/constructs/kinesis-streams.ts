@@ -10,6 +10,7 @@ import {
   RAW_STREAM,
   type StreamName,
 } from './event-streams.ts';
+import type { Watch } from './pipeline-alarms.ts';
 
 /**
  * `raw-game-events` and `processed-game-events` as Kinesis Data Streams: on demand (production,
@@ -40,8 +41,10 @@ export class KinesisEventStreams extends Construct implements EventStreams {
         retentionPeriod: retention,
       });
     this.streams = {
-      // Raw frames are the source of truth until stored: keep a week for replays.
-      [RAW_STREAM]: stream(RAW_STREAM, Duration.days(7)),
+      // Raw frames are the source of truth until stored: keep a week for replays. A provisioned
+      // shard bills retention past a day by the hour ($0.02, more than the shard's idle cost
+      // again): the small profile keeps a day, poison records still wait 14 days in the DLQ.
+      [RAW_STREAM]: stream(RAW_STREAM, props.onDemand ? Duration.days(7) : Duration.hours(24)),
       // Live updates have no value after a day.
       [PROCESSED_STREAM]: stream(PROCESSED_STREAM, Duration.hours(24)),
     };
@@ -68,6 +71,25 @@ export class KinesisEventStreams extends Construct implements EventStreams {
         ...(settings.onFailure ? { onFailure: settings.onFailure } : {}),
       }),
     );
+  }
+
+  putFailures(): Watch[] {
+    const period = Duration.minutes(5);
+    return Object.entries(this.streams).flatMap(([name, stream]) => [
+      {
+        name: `${name}-put-failures`,
+        description: `${stream.streamName}: records PutRecords could not store (the producer retries, then fails)`,
+        metric: stream.metricPutRecordsFailedRecords({ period, statistic: 'Sum' }),
+        threshold: 1,
+      },
+      {
+        name: `${name}-write-throttled`,
+        description: `${stream.streamName}: writes over its capacity (WriteProvisionedThroughputExceeded): add shards or use production`,
+        metric: stream.metricWriteProvisionedThroughputExceeded({ period, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 2,
+      },
+    ]);
   }
 
   consumerLag(consumer: lambda.IFunction) {

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { ConsumerSettings, EventStreams, StreamName } from './event-streams.ts';
 import type { VpcPlacement } from './geqo-function.ts';
 import type { Network } from './network.ts';
+import type { Watch } from './pipeline-alarms.ts';
 
 export interface MskEventStreamsProps {
   network: Network;
@@ -135,6 +136,10 @@ export class MskEventStreams extends Construct implements EventStreams {
         ...(settings.onFailure ? { onFailure: settings.onFailure } : {}),
       }),
     );
+  }
+
+  putFailures(): Watch[] {
+    return [];
   }
 
   consumerLag(consumer: lambda.IFunction) {

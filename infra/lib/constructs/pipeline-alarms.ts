@@ -8,6 +8,17 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventStreams } from './event-streams.ts';
 
+/** One more thing to watch: an alarm when `metric` reaches `threshold` (at or above). */
+export interface Watch {
+  /** Construct id and alarm name suffix: `geqo-<stage>-<name>`. */
+  name: string;
+  description: string;
+  metric: cloudwatch.IMetric;
+  threshold: number;
+  /** Consecutive periods at or above the threshold before the alarm fires (default 1). */
+  evaluationPeriods?: number;
+}
+
 export interface PipelineAlarmsProps {
   functions: Record<string, lambda.IFunction>;
   /** The stream consumers whose lag is watched. */
@@ -18,6 +29,8 @@ export interface PipelineAlarmsProps {
   alarmEmail?: string;
   /** `geqo-<stage>-`: alarm names are unique per account and region. */
   namePrefix: string;
+  /** The APIs' 5xx and WebSocket errors, the database's health, the streams' put failures. */
+  watches: Watch[];
 }
 
 /**
@@ -66,6 +79,19 @@ export class PipelineAlarms extends Construct {
             comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           }),
+      );
+    }
+    for (const watch of props.watches) {
+      add(
+        new cloudwatch.Alarm(this, watch.name, {
+          alarmName: `${props.namePrefix}${watch.name}`,
+          alarmDescription: watch.description,
+          metric: watch.metric,
+          threshold: watch.threshold,
+          evaluationPeriods: watch.evaluationPeriods ?? 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
       );
     }
     for (const [name, fn] of Object.entries(props.functions)) {

@@ -2,7 +2,8 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
+import { accessLogSettings, WEBSOCKET_ACCESS_LOG_FIELDS } from './api-access-logs.ts';
 
 export interface PluginWebSocketApiProps {
   authorizer: lambda.IFunction;
@@ -10,6 +11,8 @@ export interface PluginWebSocketApiProps {
   disconnect: lambda.IFunction;
   ingest: lambda.IFunction;
   apiName: string;
+  /** API Gateway's account logging role, which a WebSocket stage's access logs need first. */
+  logging: IDependable;
 }
 
 /**
@@ -45,7 +48,9 @@ export class PluginWebSocketApi extends Construct {
       stageName: 'v1',
       autoDeploy: true,
       throttle: { rateLimit: 2_000, burstLimit: 5_000 },
+      accessLogSettings: accessLogSettings(this, 'AccessLogs', WEBSOCKET_ACCESS_LOG_FIELDS),
     });
+    this.stage.node.addDependency(props.logging);
   }
 
   /** `wss://…/v1`: what `geqo replay --url` and the plugin connect to. */

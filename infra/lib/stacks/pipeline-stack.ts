@@ -1,9 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ApiGatewayLogsRole } from '../constructs/api-access-logs.ts';
 import { DashboardWebSocketApi } from '../constructs/dashboard-websocket-api.ts';
 import type { DatabaseAccess } from '../constructs/database.ts';
 import { type EventStreams, PROCESSED_STREAM, RAW_STREAM } from '../constructs/event-streams.ts';
@@ -13,7 +16,7 @@ import { KinesisEventStreams } from '../constructs/kinesis-streams.ts';
 import { MskEventStreams } from '../constructs/msk-streams.ts';
 import type { Network } from '../constructs/network.ts';
 import { OpsDashboard } from '../constructs/ops-dashboard.ts';
-import { PipelineAlarms } from '../constructs/pipeline-alarms.ts';
+import { PipelineAlarms, type Watch } from '../constructs/pipeline-alarms.ts';
 import { PluginWebSocketApi } from '../constructs/plugin-websocket-api.ts';
 import { type GeqoSettings, stageName } from '../settings.ts';
 
@@ -53,6 +56,44 @@ export const SWEEP_SCHEDULES = {
   production: events.Schedule.rate(Duration.minutes(1)),
   small: events.Schedule.rate(Duration.hours(1)),
 } as const;
+
+/**
+ * Reserved concurrency of the functions whose runaway would hurt: ingest (every plugin frame, one
+ * invocation each: a flood fills the stream and the bill) and the worker (connections to the
+ * database: Kinesis runs shards x parallelization factor of them, this caps a misconfiguration).
+ * Reserving needs the account's concurrency quota above 100 plus these (new accounts start at 10:
+ * ask for the default 1,000 first).
+ */
+export const RESERVED_CONCURRENCY = {
+  production: { ingest: 200, worker: 32 },
+  small: { ingest: 20, worker: 4 },
+} as const;
+
+/** A WebSocket stage's errors: integration failures (a function that failed) and API Gateway's own. */
+function webSocketErrors(name: string, api: apigwv2.WebSocketApi, stage: apigwv2.WebSocketStage): Watch[] {
+  const metric = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiId: api.apiId, Stage: stage.stageName },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    });
+  return [
+    {
+      name: `${name}-integration-errors`,
+      description: `${name}: a route's function failed or timed out, closing or failing the message`,
+      metric: metric('IntegrationError'),
+      threshold: 1,
+    },
+    {
+      name: `${name}-execution-errors`,
+      description: `${name}: API Gateway failed to run a route (ExecutionError)`,
+      metric: metric('ExecutionError'),
+      threshold: 1,
+    },
+  ];
+}
 
 /**
  * The pipeline of DESIGN.md section 2: plugin WebSocket API -> ingest -> raw stream -> worker
@@ -106,6 +147,8 @@ export class PipelineStack extends Stack {
         vpc?: VpcPlacement | undefined;
         memorySize?: number;
         timeout?: Duration;
+        tracing?: boolean;
+        reservedConcurrentExecutions?: number;
       } = {},
     ) =>
       new GeqoFunction(this, name, {
@@ -116,7 +159,12 @@ export class PipelineStack extends Stack {
         ...(options.vpc ? { vpc: options.vpc } : {}),
         ...(options.memorySize ? { memorySize: options.memorySize } : {}),
         ...(options.timeout ? { timeout: options.timeout } : {}),
+        ...(options.tracing ? { tracing: true } : {}),
+        ...(options.reservedConcurrentExecutions !== undefined
+          ? { reservedConcurrentExecutions: options.reservedConcurrentExecutions }
+          : {}),
       });
+    const limits = RESERVED_CONCURRENCY[settings.profile];
     const dbEnv = database.environment;
     const dbVpc = database.placement ?? streams.producerPlacement;
     const streamVpc = streams.producerPlacement;
@@ -131,6 +179,8 @@ export class PipelineStack extends Stack {
       environment: { ...streams.producerEnvironment, RAW_STREAM: streamNames[RAW_STREAM] },
       vpc: streamVpc,
       timeout: Duration.seconds(10),
+      tracing: true,
+      reservedConcurrentExecutions: limits.ingest,
     });
     const worker = fn('worker', 'raw-game-events to PostgreSQL and processed-game-events', {
       environment: {
@@ -142,12 +192,16 @@ export class PipelineStack extends Stack {
       vpc: dbVpc,
       memorySize: 1024,
       timeout: Duration.minutes(2),
+      tracing: true,
+      reservedConcurrentExecutions: limits.worker,
     });
     const dashboardWs = fn('dashboard-ws', 'dashboard WebSocket routes', {
       environment: dbEnv,
       vpc: database.placement,
     });
+    const logging = new ApiGatewayLogsRole(this, 'ApiGatewayLogs');
     this.dashboardApi = new DashboardWebSocketApi(this, 'DashboardApi', {
+      logging: logging.account,
       routes: dashboardWs,
       apiName: named('dashboard'),
     });
@@ -155,6 +209,7 @@ export class PipelineStack extends Stack {
       environment: { ...dbEnv, DASHBOARD_WS_ENDPOINT: this.dashboardApi.callbackUrl },
       vpc: database.placement,
       timeout: Duration.seconds(30),
+      tracing: true,
     });
     const api = fn('api', 'REST API', { environment: dbEnv, vpc: database.placement });
     // CS2 log POSTs and MatchZy/get5 webhooks: servers and channel outboxes in PostgreSQL, frames
@@ -163,6 +218,7 @@ export class PipelineStack extends Stack {
       environment: { ...dbEnv, ...streams.producerEnvironment, RAW_STREAM: streamNames[RAW_STREAM] },
       vpc: dbVpc,
       timeout: Duration.seconds(15),
+      tracing: true,
     });
     // Recomputes whole matches from their stored events: memory, and minutes for a long one.
     const statsAggregation = fn('stats-aggregation', 'aggregates the statistics of ended matches', {
@@ -231,6 +287,7 @@ export class PipelineStack extends Stack {
       connect: wsConnect,
       disconnect: wsDisconnect,
       ingest,
+      logging: logging.account,
       apiName: named('plugin'),
     });
     this.restApi = new RestHttpApi(this, 'RestApi', {
@@ -267,6 +324,18 @@ export class PipelineStack extends Stack {
       streams,
       queues,
       namePrefix: named(''),
+      watches: [
+        {
+          name: 'rest-api-5xx',
+          description: 'The HTTP API answered 5xx (REST reads, log POSTs, webhooks)',
+          metric: this.restApi.api.metricServerError({ period: Duration.minutes(5) }),
+          threshold: 1,
+        },
+        ...webSocketErrors('plugin-api', this.pluginApi.api, this.pluginApi.stage),
+        ...webSocketErrors('dashboard-api', this.dashboardApi.api, this.dashboardApi.stage),
+        ...database.health(),
+        ...streams.putFailures(),
+      ],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
     new OpsDashboard(this, 'Operations', {
@@ -294,5 +363,11 @@ export class PipelineStack extends Stack {
       description: 'CS2: logaddress_add_http "<this URL>" with the server id and token',
     });
     new CfnOutput(this, 'StatsAggregationFunction', { value: statsAggregation.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: settings.alarmEmail
+        ? `Alarms go to ${settings.alarmEmail} (confirm the subscription email)`
+        : 'Alarms go to this SNS topic, which has NO subscriber: deploy with -c alarmEmail=you@example.com, or aws sns subscribe --topic-arn <this ARN> --protocol email --notification-endpoint you@example.com',
+    });
   }
 }
