@@ -58,4 +58,35 @@ describe('GeqoPipeline on MSK (streamEngine=msk)', () => {
       MetricName: 'OffsetLag',
     });
   });
+
+  it('creates the topics with their partition counts before any function that uses them', async () => {
+    app.pipeline.hasResourceProperties('Custom::GeqoKafkaTopics', {
+      topics: { 'raw-game-events': 6, 'processed-game-events': 3 },
+      names: {
+        'raw-game-events': 'geqo-dev-raw-game-events',
+        'processed-game-events': 'geqo-dev-processed-game-events',
+      },
+    });
+    app.pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          KAFKA_TOPICS: 'geqo-dev-raw-game-events:6,geqo-dev-processed-game-events:3',
+        }),
+      },
+    });
+    const topics = Object.keys(app.pipeline.findResources('Custom::GeqoKafkaTopics'));
+    const users = app.pipeline.findResources('AWS::Lambda::Function', {
+      Properties: {
+        Description: Match.stringLikeRegexp(
+          '^Geqo: (plugin frames|raw-game-events to|processed-game-events to)',
+        ),
+      },
+    });
+    expect(Object.keys(users)).toHaveLength(3);
+    for (const fn of Object.values(users) as { DependsOn?: string[] }[]) {
+      expect(fn.DependsOn).toEqual(expect.arrayContaining(topics));
+    }
+    const policies = JSON.stringify(app.pipeline.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('kafka-cluster:CreateTopic');
+  });
 });

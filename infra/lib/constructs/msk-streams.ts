@@ -1,4 +1,4 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,13 +7,29 @@ import { ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { ConsumerSettings, EventStreams, StreamName } from './event-streams.ts';
-import type { VpcPlacement } from './geqo-function.ts';
+import {
+  type ConsumerSettings,
+  type EventStreams,
+  PROCESSED_STREAM,
+  RAW_STREAM,
+  type StreamName,
+} from './event-streams.ts';
+import { GeqoFunction, type VpcPlacement } from './geqo-function.ts';
 import type { Network } from './network.ts';
 import type { Watch } from './pipeline-alarms.ts';
 
+/**
+ * Partitions per topic: the most consumers that can read it at once (one per partition; a server's
+ * frames stay in order on its partition). MSK Serverless bills each partition by the hour.
+ */
+export const TOPIC_PARTITIONS: Record<StreamName, number> = {
+  [RAW_STREAM]: 6,
+  [PROCESSED_STREAM]: 3,
+};
+
 export interface MskEventStreamsProps {
   network: Network;
+  logLevel: string;
   /** The cluster's name, per stage. */
   clusterName: string;
   /** The topics' names, per stage. */
@@ -22,8 +38,9 @@ export interface MskEventStreamsProps {
 
 /**
  * The two streams as topics of an MSK Serverless cluster (IAM auth only, port 9098). Topic names
- * match the Kinesis stream names. MSK Serverless does not create topics on first use: they are
- * created with the Kafka adapter's admin client (see localstack/README.md, "MSK").
+ * match the Kinesis stream names. MSK Serverless does not create topics on first use: a custom
+ * resource (functions/kafka-topics, the Kafka adapter's admin client) creates them with their
+ * partition counts, and every producer and consumer function waits for it.
  */
 export class MskEventStreams extends Construct implements EventStreams {
   readonly engine = 'msk' as const;
@@ -32,6 +49,8 @@ export class MskEventStreams extends Construct implements EventStreams {
   readonly securityGroup: ec2.SecurityGroup;
   readonly producerEnvironment: Record<string, string>;
   readonly producerPlacement: VpcPlacement;
+  /** The topics, created: functions that use them depend on it. */
+  readonly topics: CustomResource;
 
   constructor(scope: Construct, id: string, props: MskEventStreamsProps) {
     super(scope, id);
@@ -72,6 +91,36 @@ export class MskEventStreams extends Construct implements EventStreams {
       subnets: props.network.functionSubnets,
       securityGroups: [functionSecurityGroup],
     };
+    const topicsFunction = new GeqoFunction(this, 'TopicsFunction', {
+      name: 'kafka-topics',
+      description:
+        'Geqo: creates the MSK topics with their partition counts (CloudFormation custom resource)',
+      environment: {
+        KAFKA_BROKERS: this.producerEnvironment.KAFKA_BROKERS ?? '',
+        KAFKA_IAM_AUTH: 'true',
+        KAFKA_TOPICS: (Object.keys(TOPIC_PARTITIONS) as StreamName[])
+          .map((stream) => `${this.names[stream]}:${TOPIC_PARTITIONS[stream]}`)
+          .join(','),
+      },
+      timeout: Duration.minutes(2),
+      logLevel: props.logLevel,
+      vpc: this.producerPlacement,
+    });
+    topicsFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kafka-cluster:Connect'], resources: [this.cluster.attrArn] }),
+    );
+    topicsFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+        resources: Object.values(this.names).map((topic) => this.resourceArn('topic', topic)),
+      }),
+    );
+    const provider = new cr.Provider(this, 'TopicsProvider', { onEventHandler: topicsFunction });
+    this.topics = new CustomResource(this, 'Topics', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::GeqoKafkaTopics',
+      properties: { topics: TOPIC_PARTITIONS, names: this.names },
+    });
   }
 
   /** `arn:…:cluster/<name>/<uuid>` -> `arn:…:<kind>/<name>/<uuid>/<resource>`, for kafka-cluster IAM actions. */
@@ -82,6 +131,7 @@ export class MskEventStreams extends Construct implements EventStreams {
   }
 
   grantWrite(producer: lambda.IFunction, topic: StreamName): void {
+    producer.node.addDependency(this.topics);
     producer.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['kafka-cluster:Connect'], resources: [this.cluster.attrArn] }),
     );
@@ -94,6 +144,7 @@ export class MskEventStreams extends Construct implements EventStreams {
   }
 
   consume(consumer: lambda.IFunction, topic: StreamName, settings: ConsumerSettings): void {
+    consumer.node.addDependency(this.topics);
     consumer.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],

@@ -117,7 +117,12 @@ export class PipelineStack extends Stack {
     const streamNames = { [RAW_STREAM]: named(RAW_STREAM), [PROCESSED_STREAM]: named(PROCESSED_STREAM) };
     this.streams =
       settings.streamEngine === 'msk'
-        ? new MskEventStreams(this, 'Streams', { network, clusterName: named('streams'), names: streamNames })
+        ? new MskEventStreams(this, 'Streams', {
+            network,
+            clusterName: named('streams'),
+            names: streamNames,
+            logLevel: settings.logLevel,
+          })
         : new KinesisEventStreams(this, 'Streams', {
             names: streamNames,
             onDemand: settings.profile === 'production',
