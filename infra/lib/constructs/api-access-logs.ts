@@ -1,9 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { nag } from '../nag.ts';
 
 /**
  * The fields of an access log line. Only the route key (`POST /v1/logs/{serverId}/{token}`, a
@@ -68,5 +69,10 @@ export class ApiGatewayLogsRole extends Construct {
       ],
     });
     this.account = new CfnAccount(this, 'Account', { cloudWatchRoleArn: role.roleArn });
+    Validations.of(role).acknowledge({
+      id: nag.managedPolicy('AmazonAPIGatewayPushToCloudWatchLogs'),
+      reason:
+        "AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for API Gateway's logging role",
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import { ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { cdkHelperFunctionFindings, nag } from '../nag.ts';
 import {
   type ConsumerSettings,
   type EventStreams,
@@ -81,6 +82,11 @@ export class MskEventStreams extends Construct implements EventStreams {
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.cluster.attrArn] }),
       installLatestAwsSdk: false,
     });
+    // The AwsCustomResource's function is a singleton at the stack's root.
+    const singleton = Stack.of(this).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
+    if (singleton) {
+      Validations.of(singleton).acknowledge(...cdkHelperFunctionFindings("CDK's AwsCustomResource function"));
+    }
     this.producerEnvironment = {
       STREAM_ENGINE: 'kafka',
       KAFKA_BROKERS: brokers.getResponseField('BootstrapBrokerStringSaslIam'),
@@ -116,6 +122,13 @@ export class MskEventStreams extends Construct implements EventStreams {
       }),
     );
     const provider = new cr.Provider(this, 'TopicsProvider', { onEventHandler: topicsFunction });
+    Validations.of(provider).acknowledge(
+      ...cdkHelperFunctionFindings("CDK's custom resource provider framework"),
+      {
+        id: nag.wildcardResource(`${nag.arnOf(topicsFunction)}:*`),
+        reason: "CDK's provider framework may invoke any version of its handler function",
+      },
+    );
     this.topics = new CustomResource(this, 'Topics', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::GeqoKafkaTopics',

@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -42,6 +43,11 @@ export class PluginWebSocketApi extends Construct {
         integration: new WebSocketLambdaIntegration('Ingest', props.ingest),
         returnResponse: true,
       },
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'a WebSocket API authorizes on $connect only (the token authorizer above); $default and $disconnect run on the authorized connection',
     });
     this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,

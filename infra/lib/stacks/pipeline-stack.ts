@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -137,12 +137,20 @@ export class PipelineStack extends Stack {
       enforceSSL: true,
     });
     // Batches the event source mapping gave up on: metadata only (shard, sequence range).
+    // Neither queue has a dead-letter queue of its own: they are the last stop, watched by alarms.
     this.batchFailureQueue = new sqs.Queue(this, 'BatchFailures', {
       queueName: named('raw-game-events-batch-failures'),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+
+    for (const queue of [this.deadLetterQueue, this.batchFailureQueue]) {
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason: 'this queue is itself a dead-letter queue (the last stop), alarmed on any message',
+      });
+    }
 
     const fn = (
       name: string,
@@ -274,6 +282,11 @@ export class PipelineStack extends Stack {
     this.deadLetterQueue.grantSendMessages(worker);
     this.deadLetterQueue.grantConsumeMessages(dlqReplay);
     this.dashboardApi.api.grantManageConnections(broadcaster);
+    Validations.of(broadcaster).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<DashboardApi54AB17B7>/*/*/@connections/*]',
+      reason:
+        'the broadcaster posts to whichever dashboard connections exist: connection ids are only known at run time, on this API only',
+    });
 
     streams.consume(worker, RAW_STREAM, {
       ...WORKER_SOURCE,
