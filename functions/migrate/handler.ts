@@ -23,10 +23,10 @@ export const handler = makeHandler({
   migrate: () =>
     retryConnecting(
       async () => {
-        const report = await migrate(pool);
+        // Small profile: the functions' IAM role first, so that it owns what the migrations create.
         const { database, iamAppUser } = config;
         if (iamAppUser && database.kind !== 'url') await ensureIamAppUser(pool, iamAppUser, database.user);
-        return report;
+        return migrate(pool);
       },
       {
         ...MIGRATE_RETRY,
