@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fetches what the integration tests need beyond node_modules (`npm test` runs it first):
 # - Debian's Chromium for the dashboard's browser test (playwright-core downloads no browser);
+# - cfn-lint (PyPI) in a virtual environment at .cache/pyvenv, for infra/test/cfn-lint.int.test.ts;
 # - an Apache Kafka broker (KRaft, single node) from Maven Central, run by
 #   test/services/kafka-broker.ts, once, into .cache/. No npm or Debian package holds a Kafka
 #   broker (DESIGN.md section 9).
@@ -35,6 +36,17 @@ install_with_apt() {
 
 if [[ ! -x /usr/bin/chromium ]]; then
   install_with_apt chromium
+fi
+
+# cfn-lint in its own virtual environment: Debian's Python refuses a system-wide pip install.
+PYVENV=.cache/pyvenv
+if [[ ! -x "${PYVENV}/bin/cfn-lint" ]]; then
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    install_with_apt python3-venv
+  fi
+  echo "cfn-lint: installing into ${PYVENV}"
+  python3 -m venv "${PYVENV}"
+  "${PYVENV}/bin/pip" install --quiet --disable-pip-version-check cfn-lint
 fi
 
 if [[ -f "${MARKER}" ]]; then

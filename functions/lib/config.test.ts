@@ -73,3 +73,29 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ kind: 'url', url: 'postgres://x@db/geqo' });
   });
 });
+
+describe('the migrations function database settings', () => {
+  it('reads the owner password secret and the IAM role it makes (small profile), and IAM alone otherwise', async () => {
+    const { loadConfig: loadMigrateConfig } = await import('../migrate/config.ts');
+    const base = {
+      AWS_REGION: 'eu-central-1',
+      DB_HOST: 'c.cluster-x.rds.amazonaws.com',
+      DB_NAME: 'geqo',
+      DB_USER: 'geqo',
+    };
+    const small = loadMigrateConfig({
+      ...base,
+      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:geqo-db',
+      DB_IAM_APP_USER: 'geqo_app',
+    });
+    expect(small.database).toMatchObject({
+      kind: 'secret',
+      secretArn: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:geqo-db',
+      user: 'geqo',
+    });
+    expect(small.iamAppUser).toBe('geqo_app');
+    const production = loadMigrateConfig(base);
+    expect(production.database.kind).toBe('iam');
+    expect(production.iamAppUser).toBeUndefined();
+  });
+});

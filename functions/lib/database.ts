@@ -2,6 +2,7 @@ import { createPool } from '@geqo/shared/adapters/postgres';
 import pg from 'pg';
 import type { EnvReader } from './config.ts';
 import { type AwsCredentials, rdsAuthToken } from './rds-auth-token.ts';
+import { getSecretString } from './secrets-manager.ts';
 
 /**
  * How a function reaches PostgreSQL: through RDS Proxy with IAM authentication (production: no
@@ -10,14 +11,29 @@ import { type AwsCredentials, rdsAuthToken } from './rds-auth-token.ts';
  */
 export type DatabaseConfig =
   | { kind: 'url'; url: string }
-  | { kind: 'iam'; host: string; port: number; database: string; user: string; region: string };
+  | { kind: 'iam'; host: string; port: number; database: string; user: string; region: string }
+  | {
+      kind: 'secret';
+      host: string;
+      port: number;
+      database: string;
+      user: string;
+      region: string;
+      /** A Secrets Manager secret whose JSON has the `password` (the cluster's generated secret). */
+      secretArn: string;
+    };
 
-/** `DATABASE_URL`, or `DB_HOST` + `DB_NAME` + `DB_USER` (+ `DB_PORT`) with IAM auth in `AWS_REGION`. */
+/**
+ * `DATABASE_URL`, or `DB_HOST` + `DB_NAME` + `DB_USER` (+ `DB_PORT`) in `AWS_REGION` with IAM auth,
+ * or with the password of the secret `DB_SECRET_ARN` when that is set (the migrations function
+ * talking to Aurora directly, as the master user, in the small profile).
+ */
 export function readDatabaseConfig(env: EnvReader): DatabaseConfig {
   const url = env.optionalString('DATABASE_URL');
   if (url) return { kind: 'url', url };
+  const secretArn = env.optionalString('DB_SECRET_ARN');
   return {
-    kind: 'iam',
+    ...(secretArn ? { kind: 'secret' as const, secretArn } : { kind: 'iam' as const }),
     host: env.string('DB_HOST'),
     port: env.int('DB_PORT', { fallback: 5432, min: 1, max: 65_535 }),
     database: env.string('DB_NAME'),
@@ -47,6 +63,17 @@ export function createLambdaPool(config: DatabaseConfig, options: LambdaPoolOpti
   const password = async (): Promise<string> => {
     if (cached && cached.expiresAt > Date.now()) return cached.token;
     if (!options.credentials) throw new Error('IAM database auth needs AWS credentials');
+    if (config.kind === 'secret') {
+      const secret = await getSecretString({
+        secretArn: config.secretArn,
+        region: config.region,
+        credentials: options.credentials(),
+      });
+      const parsed = JSON.parse(secret) as { password?: unknown };
+      if (typeof parsed.password !== 'string') throw new Error('the database secret has no password');
+      cached = { token: parsed.password, expiresAt: Date.now() + TOKEN_TTL_MS };
+      return parsed.password;
+    }
     const token = await rdsAuthToken({
       hostname: config.host,
       port: config.port,

@@ -27,7 +27,7 @@ const toBuffer = (data: Bytes): Buffer =>
       : Buffer.from(data);
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the SigV4 signer expects. */
-class NodeSha256 {
+export class NodeSha256 {
   private hash: Hash | Hmac;
 
   constructor(private readonly secret?: Bytes) {

@@ -4,7 +4,9 @@ import { createLambdaPool } from '../lib/database.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
 import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
+import { ensureIamAppUser } from './iam-app-user.ts';
 import { makeHandler } from './make-handler.ts';
+import { MIGRATE_RETRY, retryConnecting } from './retry-connecting.ts';
 
 export { makeHandler };
 
@@ -16,4 +18,25 @@ const pool = createLambdaPool(config.database, {
   credentials: () => credentialsFromEnv(process.env),
 });
 
-export const handler = makeHandler({ migrate: () => migrate(pool), logger });
+// On a first deploy the writer or the proxy's target may not answer yet: wait for them.
+export const handler = makeHandler({
+  migrate: () =>
+    retryConnecting(
+      async () => {
+        // Small profile: the functions' IAM role first, so that it owns what the migrations create.
+        const { database, iamAppUser } = config;
+        if (iamAppUser && database.kind !== 'url') await ensureIamAppUser(pool, iamAppUser, database.user);
+        return migrate(pool);
+      },
+      {
+        ...MIGRATE_RETRY,
+        onRetry: (attempt, delayMs, error) =>
+          logger.warn('database not reachable yet; retrying', {
+            attempt,
+            delayMs: Math.round(delayMs),
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      },
+    ),
+  logger,
+});

@@ -1,13 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFingerprint } from '../lib/constructs/database.ts';
+import { AURORA_ENGINE_VERSION, migrationsFingerprint } from '../lib/constructs/database.ts';
 import { SYNTH_TIMEOUT_MS, type SynthesizedApp, synthApp } from './synth-app.ts';
 
-describe('GeqoData with Aurora', () => {
+describe('GeqoData with Aurora, production profile', () => {
   let app: SynthesizedApp;
 
   beforeAll(() => {
-    app = synthApp();
+    app = synthApp({ profile: 'production' });
   }, SYNTH_TIMEOUT_MS);
 
   afterAll(() => app.cleanup());
@@ -30,6 +30,16 @@ describe('GeqoData with Aurora', () => {
     app.data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
   });
 
+  it('creates the cluster on the chosen Aurora PostgreSQL version, one RDS still takes for new clusters', async () => {
+    const clusters = Object.values(app.data.findResources('AWS::RDS::DBCluster')) as {
+      Properties: { EngineVersion: string };
+    }[];
+    expect(clusters.map((c) => c.Properties.EngineVersion)).toEqual([
+      AURORA_ENGINE_VERSION.auroraPostgresFullVersion,
+    ]);
+    expect(AURORA_ENGINE_VERSION.auroraPostgresFullVersion).toBe('17.9');
+  });
+
   it('puts RDS Proxy in front with IAM auth and TLS required', async () => {
     app.data.hasResourceProperties('AWS::RDS::DBProxy', {
       EngineFamily: 'POSTGRESQL',
@@ -48,6 +58,30 @@ describe('GeqoData with Aurora', () => {
       }),
     });
     expect(migrationsFingerprint()).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('migrates only once the writer instance and the proxy target group exist, waiting up to ten minutes', async () => {
+    const writer = Object.keys(app.data.findResources('AWS::RDS::DBInstance'));
+    const targetGroup = Object.keys(app.data.findResources('AWS::RDS::DBProxyTargetGroup'));
+    expect(writer).toHaveLength(1);
+    expect(targetGroup).toHaveLength(1);
+    const migrations = Object.values(app.data.findResources('Custom::GeqoMigrations')) as {
+      DependsOn?: string[];
+    }[];
+    expect(migrations).toHaveLength(1);
+    expect(migrations[0]?.DependsOn).toEqual(expect.arrayContaining([...writer, ...targetGroup]));
+    app.data.hasResource('AWS::Lambda::Function', {
+      Metadata: { 'aws:cdk:path': 'GeqoData/Migrations/Function/Resource' },
+      Properties: Match.objectLike({ Timeout: 600 }),
+    });
+  });
+
+  it('protects the production cluster from deletion and keeps it when the stack goes', async () => {
+    app.data.hasResource('AWS::RDS::DBCluster', {
+      Properties: Match.objectLike({ DeletionProtection: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 
   it('lets functions reach the proxy on 5432 and nothing else in', async () => {

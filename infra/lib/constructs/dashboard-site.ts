@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { cdkHelperFunctionFindings, nag } from '../nag.ts';
 
 export interface DashboardSiteProps {
   /** The built dashboard; a placeholder page is deployed when the folder does not exist. */
@@ -48,6 +49,27 @@ export class DashboardSite extends Construct {
         responsePagePath: '/index.html',
       })),
     });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'private bucket read only by CloudFront (origin access control); access logs would need a second bucket for a public static app',
+    });
+    Validations.of(this.distribution).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-CFR1', reason: 'a public dashboard: no geographic restriction' },
+      {
+        id: 'AwsSolutions::AwsSolutions-CFR2',
+        reason: 'static files only, no WAF: the APIs behind it have their own throttling',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-CFR3',
+        reason: 'no CloudFront access logs for static files (a logging bucket and its cost for little value)',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-CFR4',
+        reason:
+          'the default *.cloudfront.net certificate allows TLS 1.0 viewers; a custom domain (not configured here) would set TLSv1.2_2021',
+      },
+    );
     this.usesPlaceholder = !existsSync(props.distFolder);
     new s3deploy.BucketDeployment(this, 'Files', {
       destinationBucket: this.bucket,
@@ -60,6 +82,26 @@ export class DashboardSite extends Construct {
       ],
       prune: true,
     });
+    // BucketDeployment's function (and the bucket's auto-delete handler) are singletons at the stack's root.
+    for (const child of Stack.of(this).node.children) {
+      if (!/^Custom::(CDKBucketDeployment|S3AutoDeleteObjects)/.test(child.node.id)) continue;
+      const copies = "CDK's deployment helper copies the assets into the site bucket and prunes it";
+      Validations.of(child).acknowledge(
+        ...cdkHelperFunctionFindings("CDK's deployment helper"),
+        ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => ({
+          id: nag.wildcardAction(action),
+          reason: copies,
+        })),
+        { id: nag.wildcardResource(`${nag.arnOf(this.bucket)}/*`), reason: copies },
+        { id: nag.wildcardResource('*'), reason: `${copies} (and invalidates the distribution)` },
+        {
+          id: nag.wildcardResource(
+            'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+          ),
+          reason: `${copies}, from CDK's asset bucket`,
+        },
+      );
+    }
     new CfnOutput(this, 'Url', {
       value: `https://${this.distribution.distributionDomainName}`,
       description: 'Dashboard',

@@ -1,10 +1,15 @@
+import { Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
+import { accessLogSettings, WEBSOCKET_ACCESS_LOG_FIELDS } from './api-access-logs.ts';
 
 export interface DashboardWebSocketApiProps {
   routes: lambda.IFunction;
+  apiName: string;
+  /** API Gateway's account logging role, which a WebSocket stage's access logs need first. */
+  logging: IDependable;
 }
 
 /**
@@ -20,7 +25,7 @@ export class DashboardWebSocketApi extends Construct {
     super(scope, id);
     const integration = (name: string) => new WebSocketLambdaIntegration(name, props.routes);
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
-      apiName: 'geqo-dashboard',
+      apiName: props.apiName,
       description: 'Geqo live dashboard updates',
       routeSelectionExpression: '$request.body.action',
       connectRouteOptions: { integration: integration('Connect') },
@@ -30,11 +35,18 @@ export class DashboardWebSocketApi extends Construct {
     for (const action of ['subscribe', 'unsubscribe']) {
       this.api.addRoute(action, { integration: integration(action), returnResponse: true });
     }
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'dashboards read public live data (as the REST read routes); dashboard-ws checks each subscription itself',
+    });
     this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: 'v1',
       autoDeploy: true,
+      accessLogSettings: accessLogSettings(this, 'AccessLogs', WEBSOCKET_ACCESS_LOG_FIELDS),
     });
+    this.stage.node.addDependency(props.logging);
   }
 
   /** The Management API endpoint (`https://…/v1`) the broadcaster posts to. */

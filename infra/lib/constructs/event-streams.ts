@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { StreamEngine } from '../settings.ts';
 import type { VpcPlacement } from './geqo-function.ts';
+import type { Watch } from './pipeline-alarms.ts';
 
 export const RAW_STREAM = 'raw-game-events';
 export const PROCESSED_STREAM = 'processed-game-events';
@@ -33,6 +34,8 @@ export interface ConsumerSettings {
  */
 export interface EventStreams {
   readonly engine: StreamEngine;
+  /** Each stream's (or topic's) deployed name, per stage: `geqo-<stage>-raw-game-events`. */
+  readonly names: Record<StreamName, string>;
   /** `STREAM_ENGINE` and the engine's own variables, for every producer. */
   readonly producerEnvironment: Record<string, string>;
   /** Set when producers must run inside the VPC (MSK). */
@@ -40,6 +43,8 @@ export interface EventStreams {
   grantWrite(producer: lambda.IFunction, stream: StreamName): void;
   /** Adds the consumer's event source (and what it needs to read) to `consumer`. */
   consume(consumer: lambda.IFunction, stream: StreamName, settings: ConsumerSettings): void;
+  /** Records a producer could not put (failed or throttled): none on MSK, where a failed send fails the function. */
+  putFailures(): Watch[];
   /** How far behind a consumer is: iterator age (ms) on Kinesis, offset lag (records) on MSK. */
   consumerLag(consumer: lambda.IFunction): { metric: cloudwatch.Metric; threshold: number; unit: string };
 }

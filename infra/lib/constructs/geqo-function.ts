@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { nag } from '../nag.ts';
 import { functionEntry, REPO_ROOT } from '../paths.ts';
 
 /** Where a function runs when it must reach something inside the VPC (the database proxy, MSK). */
@@ -22,6 +23,10 @@ export interface GeqoFunctionProps {
   timeout?: Duration;
   vpc?: VpcPlacement;
   logLevel: string;
+  /** X-Ray active tracing: on for the hot path (ingest, worker, broadcaster, plain ingest). */
+  tracing?: boolean;
+  /** A cap (and reservation) where a runaway would hurt: ingest floods the stream, the worker the database. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -52,6 +57,10 @@ export class GeqoFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup,
+      ...(props.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         LOG_LEVEL: props.logLevel,
@@ -75,5 +84,25 @@ export class GeqoFunction extends NodejsFunction {
         ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups }
         : {}),
     });
+    // cdk-nag (AwsSolutions), what every Geqo function accepts and why:
+    Validations.of(this).acknowledge(
+      ...['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole', 'AWSLambdaMSKExecutionRole'].map(
+        (policy) => ({
+          id: nag.managedPolicy(policy),
+          reason: `${policy} is AWS's minimal policy for what Lambda itself does (its log group, ENIs in the VPC, the MSK pollers); the function's own grants are least privilege`,
+        }),
+      ),
+      {
+        id: nag.rule('L1'),
+        reason:
+          'Node.js 22 is the runtime the bundles target (esbuild target node22) and the tests run on; moving to a newer runtime is a deliberate, tested upgrade',
+      },
+    );
+    if (props.tracing) {
+      Validations.of(this).acknowledge({
+        id: nag.wildcardResource('*'),
+        reason: 'X-Ray active tracing: xray:PutTraceSegments and PutTelemetryRecords take no resource but *',
+      });
+    }
   }
 }

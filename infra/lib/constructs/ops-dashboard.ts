@@ -12,6 +12,8 @@ export interface OpsDashboardProps {
   streams: EventStreams;
   queues: Record<string, sqs.IQueue>;
   alarms: cloudwatch.IAlarm[];
+  /** Per stage: dashboard names are unique per account. */
+  dashboardName: string;
 }
 
 /** A custom metric the functions write in the embedded metric format. */
@@ -32,7 +34,7 @@ export class OpsDashboard extends Construct {
     super(scope, id);
     const functions = Object.entries(props.functions);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: 'geqo-operations',
+      dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
     this.dashboard.addWidgets(

@@ -8,6 +8,17 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventStreams } from './event-streams.ts';
 
+/** One more thing to watch: an alarm when `metric` reaches `threshold` (at or above). */
+export interface Watch {
+  /** Construct id and alarm name suffix: `geqo-<stage>-<name>`. */
+  name: string;
+  description: string;
+  metric: cloudwatch.IMetric;
+  threshold: number;
+  /** Consecutive periods at or above the threshold before the alarm fires (default 1). */
+  evaluationPeriods?: number;
+}
+
 export interface PipelineAlarmsProps {
   functions: Record<string, lambda.IFunction>;
   /** The stream consumers whose lag is watched. */
@@ -16,6 +27,10 @@ export interface PipelineAlarmsProps {
   /** Queues that should stay empty: any message is an operator's business. */
   queues: Record<string, sqs.IQueue>;
   alarmEmail?: string;
+  /** `geqo-<stage>-`: alarm names are unique per account and region. */
+  namePrefix: string;
+  /** The APIs' 5xx and WebSocket errors, the database's health, the streams' put failures. */
+  watches: Watch[];
 }
 
 /**
@@ -42,7 +57,7 @@ export class PipelineAlarms extends Construct {
       const lag = props.streams.consumerLag(consumer);
       add(
         lag.metric.createAlarm(this, `${name}Lag`, {
-          alarmName: `geqo-${name}-lag`,
+          alarmName: `${props.namePrefix}${name}-lag`,
           alarmDescription: `${name} is more than ${lag.threshold} ${lag.unit} behind its stream`,
           threshold: lag.threshold,
           evaluationPeriods: 5,
@@ -57,7 +72,7 @@ export class PipelineAlarms extends Construct {
         queue
           .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
           .createAlarm(this, `${name}Depth`, {
-            alarmName: `geqo-${name}-depth`,
+            alarmName: `${props.namePrefix}${name}-depth`,
             alarmDescription: `${queue.queueName} holds messages: inspect, fix, then replay`,
             threshold: 1,
             evaluationPeriods: 1,
@@ -66,12 +81,25 @@ export class PipelineAlarms extends Construct {
           }),
       );
     }
+    for (const watch of props.watches) {
+      add(
+        new cloudwatch.Alarm(this, watch.name, {
+          alarmName: `${props.namePrefix}${watch.name}`,
+          alarmDescription: watch.description,
+          metric: watch.metric,
+          threshold: watch.threshold,
+          evaluationPeriods: watch.evaluationPeriods ?? 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       add(
         fn
           .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
           .createAlarm(this, `${name}Errors`, {
-            alarmName: `geqo-${name}-errors`,
+            alarmName: `${props.namePrefix}${name}-errors`,
             alarmDescription: `${name} failed invocations`,
             threshold: 1,
             evaluationPeriods: 1,
@@ -83,7 +111,7 @@ export class PipelineAlarms extends Construct {
         fn
           .metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' })
           .createAlarm(this, `${name}Throttles`, {
-            alarmName: `geqo-${name}-throttles`,
+            alarmName: `${props.namePrefix}${name}-throttles`,
             alarmDescription: `${name} invocations throttled`,
             threshold: 1,
             evaluationPeriods: 1,

@@ -1,14 +1,19 @@
+import { Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
+import { accessLogSettings, WEBSOCKET_ACCESS_LOG_FIELDS } from './api-access-logs.ts';
 
 export interface PluginWebSocketApiProps {
   authorizer: lambda.IFunction;
   connect: lambda.IFunction;
   disconnect: lambda.IFunction;
   ingest: lambda.IFunction;
+  apiName: string;
+  /** API Gateway's account logging role, which a WebSocket stage's access logs need first. */
+  logging: IDependable;
 }
 
 /**
@@ -22,7 +27,7 @@ export class PluginWebSocketApi extends Construct {
   constructor(scope: Construct, id: string, props: PluginWebSocketApiProps) {
     super(scope, id);
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
-      apiName: 'geqo-plugin',
+      apiName: props.apiName,
       description: 'Geqo plugin protocol v1: MessagePack frames as base64 text',
       connectRouteOptions: {
         integration: new WebSocketLambdaIntegration('Connect', props.connect),
@@ -39,12 +44,19 @@ export class PluginWebSocketApi extends Construct {
         returnResponse: true,
       },
     });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'a WebSocket API authorizes on $connect only (the token authorizer above); $default and $disconnect run on the authorized connection',
+    });
     this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: 'v1',
       autoDeploy: true,
       throttle: { rateLimit: 2_000, burstLimit: 5_000 },
+      accessLogSettings: accessLogSettings(this, 'AccessLogs', WEBSOCKET_ACCESS_LOG_FIELDS),
     });
+    this.stage.node.addDependency(props.logging);
   }
 
   /** `wss://…/v1`: what `geqo replay --url` and the plugin connect to. */

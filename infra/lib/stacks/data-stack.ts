@@ -19,10 +19,14 @@ export class DataStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
-    this.network = new Network(this, 'Network');
+    const production = props.settings.profile === 'production';
+    this.network = new Network(this, 'Network', { privateFunctions: production });
     this.database = props.settings.databaseUrl
       ? new UrlDatabase(props.settings.databaseUrl)
-      : new AuroraDatabase(this, 'Database', { network: this.network });
+      : new AuroraDatabase(this, 'Database', {
+          network: this.network,
+          production,
+        });
     this.migrations = new Migrations(this, 'Migrations', {
       database: this.database,
       logLevel: props.settings.logLevel,

@@ -1,9 +1,12 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ApiGatewayLogsRole } from '../constructs/api-access-logs.ts';
 import { DashboardWebSocketApi } from '../constructs/dashboard-websocket-api.ts';
 import type { DatabaseAccess } from '../constructs/database.ts';
 import { type EventStreams, PROCESSED_STREAM, RAW_STREAM } from '../constructs/event-streams.ts';
@@ -13,9 +16,9 @@ import { KinesisEventStreams } from '../constructs/kinesis-streams.ts';
 import { MskEventStreams } from '../constructs/msk-streams.ts';
 import type { Network } from '../constructs/network.ts';
 import { OpsDashboard } from '../constructs/ops-dashboard.ts';
-import { PipelineAlarms } from '../constructs/pipeline-alarms.ts';
+import { PipelineAlarms, type Watch } from '../constructs/pipeline-alarms.ts';
 import { PluginWebSocketApi } from '../constructs/plugin-websocket-api.ts';
-import type { GeqoSettings } from '../settings.ts';
+import { type GeqoSettings, stageName } from '../settings.ts';
 
 export interface PipelineStackProps extends StackProps {
   settings: GeqoSettings;
@@ -43,8 +46,54 @@ export const BROADCASTER_SOURCE = {
   parallelizationFactor: 1,
 } as const;
 
-/** How often the scheduled sweeps run: the statistics aggregation and the ingest outbox recovery. */
-export const SWEEP_SCHEDULE = events.Schedule.rate(Duration.minutes(1));
+/**
+ * How often the scheduled sweeps run (the statistics aggregation and the ingest outbox recovery),
+ * per profile. Every run opens a database connection: once a minute would keep a small profile's
+ * Aurora from ever pausing, so there they run hourly (invoke stats-aggregation by hand for fresh
+ * statistics).
+ */
+export const SWEEP_SCHEDULES = {
+  production: events.Schedule.rate(Duration.minutes(1)),
+  small: events.Schedule.rate(Duration.hours(1)),
+} as const;
+
+/**
+ * Reserved concurrency of the functions whose runaway would hurt: ingest (every plugin frame, one
+ * invocation each: a flood fills the stream and the bill) and the worker (connections to the
+ * database: Kinesis runs shards x parallelization factor of them, this caps a misconfiguration).
+ * Reserving needs the account's concurrency quota above 100 plus these (new accounts start at 10:
+ * ask for the default 1,000 first).
+ */
+export const RESERVED_CONCURRENCY = {
+  production: { ingest: 200, worker: 32 },
+  small: { ingest: 20, worker: 4 },
+} as const;
+
+/** A WebSocket stage's errors: integration failures (a function that failed) and API Gateway's own. */
+function webSocketErrors(name: string, api: apigwv2.WebSocketApi, stage: apigwv2.WebSocketStage): Watch[] {
+  const metric = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiId: api.apiId, Stage: stage.stageName },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    });
+  return [
+    {
+      name: `${name}-integration-errors`,
+      description: `${name}: a route's function failed or timed out, closing or failing the message`,
+      metric: metric('IntegrationError'),
+      threshold: 1,
+    },
+    {
+      name: `${name}-execution-errors`,
+      description: `${name}: API Gateway failed to run a route (ExecutionError)`,
+      metric: metric('ExecutionError'),
+      threshold: 1,
+    },
+  ];
+}
 
 /**
  * The pipeline of DESIGN.md section 2: plugin WebSocket API -> ingest -> raw stream -> worker
@@ -64,26 +113,44 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { settings, database, network } = props;
+    const named = (name: string) => stageName(settings, name);
+    const streamNames = { [RAW_STREAM]: named(RAW_STREAM), [PROCESSED_STREAM]: named(PROCESSED_STREAM) };
     this.streams =
       settings.streamEngine === 'msk'
-        ? new MskEventStreams(this, 'Streams', { network })
-        : new KinesisEventStreams(this, 'Streams');
+        ? new MskEventStreams(this, 'Streams', {
+            network,
+            clusterName: named('streams'),
+            names: streamNames,
+            logLevel: settings.logLevel,
+          })
+        : new KinesisEventStreams(this, 'Streams', {
+            names: streamNames,
+            onDemand: settings.profile === 'production',
+          });
     const streams = this.streams;
 
     // Poison records, with payload and reason, written by the worker itself.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      queueName: 'raw-game-events-dlq',
+      queueName: named('raw-game-events-dlq'),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     // Batches the event source mapping gave up on: metadata only (shard, sequence range).
+    // Neither queue has a dead-letter queue of its own: they are the last stop, watched by alarms.
     this.batchFailureQueue = new sqs.Queue(this, 'BatchFailures', {
-      queueName: 'raw-game-events-batch-failures',
+      queueName: named('raw-game-events-batch-failures'),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+
+    for (const queue of [this.deadLetterQueue, this.batchFailureQueue]) {
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason: 'this queue is itself a dead-letter queue (the last stop), alarmed on any message',
+      });
+    }
 
     const fn = (
       name: string,
@@ -93,6 +160,8 @@ export class PipelineStack extends Stack {
         vpc?: VpcPlacement | undefined;
         memorySize?: number;
         timeout?: Duration;
+        tracing?: boolean;
+        reservedConcurrentExecutions?: number;
       } = {},
     ) =>
       new GeqoFunction(this, name, {
@@ -103,7 +172,12 @@ export class PipelineStack extends Stack {
         ...(options.vpc ? { vpc: options.vpc } : {}),
         ...(options.memorySize ? { memorySize: options.memorySize } : {}),
         ...(options.timeout ? { timeout: options.timeout } : {}),
+        ...(options.tracing ? { tracing: true } : {}),
+        ...(options.reservedConcurrentExecutions !== undefined
+          ? { reservedConcurrentExecutions: options.reservedConcurrentExecutions }
+          : {}),
       });
+    const limits = RESERVED_CONCURRENCY[settings.profile];
     const dbEnv = database.environment;
     const dbVpc = database.placement ?? streams.producerPlacement;
     const streamVpc = streams.producerPlacement;
@@ -115,38 +189,49 @@ export class PipelineStack extends Stack {
     const wsConnect = fn('ws-connect', 'plugin $connect', { memorySize: 256 });
     const wsDisconnect = fn('ws-disconnect', 'plugin $disconnect', { memorySize: 256 });
     const ingest = fn('ingest', 'plugin frames to raw-game-events', {
-      environment: { ...streams.producerEnvironment, RAW_STREAM },
+      environment: { ...streams.producerEnvironment, RAW_STREAM: streamNames[RAW_STREAM] },
       vpc: streamVpc,
       timeout: Duration.seconds(10),
+      tracing: true,
+      reservedConcurrentExecutions: limits.ingest,
     });
     const worker = fn('worker', 'raw-game-events to PostgreSQL and processed-game-events', {
       environment: {
         ...dbEnv,
         ...streams.producerEnvironment,
-        PROCESSED_STREAM,
+        PROCESSED_STREAM: streamNames[PROCESSED_STREAM],
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
       vpc: dbVpc,
       memorySize: 1024,
       timeout: Duration.minutes(2),
+      tracing: true,
+      reservedConcurrentExecutions: limits.worker,
     });
     const dashboardWs = fn('dashboard-ws', 'dashboard WebSocket routes', {
       environment: dbEnv,
       vpc: database.placement,
     });
-    this.dashboardApi = new DashboardWebSocketApi(this, 'DashboardApi', { routes: dashboardWs });
+    const logging = new ApiGatewayLogsRole(this, 'ApiGatewayLogs');
+    this.dashboardApi = new DashboardWebSocketApi(this, 'DashboardApi', {
+      logging: logging.account,
+      routes: dashboardWs,
+      apiName: named('dashboard'),
+    });
     const broadcaster = fn('broadcaster', 'processed-game-events to dashboards', {
       environment: { ...dbEnv, DASHBOARD_WS_ENDPOINT: this.dashboardApi.callbackUrl },
       vpc: database.placement,
       timeout: Duration.seconds(30),
+      tracing: true,
     });
     const api = fn('api', 'REST API', { environment: dbEnv, vpc: database.placement });
     // CS2 log POSTs and MatchZy/get5 webhooks: servers and channel outboxes in PostgreSQL, frames
     // on the raw stream. Inside the VPC (the proxy), where the worker also runs.
     const plainIngest = fn('plain-ingest', 'CS2 log stream and MatchZy/get5 webhooks to raw-game-events', {
-      environment: { ...dbEnv, ...streams.producerEnvironment, RAW_STREAM },
+      environment: { ...dbEnv, ...streams.producerEnvironment, RAW_STREAM: streamNames[RAW_STREAM] },
       vpc: dbVpc,
       timeout: Duration.seconds(15),
+      tracing: true,
     });
     // Recomputes whole matches from their stored events: memory, and minutes for a long one.
     const statsAggregation = fn('stats-aggregation', 'aggregates the statistics of ended matches', {
@@ -158,7 +243,7 @@ export class PipelineStack extends Stack {
     const dlqReplay = fn('dlq-replay', 'replays raw-game-events-dlq onto raw-game-events', {
       environment: {
         ...streams.producerEnvironment,
-        RAW_STREAM,
+        RAW_STREAM: streamNames[RAW_STREAM],
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
       vpc: streamVpc,
@@ -197,6 +282,11 @@ export class PipelineStack extends Stack {
     this.deadLetterQueue.grantSendMessages(worker);
     this.deadLetterQueue.grantConsumeMessages(dlqReplay);
     this.dashboardApi.api.grantManageConnections(broadcaster);
+    Validations.of(broadcaster).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<DashboardApi54AB17B7>/*/*/@connections/*]',
+      reason:
+        'the broadcaster posts to whichever dashboard connections exist: connection ids are only known at run time, on this API only',
+    });
 
     streams.consume(worker, RAW_STREAM, {
       ...WORKER_SOURCE,
@@ -215,8 +305,13 @@ export class PipelineStack extends Stack {
       connect: wsConnect,
       disconnect: wsDisconnect,
       ingest,
+      logging: logging.account,
+      apiName: named('plugin'),
     });
-    this.restApi = new RestHttpApi(this, 'RestApi', { handlers: { api, 'plain-ingest': plainIngest } });
+    this.restApi = new RestHttpApi(this, 'RestApi', {
+      handlers: { api, 'plain-ingest': plainIngest },
+      apiName: named('api'),
+    });
 
     // The sweeps. Each run is its own retry of the last (a minute later), so neither the rule nor
     // Lambda's asynchronous invocation retries a failed run: that would only stack runs up.
@@ -225,12 +320,12 @@ export class PipelineStack extends Stack {
     }
     new events.Rule(this, 'StatsAggregationSchedule', {
       description: 'Geqo: aggregates the statistics of ended matches',
-      schedule: SWEEP_SCHEDULE,
+      schedule: SWEEP_SCHEDULES[settings.profile],
       targets: [new targets.LambdaFunction(statsAggregation, { retryAttempts: 0 })],
     });
     new events.Rule(this, 'OutboxRecoverySchedule', {
       description: 'Geqo: puts the log and webhook frames a failed request left in its outbox',
-      schedule: SWEEP_SCHEDULE,
+      schedule: SWEEP_SCHEDULES[settings.profile],
       targets: [
         new targets.LambdaFunction(plainIngest, {
           event: events.RuleTargetInput.fromObject({ action: 'recover-outboxes' }),
@@ -246,6 +341,19 @@ export class PipelineStack extends Stack {
       consumers,
       streams,
       queues,
+      namePrefix: named(''),
+      watches: [
+        {
+          name: 'rest-api-5xx',
+          description: 'The HTTP API answered 5xx (REST reads, log POSTs, webhooks)',
+          metric: this.restApi.api.metricServerError({ period: Duration.minutes(5) }),
+          threshold: 1,
+        },
+        ...webSocketErrors('plugin-api', this.pluginApi.api, this.pluginApi.stage),
+        ...webSocketErrors('dashboard-api', this.dashboardApi.api, this.dashboardApi.stage),
+        ...database.health(),
+        ...streams.putFailures(),
+      ],
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
     new OpsDashboard(this, 'Operations', {
@@ -254,6 +362,7 @@ export class PipelineStack extends Stack {
       streams,
       queues,
       alarms: this.alarms.alarms,
+      dashboardName: named('operations'),
     });
 
     new CfnOutput(this, 'PluginUrl', { value: this.pluginApi.url, description: 'Plugin WebSocket URL' });
@@ -272,5 +381,11 @@ export class PipelineStack extends Stack {
       description: 'CS2: logaddress_add_http "<this URL>" with the server id and token',
     });
     new CfnOutput(this, 'StatsAggregationFunction', { value: statsAggregation.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: settings.alarmEmail
+        ? `Alarms go to ${settings.alarmEmail} (confirm the subscription email)`
+        : 'Alarms go to this SNS topic, which has NO subscriber: deploy with -c alarmEmail=you@example.com, or aws sns subscribe --topic-arn <this ARN> --protocol email --notification-endpoint you@example.com',
+    });
   }
 }
