@@ -171,4 +171,15 @@ describe('WebhookIngestor', () => {
     expect(result).toMatchObject({ status: 'ignored', event: 'demo_upload_ended' });
     expect(producer.records).toHaveLength(0);
   });
+  it('refuses a payload the store could not hold (a NUL in the match id) as invalid, not as unavailable', async () => {
+    // Prepare
+    const { post } = ingestorFor();
+
+    // Act
+    const result = await post({ ...matchzySeriesStart(), matchid: '\u0000\u0000' });
+
+    // Assess: a 400 for this body, nothing kept that would fail the next one.
+    expect(result).toEqual({ status: 'invalid', reason: 'payload.matchid: contains U+0000' });
+    expect(await post(matchzySeriesStart())).toMatchObject({ status: expect.not.stringMatching('invalid') });
+  });
 });

@@ -7,7 +7,9 @@
  * Neither plugin retries, but a proxy may: a payload identical to the last one applied, within
  * {@link DUPLICATE_WINDOW_MS}, is acknowledged without being applied twice.
  */
+
 import { createHash } from 'node:crypto';
+import { findUnstorable } from '../../domain/codec/index.ts';
 import {
   mapWebhookEvent,
   restoreWebhookMatchState,
@@ -63,6 +65,13 @@ export class WebhookIngestor {
     } catch {
       metrics.count('webhook_invalid', 1, { source: request.source });
       return { status: 'invalid', reason: 'the body is not JSON' };
+    }
+    // A payload the store could not hold (U+0000, a lone surrogate, a number past 2^53) is refused
+    // here: kept in the channel record, it would fail every request after it as "unavailable".
+    const fault = findUnstorable(payload, 1);
+    if (fault !== undefined) {
+      metrics.count('webhook_invalid', 1, { source: request.source });
+      return { status: 'invalid', reason: `payload${fault.path}: ${fault.reason}` };
     }
     const receivedAt = this.now();
     const bodyHash = createHash('sha256').update(request.body).digest('hex');

@@ -19,3 +19,4 @@ export {
 } from './msgpack-csharp-lz4.ts';
 export type { ExtHeaderForm } from './msgpack-header.ts';
 export { isStorableText } from './storable-check.ts';
+export { findUnstorable, type StorableFault } from './storable-value.ts';
