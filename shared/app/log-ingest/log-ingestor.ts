@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { LogStreamParser, type LogStreamState } from '../../domain/cs2-log/index.ts';
 import type { GameEvent } from '../../domain/events/index.ts';
 import type { Logger, Metrics } from '../../ports/index.ts';
-import { PipelineError } from '../errors/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import type { IngestChannelRecord } from './ingest-channel-store.ts';
 import type { ChannelDecision, IngestChannels } from './ingest-channels.ts';
 
