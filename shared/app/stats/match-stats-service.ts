@@ -6,8 +6,7 @@
  */
 import type { MatchSummary } from '../../domain/match/index.ts';
 import { careerStats, type PlayerCareerStats } from '../../domain/stats/index.ts';
-import type { MatchStatsStore } from '../../ports/index.ts';
-import type { StatsQueries } from '../queries/index.ts';
+import type { MatchStatsStore, StatsQueries } from '../../ports/index.ts';
 import type { MatchAggregator } from './match-aggregator.ts';
 
 /** One of a player's recent matches, as a career page lists it. */
