@@ -4,14 +4,24 @@
  * instead of the page: types only, and two pure functions the bundle carries (the positions reader
  * and the buy rule), so the page and the platform cannot disagree on them.
  */
-import type { EventPage, MatchDetail, MatchListItem, RoundItem, StoredEvent } from '@geqo/shared/app/queries';
-import type { CareerMatch, PlayerCareer } from '@geqo/shared/app/stats';
-import type { DashboardEvent, ProcessedMessage } from '@geqo/shared/app/worker';
+
 import { type PositionSample, positionSamples } from '@geqo/shared/domain/events/stored-form';
 import type { MatchSummary, MatchSummaryPlayer, TeamSummary } from '@geqo/shared/domain/match';
 import type { PlayerMatchStats } from '@geqo/shared/domain/stats';
 import { type BuyType, classifyBuy, DEFAULT_ECONOMY_OPTIONS } from '@geqo/shared/domain/stats/buy-rule';
-import type { MatchPatch, RoundRow } from '@geqo/shared/ports';
+import type {
+  CareerMatch,
+  DashboardEvent,
+  EventPage,
+  MatchDetail,
+  MatchListItem,
+  MatchPatch,
+  PlayerCareer,
+  ProcessedMessage,
+  RoundItem,
+  RoundRow,
+  StoredEvent,
+} from '@geqo/shared/ports';
 
 export type {
   BuyType,

@@ -1,9 +1,9 @@
-import type { EventPage, MatchDetail, MatchQueries } from '@geqo/shared/app/queries';
-import { encodeCursor } from '@geqo/shared/app/queries';
 import { ServerRegistry } from '@geqo/shared/app/servers';
-import type { MatchStatsService, PlayerCareer } from '@geqo/shared/app/stats';
+import type { MatchStatsService } from '@geqo/shared/app/stats';
 import type { MatchSummary } from '@geqo/shared/domain/match';
 import { careerStats } from '@geqo/shared/domain/stats';
+import type { EventPage, MatchDetail, MatchQueries, PlayerCareer } from '@geqo/shared/ports';
+import { encodeCursor } from '@geqo/shared/ports';
 import { describe, expect, it } from 'vitest';
 import { MemoryServerRepository, RecordingLogger, RecordingMetrics } from '../test/doubles.ts';
 import { httpApiEvent } from '../test/factories.ts';

@@ -1,13 +1,7 @@
-import {
-  decodeCursor,
-  EVENTS_DEFAULT_LIMIT,
-  EVENTS_MAX_LIMIT,
-  includesEmptyMatches,
-  type MatchQueries,
-} from '@geqo/shared/app/queries';
+import { EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, includesEmptyMatches } from '@geqo/shared/app/queries';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { MatchStatsService } from '@geqo/shared/app/stats';
-import type { Logger } from '@geqo/shared/ports';
+import { decodeCursor, type Logger, type MatchQueries } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
 import { withMetrics } from '../lib/runtime.ts';

@@ -1,5 +1,5 @@
-import { isProgrammerError } from '@geqo/shared/app/errors';
 import type { ConsumedRecord, Logger } from '@geqo/shared/ports';
+import { isProgrammerError } from '@geqo/shared/ports';
 import { recordGroups, type StreamBatchResponse, type StreamEvent } from './stream-event.ts';
 
 /**

@@ -1,8 +1,8 @@
-import { isProgrammerError, PipelineError, UnavailableError } from '@geqo/shared/app/errors';
 import type { IngestChannels, LogIngestor, WebhookIngestor } from '@geqo/shared/app/log-ingest';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { WebhookSource } from '@geqo/shared/domain/webhooks';
 import type { Logger } from '@geqo/shared/ports';
+import { isProgrammerError, PipelineError, UnavailableError } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { PlainIngestRouteKey } from '../api/routes.ts';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';

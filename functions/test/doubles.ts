@@ -2,13 +2,14 @@
  * Test doubles of the ports that have no in-memory adapter in shared/adapters/memory: they record
  * what they were given and can be told to fail, so handler tests can assert on both.
  */
-import type { ServerRecord, ServerRepository } from '@geqo/shared/app/servers';
 import type {
   DeadLetter,
   DeadLetterSink,
   EventStore,
   LogFields,
   Logger,
+  ServerRecord,
+  ServerRepository,
   ServerSnapshot,
   WorkerWrite,
 } from '@geqo/shared/ports';

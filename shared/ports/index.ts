@@ -1,6 +1,15 @@
 export type * from './connections.ts';
 export type * from './dead-letter-sink.ts';
+export type * from './dead-letter-store.ts';
+export * from './errors.ts';
+export * from './event-cursor.ts';
 export type * from './event-store.ts';
 export type * from './event-stream.ts';
+export type * from './ingest-channel-store.ts';
 export type * from './logger.ts';
+export type * from './match-queries.ts';
 export type * from './match-stats-store.ts';
+export type * from './player-career.ts';
+export type * from './processed-messages.ts';
+export type * from './server-repository.ts';
+export type * from './stats-queries.ts';

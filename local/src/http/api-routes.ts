@@ -1,12 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
-import {
-  EVENTS_DEFAULT_LIMIT,
-  EVENTS_MAX_LIMIT,
-  includesEmptyMatches,
-  type MatchQueries,
-} from '@geqo/shared/app/queries';
+import { EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, includesEmptyMatches } from '@geqo/shared/app/queries';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
+import type { MatchQueries } from '@geqo/shared/ports';
 import type { DashboardSockets } from './dashboard-sockets.ts';
 import {
   cursorParam,

@@ -1,4 +1,5 @@
-import type { DeadLetterReplay, DeadLetterStore, StoredDeadLetter } from '@geqo/shared/app/dead-letters';
+import type { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
+import type { DeadLetterStore, StoredDeadLetter } from '@geqo/shared/ports';
 import type { RouteGuards } from './api-routes.ts';
 import { flagParam, intParam, positiveIdParam } from './params.ts';
 import { HttpError, type Router, sendJson } from './router.ts';

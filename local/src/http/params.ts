@@ -3,7 +3,7 @@
  * a NUL (which PostgreSQL refuses in text), a control character, an over-long value, a number out
  * of range or a crafted cursor is a 400 with a stable code, never a 500 from the database.
  */
-import { decodeCursor } from '@geqo/shared/app/queries';
+import { decodeCursor } from '@geqo/shared/ports';
 import { HttpError } from './router.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses

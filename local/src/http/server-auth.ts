@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { PipelineError } from '@geqo/shared/app/errors';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
+import { PipelineError } from '@geqo/shared/ports';
 import { sendJson } from './router.ts';
 
 /** The id of the server a token authenticates, or `null` (malformed, unknown, wrong or revoked). */

@@ -1,4 +1,4 @@
-import { isProgrammerError } from '../../app/errors/index.ts';
+import { isProgrammerError } from '../../ports/index.ts';
 
 /** How an adapter retries the parts of a request that failed for a transient reason. */
 export interface RetryPolicy {

@@ -1,4 +1,4 @@
-import { isProgrammerError, PipelineError } from '../../app/errors/index.ts';
+import { isProgrammerError, PipelineError } from '../../ports/index.ts';
 
 /** `@platformatic/kafka` error codes that mean the request itself is wrong: retrying cannot help. */
 const PERMANENT_CODES = new Set([

@@ -1,6 +1,6 @@
 import { ProduceAcks, Producer } from '@platformatic/kafka';
-import { PipelineError } from '../../app/errors/index.ts';
 import type { StreamProducer, StreamRecord } from '../../ports/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
 import { kafkaWriteError } from './kafka-errors.ts';
 

@@ -5,8 +5,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
-import { PipelineError } from '../../app/errors/index.ts';
 import type { StreamRecord } from '../../ports/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import { KinesisStreamProducer } from './kinesis-stream-producer.ts';
 
 const encoder = new TextEncoder();

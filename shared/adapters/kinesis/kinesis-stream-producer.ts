@@ -1,6 +1,6 @@
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { PipelineError } from '../../app/errors/index.ts';
 import type { StreamProducer, StreamRecord } from '../../ports/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,

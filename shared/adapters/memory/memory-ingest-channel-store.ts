@@ -1,8 +1,4 @@
-import type {
-  IngestChannelName,
-  IngestChannelRecord,
-  IngestChannelStore,
-} from '../../app/log-ingest/index.ts';
+import type { IngestChannelName, IngestChannelRecord, IngestChannelStore } from '../../ports/index.ts';
 
 /**
  * Ingest channels in memory (tests, `--stream memory`): the same conditional-save contract as the

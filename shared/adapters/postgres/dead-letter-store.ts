@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeadLetterStore, StoredDeadLetter } from '../../app/dead-letters/index.ts';
+import type { DeadLetterStore, StoredDeadLetter } from '../../ports/index.ts';
 
 interface Row {
   id: number;

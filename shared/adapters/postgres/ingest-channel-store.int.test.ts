@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
-import type { IngestChannelRecord } from '../../app/log-ingest/index.ts';
-import { ServerRegistry } from '../../app/servers/index.ts';
+import type { IngestChannelRecord } from '../../ports/index.ts';
 import { PostgresIngestChannelStore } from './ingest-channel-store.ts';
 import { migrate } from './migrate.ts';
 import { createPool } from './pool.ts';
@@ -10,14 +9,20 @@ import { PostgresServerRepository } from './server-repository.ts';
 let database: TestDatabase;
 let pool: ReturnType<typeof createPool>;
 let store: PostgresIngestChannelStore;
-let serverId: string;
+const serverId = 'srv_channels';
 
 beforeAll(async () => {
   database = await createTestDatabase();
   pool = createPool(database.url);
   await migrate(pool);
   store = new PostgresIngestChannelStore(pool);
-  ({ serverId } = await new ServerRegistry(new PostgresServerRepository(pool)).add('channels'));
+  await new PostgresServerRepository(pool).insert({
+    id: serverId,
+    name: 'channels',
+    tokenHash: 'unused',
+    createdAt: Date.now(),
+    revokedAt: null,
+  });
 });
 
 afterAll(async () => {

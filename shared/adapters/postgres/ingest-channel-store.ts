@@ -1,9 +1,5 @@
 import type pg from 'pg';
-import type {
-  IngestChannelName,
-  IngestChannelRecord,
-  IngestChannelStore,
-} from '../../app/log-ingest/index.ts';
+import type { IngestChannelName, IngestChannelRecord, IngestChannelStore } from '../../ports/index.ts';
 
 interface ChannelRow {
   server_id: string;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { fromStoredForm } from '../../domain/events/index.ts';
 import {
   decodeCursor,
   type EventPage,
@@ -10,8 +11,7 @@ import {
   type MatchQueries,
   type RoundItem,
   type StoredEvent,
-} from '../../app/queries/index.ts';
-import { fromStoredForm } from '../../domain/events/index.ts';
+} from '../../ports/index.ts';
 
 interface MatchRowDb {
   id: string;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ServerRecord, ServerRepository } from '../../app/servers/index.ts';
+import type { ServerRecord, ServerRepository } from '../../ports/index.ts';
 
 interface ServerRow {
   id: string;

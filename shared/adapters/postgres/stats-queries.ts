@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { PlayerMatches, StatsQueries, StoredSummary } from '../../app/queries/index.ts';
 import type { PlayingSide, RoundEndReason } from '../../domain/events/index.ts';
 import { type MatchStatus, type MatchSummary, toSummaryPlayer } from '../../domain/match/index.ts';
 import type { StoredPlayerStats } from '../../domain/stats/index.ts';
+import type { PlayerMatches, StatsQueries, StoredSummary } from '../../ports/index.ts';
 
 interface SummaryRow {
   map: string | null;

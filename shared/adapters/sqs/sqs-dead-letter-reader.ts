@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PipelineError } from '../../app/errors/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import { type DecodedDeadLetter, decodeDeadLetter } from './dead-letter-message.ts';
 
 /** One message taken from the dead-letter queue; it stays hidden for the visibility timeout. */

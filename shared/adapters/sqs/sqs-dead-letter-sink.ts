@@ -3,8 +3,8 @@ import {
   type SendMessageBatchCommandOutput,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { PipelineError } from '../../app/errors/index.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,

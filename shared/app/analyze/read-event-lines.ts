@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { checkEvents } from '../../domain/codec/event-validation.ts';
 import type { AnyEvent } from '../../domain/events/index.ts';
-import { PipelineError } from '../errors/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 
 /** A line of the file that is not a valid event: the file must be fixed, retrying cannot help. */
 export class EventFileError extends PipelineError {

@@ -1,5 +1,4 @@
-import type { Logger, StreamProducer } from '../../ports/index.ts';
-import type { DeadLetterStore } from './dead-letter-store.ts';
+import type { DeadLetterStore, Logger, StreamProducer } from '../../ports/index.ts';
 
 export type ReplayOutcome =
   | { ok: true; id: number; stream: string }

@@ -1,2 +1,1 @@
 export * from './dead-letter-replay.ts';
-export * from './dead-letter-store.ts';

@@ -1,4 +1,3 @@
-export * from './ingest-channel-store.ts';
 export * from './ingest-channels.ts';
 export * from './keyed-serial-queue.ts';
 export * from './log-ingestor.ts';

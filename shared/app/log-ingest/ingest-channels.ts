@@ -29,9 +29,15 @@
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, type Frame, sortEvents } from '../../domain/codec/index.ts';
 import type { AnyEvent } from '../../domain/events/index.ts';
-import type { Logger, Metrics, StreamProducer } from '../../ports/index.ts';
-import { isProgrammerError, PipelineError, UnavailableError } from '../errors/index.ts';
-import type { IngestChannelName, IngestChannelRecord, IngestChannelStore } from './ingest-channel-store.ts';
+import type {
+  IngestChannelName,
+  IngestChannelRecord,
+  IngestChannelStore,
+  Logger,
+  Metrics,
+  StreamProducer,
+} from '../../ports/index.ts';
+import { isProgrammerError, PipelineError, UnavailableError } from '../../ports/index.ts';
 import { KeyedSerialQueue } from './keyed-serial-queue.ts';
 
 /** What a source decided about one request. */

@@ -6,8 +6,8 @@ import { silentLogger } from '../../adapters/logging/index.ts';
 import { MemoryIngestChannelStore } from '../../adapters/memory/index.ts';
 import { noMetrics } from '../../adapters/metrics/index.ts';
 import { LogStreamParser } from '../../domain/cs2-log/index.ts';
-import { UnavailableError } from '../errors/index.ts';
-import type { IngestChannelRecord } from './ingest-channel-store.ts';
+import type { IngestChannelRecord } from '../../ports/index.ts';
+import { UnavailableError } from '../../ports/index.ts';
 import { ChannelConflictError } from './ingest-channels.ts';
 import {
   completeUtf8Length,

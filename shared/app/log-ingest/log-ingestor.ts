@@ -28,9 +28,8 @@
 import { createHash } from 'node:crypto';
 import { LogStreamParser, type LogStreamState } from '../../domain/cs2-log/index.ts';
 import type { GameEvent } from '../../domain/events/index.ts';
-import type { Logger, Metrics } from '../../ports/index.ts';
-import { PipelineError } from '../errors/index.ts';
-import type { IngestChannelRecord } from './ingest-channel-store.ts';
+import type { IngestChannelRecord, Logger, Metrics } from '../../ports/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import type { ChannelDecision, IngestChannels } from './ingest-channels.ts';
 
 /** One POST body and what CS2 says about it in its headers. */

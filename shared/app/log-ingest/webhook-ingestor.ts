@@ -15,8 +15,7 @@ import {
   restoreWebhookMatchState,
   type WebhookSource,
 } from '../../domain/webhooks/index.ts';
-import type { Logger, Metrics } from '../../ports/index.ts';
-import type { IngestChannelRecord } from './ingest-channel-store.ts';
+import type { IngestChannelRecord, Logger, Metrics } from '../../ports/index.ts';
 import type { ChannelDecision, IngestChannels } from './ingest-channels.ts';
 
 export interface WebhookRequest {

@@ -1,2 +1,1 @@
 export * from './match-queries.ts';
-export * from './stats-queries.ts';

@@ -28,11 +28,10 @@ import {
   type PlayerMatchStats,
   type StoredPlayerStats,
 } from '../../domain/stats/index.ts';
-import type { ConsumedRecord } from '../../ports/index.ts';
+import type { ConsumedRecord, ProcessedMessage } from '../../ports/index.ts';
 import { analyzeJsonLinesFile, pickMainMatch, readEventLines } from '../analyze/index.ts';
 import { GameEventWorker } from '../worker/game-event-worker.ts';
 import { matchEngineDriver } from '../worker/match-engine-driver.ts';
-import type { ProcessedMessage } from '../worker/processed-messages.ts';
 import { MatchAggregator } from './match-aggregator.ts';
 import { MatchStatsService } from './match-stats-service.ts';
 

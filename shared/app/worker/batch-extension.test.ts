@@ -4,10 +4,9 @@ import { MemoryStream } from '../../adapters/memory/index.ts';
 import { noMetrics } from '../../adapters/metrics/index.ts';
 import { encodeFrame } from '../../domain/codec/index.ts';
 import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
-import type { ConsumedRecord, StreamCheckpoint } from '../../ports/index.ts';
+import type { ConsumedRecord, ProcessedMessage, StreamCheckpoint } from '../../ports/index.ts';
 import { GameEventWorker } from './game-event-worker.ts';
 import { matchEngineDriver } from './match-engine-driver.ts';
-import type { ProcessedMessage } from './processed-messages.ts';
 import { CapturingStore } from './test-helpers.ts';
 
 const SERVERS = ['srv_extend000001', 'srv_extend000002', 'srv_extend000003'];

@@ -1,34 +1,14 @@
 import { toStoredForm } from '../../domain/events/index.ts';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
 import type { LiveStatsUpdate } from '../../domain/stats/index.ts';
-import type { MatchPatch, RoundRow, StreamRecord } from '../../ports/index.ts';
+import type {
+  DashboardEvent,
+  MatchPatch,
+  ProcessedMessage,
+  RoundRow,
+  StreamRecord,
+} from '../../ports/index.ts';
 import { MATCHES_TOPIC } from '../broadcast/index.ts';
-
-/**
- * One event as dashboards receive it. `key` is `[server, session, seq, index]`; `data` is the
- * event in its stored form (`positions` as rows, see `domain/events/stored-form.ts`).
- */
-export interface DashboardEvent {
-  key: [string, string, number, number];
-  ts: number;
-  type: string;
-  round: number;
-  phase: string;
-  postRound: boolean;
-  data: unknown;
-}
-
-/** The JSON messages on `processed-game-events`; the partition key is the topic. */
-export type ProcessedMessage =
-  | { type: 'events'; matchId: string; events: DashboardEvent[] }
-  | { type: 'round'; matchId: string; round: RoundRow }
-  | { type: 'match'; matchId: string; match: MatchPatch }
-  /**
-   * Live statistics after a round ended (or changed after it ended, or rounds were voided):
-   * `players` are the match figures through `round` (replace the scoreboard with them),
-   * `roundPlayers` that round's own figures, `voidedFrom` the first voided round if any.
-   */
-  | ({ type: 'stats' } & LiveStatsUpdate);
 
 const encoder = new TextEncoder();
 

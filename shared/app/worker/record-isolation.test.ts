@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PipelineError, UnavailableError } from '../errors/index.ts';
+import { PipelineError, UnavailableError } from '../../ports/index.ts';
 import { classifyFailure, processWithIsolation } from './record-isolation.ts';
 
 const sqlError = (code: string) => Object.assign(new Error(`sqlstate ${code}`), { code });

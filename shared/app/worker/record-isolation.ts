@@ -1,4 +1,4 @@
-import { PipelineError } from '../errors/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 
 /**
  * Whether a failed batch can succeed if tried again as it is (`transient`: the database is away,

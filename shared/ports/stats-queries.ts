@@ -1,6 +1,6 @@
 /** Read models of the statistics served by the REST API (DESIGN.md sections 7 and 8). */
-import type { MatchSummary } from '../../domain/match/index.ts';
-import type { StoredPlayerStats } from '../../domain/stats/index.ts';
+import type { MatchSummary } from '../domain/match/index.ts';
+import type { StoredPlayerStats } from '../domain/stats/index.ts';
 
 /** A match's summary as its aggregates hold it. */
 export interface StoredSummary {

@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../../ports/index.ts';
+import type { DeadLetter } from './dead-letter-sink.ts';
 
 /** A dead letter as kept by the local sink (`dead_letters`). */
 export interface StoredDeadLetter extends DeadLetter {
