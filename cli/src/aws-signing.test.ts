@@ -11,13 +11,26 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsRequestSigner, NodeSha256, regionOfApiUrl } from './aws-signing.ts';
+import { awsRequestSigner, NodeSha256, regionOfApiUrl, restApiUrlOfStack } from './aws-signing.ts';
 import { adminRequest, resolveInstance } from './instance-client.ts';
 
 const GEQO = resolve(import.meta.dirname, '../../bin/geqo.mjs');
 const CREDENTIALS = { accessKeyId: 'AKIDGEQOTEST', secretAccessKey: 'geqo-test-secret/not-a-real-one' };
 const SIGV4 =
   /^AWS4-HMAC-SHA256 Credential=AKIDGEQOTEST\/(\d{8})\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+
+/** A `DescribeStacks` answer of the pipeline stack, as the CloudFormation Query API writes it. */
+const DESCRIBE_STACKS_XML = `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+  <DescribeStacksResult><Stacks><member>
+    <StackName>GeqoPipeline</StackName>
+    <Outputs>
+      <member><OutputKey>PluginUrl</OutputKey><OutputValue>wss://p1.execute-api.eu-west-1.amazonaws.com/live</OutputValue></member>
+      <member><Description>REST API base URL</Description><OutputKey>RestApiUrl</OutputKey>
+        <OutputValue>https://a1b2c3.execute-api.eu-west-1.amazonaws.com</OutputValue></member>
+    </Outputs>
+    <StackStatus>UPDATE_COMPLETE</StackStatus>
+  </member></Stacks></DescribeStacksResult>
+</DescribeStacksResponse>`;
 
 interface Received {
   method: string;
@@ -75,9 +88,13 @@ describe('AWS mode of the instance client', () => {
           headers: request.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        response.writeHead(request.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ') ? 201 : 403, {
-          'content-type': 'application/json',
-        });
+        const signed = request.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ');
+        if (request.url === '/cloudformation/') {
+          response.writeHead(signed ? 200 : 403, { 'content-type': 'text/xml' });
+          response.end(DESCRIBE_STACKS_XML);
+          return;
+        }
+        response.writeHead(signed ? 201 : 403, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ serverId: 'srv_aws', name: 'EU #1', token: 'srv_aws.secret' }));
       });
     });
@@ -155,6 +172,23 @@ describe('AWS mode of the instance client', () => {
     if (!request) throw new Error('the server got no request');
     expect(request.url).toBe('/prod/v1/dead-letters?pending=true&limit=5');
     await expect(expectedAuthorization(request, port)).resolves.toBe(request.headers.authorization);
+  });
+
+  it('finds the API URL in the RestApiUrl output of the stack, asking CloudFormation with a signed DescribeStacks', async () => {
+    // Act
+    const url = await restApiUrlOfStack(
+      'GeqoPipeline',
+      'eu-west-1',
+      `http://127.0.0.1:${port}/cloudformation/`,
+    );
+
+    // Assess
+    expect(url).toBe('https://a1b2c3.execute-api.eu-west-1.amazonaws.com');
+    const [request] = received;
+    expect(request?.body).toBe('Action=DescribeStacks&StackName=GeqoPipeline&Version=2010-05-15');
+    expect(String(request?.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDGEQOTEST\/\d{8}\/eu-west-1\/cloudformation\/aws4_request, /,
+    );
   });
 
   it('`geqo server add --aws --url <local>` reaches the server with a signed request', async () => {

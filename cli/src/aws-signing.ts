@@ -84,8 +84,13 @@ export function regionOfApiUrl(url: string): string | undefined {
  * The `RestApiUrl` output of `stack` (CloudFormation `DescribeStacks` over the Query API).
  * @throws Error naming the stack and region when it or its output is not found.
  */
-export async function restApiUrlOfStack(stack: string, region: string): Promise<string> {
-  const url = new URL(`https://cloudformation.${region}.amazonaws.com/`);
+export async function restApiUrlOfStack(
+  stack: string,
+  region: string,
+  /** Another endpoint than CloudFormation's in `region` (a stand-in, in tests). */
+  endpoint = `https://cloudformation.${region}.amazonaws.com/`,
+): Promise<string> {
+  const url = new URL(endpoint);
   const body = new URLSearchParams({
     Action: 'DescribeStacks',
     StackName: stack,
