@@ -5,6 +5,7 @@
  */
 import { connect } from 'node:net';
 import type { Command } from 'commander';
+import { awsRequestSigner, type RequestSigner, regionOfApiUrl, restApiUrlOfStack } from './aws-signing.ts';
 import { fail } from './cli-context.ts';
 
 export const DEFAULT_INSTANCE_URL = 'http://127.0.0.1:8080';
@@ -12,6 +13,60 @@ export const DEFAULT_INSTANCE_URL = 'http://127.0.0.1:8080';
 export interface InstanceFlags {
   url?: string;
   adminToken?: string;
+  /** The deployment on AWS: requests signed with SigV4 (IAM authorization of the admin routes). */
+  aws?: boolean;
+  region?: string;
+  stack?: string;
+}
+
+/** Where a command sends its admin requests, and how they are authorized. */
+export interface Instance {
+  url: string;
+  adminToken?: string;
+  /** Signs each request (AWS mode); its headers are sent as they are. */
+  sign?: RequestSigner;
+}
+
+export const DEFAULT_PIPELINE_STACK = 'GeqoPipeline';
+
+/** Adds `--aws`, `--region` and `--stack` (besides `--url` and `--admin-token`) to a command. */
+export function awsInstanceOptions(command: Command): Command {
+  return instanceOptions(command)
+    .option('--aws', 'the deployment on AWS: sign requests with SigV4 (default AWS credential chain)')
+    .option(
+      '--region <region>',
+      'with --aws: the AWS region (AWS_REGION; else taken from an execute-api --url)',
+    )
+    .option(
+      '--stack <name>',
+      `with --aws and no --url: the pipeline stack whose RestApiUrl output to use (default ${DEFAULT_PIPELINE_STACK})`,
+    );
+}
+
+/**
+ * {@link instanceOf}, or with `--aws` the deployment on AWS: its URL from `--url` (or `GEQO_URL`),
+ * else from the stack's `RestApiUrl` output, and a SigV4 signer for `execute-api` in its region.
+ */
+export async function resolveInstance(
+  flags: InstanceFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Instance> {
+  if (!flags.aws) return instanceOf(flags, env);
+  const given = flags.url || env.GEQO_URL;
+  const region =
+    flags.region || (given ? regionOfApiUrl(given) : undefined) || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) fail('--aws: which region? pass --region (or set AWS_REGION)');
+  let url = given;
+  if (!url) {
+    const stack = flags.stack || DEFAULT_PIPELINE_STACK;
+    try {
+      url = await restApiUrlOfStack(stack, region);
+    } catch (error) {
+      fail(`--aws: could not read the API URL of stack ${stack}: ${(error as Error).message}; or pass --url`);
+    }
+  }
+  if (!/^https?:\/\//.test(url)) fail(`--url: "${url}" is not an http(s) URL of a Geqo instance`);
+  return { url, sign: awsRequestSigner(region) };
 }
 
 /** Adds `--url` and `--admin-token` to a command. */
@@ -38,19 +93,34 @@ export function instanceOf(
  * at `url` or the instance refuses.
  */
 export async function adminRequest<T>(
-  instance: { url: string; adminToken?: string },
+  instance: Instance,
   path: string,
   init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', 'x-geqo-admin': '1' };
+  let headers: Record<string, string> = { accept: 'application/json', 'x-geqo-admin': '1' };
   if (instance.adminToken) headers.authorization = `Bearer ${instance.adminToken}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const method = init.method ?? 'GET';
+  const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+  const url = urlUnder(instance.url, path);
+  if (instance.sign) {
+    try {
+      headers = await instance.sign({
+        method,
+        url,
+        headers,
+        ...(payload === undefined ? {} : { body: payload }),
+      });
+    } catch (error) {
+      fail(`could not sign the request with AWS credentials: ${(error as Error).message}`);
+    }
+  }
   let response: Response;
   try {
-    response = await fetch(new URL(path, instance.url), {
-      method: init.method ?? 'GET',
+    response = await fetch(url, {
+      method,
       headers,
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(payload === undefined ? {} : { body: payload }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch {
@@ -70,6 +140,14 @@ export async function adminRequest<T>(
     fail(`${instance.url} refused: ${response.status} ${message}`);
   }
   return body as T;
+}
+
+/** `path` under the instance URL, keeping a base path (an API stage such as `/prod`). */
+function urlUnder(base: string, path: string): URL {
+  const url = new URL(path, base);
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
+  if (basePath !== '') url.pathname = `${basePath}${url.pathname}`;
+  return url;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { MemoryConnectionRegistry } from '@geqo/shared/adapters/memory';
 import { Broadcaster } from '@geqo/shared/app/broadcast';
+import { PipelineError } from '@geqo/shared/app/errors';
 import type { ConnectionSender, SendOutcome } from '@geqo/shared/ports';
 import { describe, expect, it } from 'vitest';
 import { RecordingLogger, RecordingMetrics } from '../test/doubles.ts';
@@ -8,9 +9,16 @@ import { makeHandler } from './make-handler.ts';
 
 class RecordingSender implements ConnectionSender {
   readonly sent: { connectionId: string; message: string }[] = [];
+  readonly failing = new Set<string>();
   constructor(private readonly gone: ReadonlySet<string> = new Set()) {}
   async send(connectionId: string, message: Uint8Array | string): Promise<SendOutcome> {
     if (this.gone.has(connectionId)) return 'gone';
+    if (this.failing.has(connectionId))
+      throw new PipelineError(
+        'POST_TO_CONNECTION',
+        'PostToConnection failed: ForbiddenException (403)',
+        false,
+      );
     this.sent.push({
       connectionId,
       message: typeof message === 'string' ? message : Buffer.from(message).toString('utf8'),
@@ -60,6 +68,21 @@ describe('broadcaster handler', () => {
     await registry.subscribe('dash-gone', 'matches');
     await handler(mskEvent('processed-game-events', [{ key: 'matches', value: message('m-1', 1) }]));
     expect(await registry.subscribers('matches')).toEqual([]);
+  });
+
+  it('answers no batch failure when posting fails on one connection only, so the others get nothing twice', async () => {
+    // Prepare
+    const { registry, sender, handler } = setup();
+    await registry.subscribe('dash-1', 'm-1');
+    await registry.subscribe('dash-broken', 'm-1');
+    sender.failing.add('dash-broken');
+
+    // Act
+    const response = await handler(kinesisEvent([{ partitionKey: 'm-1', data: message('m-1', 1) }]));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sender.sent).toEqual([{ connectionId: 'dash-1', message: message('m-1', 1) }]);
   });
 
   it('reports the batch from its first record when the subscriptions cannot be read', async () => {

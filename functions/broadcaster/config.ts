@@ -7,9 +7,11 @@ export interface BroadcasterConfig {
   /** The dashboard API's Management API endpoint: `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`. */
   dashboardEndpoint: string;
   region: string;
+  /** Posts in flight at once (`BROADCAST_CONCURRENCY`, 16 by default). */
+  concurrency: number;
 }
 
-/** `LOG_LEVEL`, the database variables, `DASHBOARD_WS_ENDPOINT`, `AWS_REGION`. */
+/** `LOG_LEVEL`, the database variables, `DASHBOARD_WS_ENDPOINT`, `AWS_REGION`, `BROADCAST_CONCURRENCY`. */
 export function loadConfig(env: Env): BroadcasterConfig {
   const reader = new EnvReader(env);
   return reader.done({
@@ -17,5 +19,6 @@ export function loadConfig(env: Env): BroadcasterConfig {
     database: readDatabaseConfig(reader),
     dashboardEndpoint: reader.url('DASHBOARD_WS_ENDPOINT'),
     region: reader.string('AWS_REGION'),
+    concurrency: reader.int('BROADCAST_CONCURRENCY', { fallback: 16, min: 1, max: 256 }),
   });
 }

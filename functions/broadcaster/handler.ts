@@ -28,6 +28,7 @@ export const handler = makeHandler({
     ),
     logger,
     metrics,
+    concurrency: config.concurrency,
   }),
   logger,
   metrics,

@@ -14,7 +14,8 @@ export interface BroadcasterHandlerDeps {
 /**
  * The broadcaster on the processed stream (Kinesis or MSK event): each record is one JSON
  * message for the dashboards following its topic (the partition key). A failure to look up
- * subscribers or to post is reported in `batchItemFailures` and retried by the stream.
+ * subscribers, or to post to every connection, is reported in `batchItemFailures` and retried by
+ * the stream; a post failing on some connections only is logged and counted, not retried for all.
  */
 export function makeHandler({ broadcaster, logger, metrics }: BroadcasterHandlerDeps) {
   return (event: StreamEvent): Promise<StreamBatchResponse> =>
@@ -22,12 +23,13 @@ export function makeHandler({ broadcaster, logger, metrics }: BroadcasterHandler
       processStreamEvent(
         event,
         async (records) => {
-          const { sent, gone } = await broadcaster.deliver(records);
+          const { sent, gone, failed } = await broadcaster.deliver(records);
           logger.debug('records broadcast', {
             shardId: records[0]?.shard,
             records: records.length,
             sent,
             gone,
+            failed,
           });
         },
         logger,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.ts';
+import { registerAws } from './aws.ts';
 import { registerBench } from './bench.ts';
 import { registerDlq } from './dlq.ts';
 import { registerKafka } from './kafka.ts';
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerBench,
   registerDlq,
   registerKafka,
+  registerAws,
 ];

@@ -2,7 +2,7 @@ import { PostgresServerRepository } from '@geqo/shared/adapters/postgres';
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import type { Command } from 'commander';
 import { fail, withDatabase } from '../cli-context.ts';
-import { adminRequest, type InstanceFlags, instanceOf, instanceOptions } from '../instance-client.ts';
+import { adminRequest, awsInstanceOptions, type InstanceFlags, resolveInstance } from '../instance-client.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface ServerFlags extends InstanceFlags {
@@ -39,7 +39,7 @@ export const registerServer: RegisterCommand = (program) => {
     .command('server')
     .description('manage the game servers allowed to send events, on the running instance (--url, GEQO_URL)');
   const options = (command: Command) =>
-    instanceOptions(command).option(
+    awsInstanceOptions(command).option(
       '--database-url <url>',
       'work on this PostgreSQL directly instead of through a running instance',
     );
@@ -50,7 +50,7 @@ export const registerServer: RegisterCommand = (program) => {
     .action(async (name: string, flags: ServerFlags) => {
       const added: AddedServer = flags.databaseUrl
         ? await inDatabase(flags.databaseUrl, (servers) => servers.add(name))
-        : await adminRequest<AddedServer>(instanceOf(flags), '/v1/servers', {
+        : await adminRequest<AddedServer>(await resolveInstance(flags), '/v1/servers', {
             method: 'POST',
             body: { name },
           });
@@ -79,7 +79,8 @@ export const registerServer: RegisterCommand = (program) => {
     .action(async (flags: ServerFlags) => {
       const servers: ListedServer[] = flags.databaseUrl
         ? await inDatabase(flags.databaseUrl, (registry) => registry.list())
-        : (await adminRequest<{ servers: ListedServer[] }>(instanceOf(flags), '/v1/servers')).servers;
+        : (await adminRequest<{ servers: ListedServer[] }>(await resolveInstance(flags), '/v1/servers'))
+            .servers;
       const rows = servers.map((s) => ({
         id: s.id,
         name: s.name,
@@ -100,7 +101,7 @@ export const registerServer: RegisterCommand = (program) => {
         const revoked = await inDatabase(flags.databaseUrl, (registry) => registry.revoke(serverId));
         if (!revoked) fail(`no server ${serverId}`);
       } else {
-        await adminRequest(instanceOf(flags), `/v1/servers/${encodeURIComponent(serverId)}`, {
+        await adminRequest(await resolveInstance(flags), `/v1/servers/${encodeURIComponent(serverId)}`, {
           method: 'DELETE',
         });
       }

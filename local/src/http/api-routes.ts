@@ -14,7 +14,7 @@ import {
   wordListParam,
   wordParam,
 } from './params.ts';
-import { HttpError, Router, sendJson } from './router.ts';
+import { HttpError, Router, readBody, sendJson } from './router.ts';
 import {
   adminAllows,
   bearerOf,
@@ -23,6 +23,9 @@ import {
   readTokenAllows,
   sameSecret,
 } from './server-auth.ts';
+
+/** API Gateway's largest WebSocket message (PostToConnection answers 413 above it). */
+export const POST_TO_CONNECTION_MAX_BYTES = 128 * 1024;
 
 /** The access checks a route calls first; each throws the `HttpError` that answers a refusal. */
 export interface RouteGuards {
@@ -182,10 +185,19 @@ export function apiRoutes(deps: ApiDeps): Router {
   });
 
   // The API Gateway Management API, as the real @aws-sdk/client-apigatewaymanagementapi calls it.
-  router.on('POST', '/@connections/:id', async ({ request, response, params, body }) => {
+  router.on('POST', '/@connections/:id', async ({ request, response, params }) => {
     connections(request);
     const id = idParam(params.id, 'connectionId');
-    const outcome = await deps.dashboards.send(id, (await body()).toString('utf8'));
+    let message: Buffer;
+    try {
+      message = await readBody(request, POST_TO_CONNECTION_MAX_BYTES);
+    } catch (error) {
+      // As strict as API Gateway, so a message that would not fit there fails here too.
+      if (error instanceof HttpError && error.status === 413)
+        response.setHeader('x-amzn-ErrorType', 'PayloadTooLargeException');
+      throw error;
+    }
+    const outcome = await deps.dashboards.send(id, message.toString('utf8'));
     if (outcome === 'gone') {
       response.setHeader('x-amzn-ErrorType', 'GoneException');
       sendJson(response, 410, { message: 'GoneException' });

@@ -2,10 +2,12 @@ import {
   ForbiddenException,
   GoneException,
   LimitExceededException,
+  PayloadTooLargeException,
   type PostToConnectionCommand,
   type PostToConnectionCommandOutput,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
+import { PipelineError } from '../../app/errors/index.ts';
 import { ApiGatewayConnectionSender } from './api-gateway-connection-sender.ts';
 
 /** Answers every PostToConnection with `outcome` and keeps what was posted. */
@@ -67,16 +69,39 @@ describe('ApiGatewayConnectionSender', () => {
   });
 
   it.each([
-    ['throttling', new LimitExceededException({ message: 'slow down', $metadata: { httpStatusCode: 429 } })],
-    ['missing permission', new ForbiddenException({ message: 'no', $metadata: { httpStatusCode: 403 } })],
-  ])('throws on %s', async (_, error) => {
-    // Prepare
-    const sender = new ApiGatewayConnectionSender(managementApi(error));
+    [
+      'throttling',
+      new LimitExceededException({ message: 'slow down', $metadata: { httpStatusCode: 429 } }),
+      true,
+    ],
+    [
+      'a server error',
+      Object.assign(new Error('boom'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
+      true,
+    ],
+    ['no answer at all', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
+    [
+      'missing permission',
+      new ForbiddenException({ message: 'no', $metadata: { httpStatusCode: 403 } }),
+      false,
+    ],
+    [
+      'a message over 128 KB',
+      new PayloadTooLargeException({ message: 'too long', $metadata: { httpStatusCode: 413 } }),
+      false,
+    ],
+  ])(
+    'throws a PipelineError on %s, retriable: %s, with the SDK error as its cause',
+    async (_, error, retriable) => {
+      // Prepare
+      const sender = new ApiGatewayConnectionSender(managementApi(error));
 
-    // Act
-    const outcome = sender.send('conn-1', '{}');
+      // Act
+      const outcome = sender.send('conn-1', '{}');
 
-    // Assess
-    await expect(outcome).rejects.toBe(error);
-  });
+      // Assess
+      await expect(outcome).rejects.toBeInstanceOf(PipelineError);
+      await expect(outcome).rejects.toMatchObject({ code: 'POST_TO_CONNECTION', retriable, cause: error });
+    },
+  );
 });

@@ -8,11 +8,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RuntimeProcess, startRuntimeProcess } from '../../../local/src/process/runtime-process.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { Broadcaster } from '../../app/broadcast/index.ts';
+import { processedRecords, toDashboardEvent } from '../../app/worker/index.ts';
+import type { EnrichedEvent } from '../../domain/match/index.ts';
+import { silentLogger } from '../logging/index.ts';
+import { MemoryConnectionRegistry } from '../memory/index.ts';
+import { noMetrics } from '../metrics/index.ts';
 import { ApiGatewayConnectionSender, createApiGatewayManagementClient } from './index.ts';
+
+/** A chat event of about `bytes` bytes in match `m-big`. */
+const chatEvent = (seq: number, bytes: number): EnrichedEvent => ({
+  key: { server: 'srv_a', session: 's1', seq, index: 0 },
+  event: { type: 'chat', ts: 1_000 + seq, steamId: '7656', text: 'x'.repeat(bytes), teamOnly: false },
+  enrichment: {
+    matchId: 'm-big',
+    roundNumber: 1,
+    phase: 'live',
+    isPostRound: false,
+    matchTag: null,
+    excluded: false,
+    unknownType: false,
+  },
+});
 
 interface Dashboard {
   connectionId: string;
   waitFor(type: string): Promise<Record<string, unknown>>;
+  /** Every message received so far. */
+  received: readonly Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -39,6 +62,7 @@ async function connectDashboard(httpPort: number): Promise<Dashboard> {
   return {
     connectionId: String(hello.connectionId),
     waitFor,
+    received,
     close: async () => {
       ws.close();
       await once(ws, 'close');
@@ -88,6 +112,58 @@ describe('ApiGatewayConnectionSender against the local runtime', () => {
     expect([asText, asBytes]).toEqual(['sent', 'sent']);
     await expect(dashboard.waitFor('round')).resolves.toMatchObject({ matchId: 'm-1', round: 3 });
     await expect(dashboard.waitFor('score')).resolves.toMatchObject({ ct: 2, t: 1 });
+    await dashboard.close();
+  });
+
+  it('is refused a message over 128 KB with 413, as API Gateway refuses it, and throws a non-retriable error', async () => {
+    // Prepare
+    const dashboard = await connectDashboard(runtime.httpPort);
+    const tooLarge = JSON.stringify({ type: 'events', matchId: 'm-1', events: ['x'.repeat(128 * 1024)] });
+
+    // Act
+    const outcome = sender.send(dashboard.connectionId, tooLarge);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({
+      code: 'POST_TO_CONNECTION',
+      retriable: false,
+      cause: { name: 'PayloadTooLargeException' },
+    });
+    await dashboard.close();
+  });
+
+  it("carries 300 KB of one batch's events to a dashboard in parts that all fit, in order", async () => {
+    // Prepare
+    const dashboard = await connectDashboard(runtime.httpPort);
+    const registry = new MemoryConnectionRegistry();
+    await registry.subscribe(dashboard.connectionId, 'm-big');
+    const broadcaster = new Broadcaster({
+      registry,
+      sender,
+      logger: silentLogger,
+      metrics: noMetrics,
+      concurrency: 2,
+    });
+    const events = Array.from({ length: 600 }, (_, i) => chatEvent(i + 1, 500));
+    const records = processedRecords(events, [], []).map((record, i) => ({
+      ...record,
+      stream: 'processed-game-events',
+      shard: 'shard-0',
+      position: String(i),
+      arrivedAt: 0,
+    }));
+
+    // Act
+    const result = await broadcaster.deliver(records);
+
+    // Assess
+    expect(records.length).toBeGreaterThan(2);
+    expect(result).toEqual({ sent: records.length, gone: 0, failed: 0 });
+    const deadline = Date.now() + 10_000;
+    const parts = () => dashboard.received.filter((message) => message.type === 'events');
+    while (parts().length < records.length && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(parts().flatMap((message) => message.events as unknown[])).toEqual(events.map(toDashboardEvent));
     await dashboard.close();
   });
 

@@ -1,5 +1,6 @@
 export { type KinesisCheckpointStore, MemoryKinesisCheckpoints } from './kinesis-checkpoints.ts';
 export { createKinesisClient } from './kinesis-client.ts';
+export { KinesisRangeReader, type ShardRange, type ShardRangeRecord } from './kinesis-range-reader.ts';
 export { KinesisStreamConsumer, type KinesisStreamConsumerOptions } from './kinesis-stream-consumer.ts';
 export {
   KinesisStreamProducer,

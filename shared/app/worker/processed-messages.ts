@@ -12,6 +12,55 @@ import { MATCHES_TOPIC } from '../broadcast/index.ts';
 
 const encoder = new TextEncoder();
 
+/**
+ * The largest processed message, serialized, in bytes. API Gateway posts at most 128 KB to a
+ * WebSocket connection (PostToConnection answers 413 above it) and a Kinesis record holds at most
+ * 1 MiB: a batch's `events` for one match can pass both, so they are split into several `events`
+ * messages under this budget, in order (a dashboard applies them one after the other).
+ */
+export const MAX_MESSAGE_BYTES = 120_000;
+
+/** UTF-8 length of a string without encoding it (a lone surrogate counts as U+FFFD's 3 bytes). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Consecutive runs of `items` (JSON texts) whose comma-joined length stays within `budget`
+ * bytes. An item larger than the budget on its own makes a part by itself: it cannot be cut.
+ */
+function eventParts(items: readonly string[], budget: number): string[][] {
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const item of items) {
+    const length = utf8Length(item);
+    const added = current.length === 0 ? length : length + 1;
+    if (current.length > 0 && size + added > budget) {
+      parts.push(current);
+      current = [];
+      size = 0;
+    }
+    size += current.length === 0 ? length : length + 1;
+    current.push(item);
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
 function record(topic: string, message: ProcessedMessage): StreamRecord {
   return { partitionKey: topic, data: encoder.encode(JSON.stringify(message)) };
 }
@@ -35,8 +84,9 @@ export function dashboardEventJson({ key, event, enrichment }: EnrichedEvent, ev
 }
 
 /**
- * What a committed batch tells dashboards: per match one `events` message (in order), then the
- * rounds and match rows that changed. Match rows also go to the `matches` topic (the match list).
+ * What a committed batch tells dashboards: per match its `events` (in order, in as many messages
+ * as {@link MAX_MESSAGE_BYTES} needs), then the rounds and match rows that changed. Match rows
+ * also go to the `matches` topic (the match list).
  */
 export function processedRecords(
   events: readonly EnrichedEvent[],
@@ -58,12 +108,10 @@ export function processedRecords(
   });
   const records: StreamRecord[] = [];
   for (const [matchId, list] of byMatch) {
-    records.push({
-      partitionKey: matchId,
-      data: encoder.encode(
-        `{"type":"events","matchId":${JSON.stringify(matchId)},"events":[${list.join(',')}]}`,
-      ),
-    });
+    const head = `{"type":"events","matchId":${JSON.stringify(matchId)},"events":[`;
+    for (const part of eventParts(list, MAX_MESSAGE_BYTES - utf8Length(head) - 2)) {
+      records.push({ partitionKey: matchId, data: encoder.encode(`${head}${part.join(',')}]}`) });
+    }
   }
   for (const round of rounds)
     records.push(record(round.matchId, { type: 'round', matchId: round.matchId, round }));
