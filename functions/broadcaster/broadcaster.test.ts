@@ -1,7 +1,7 @@
 import { MemoryConnectionRegistry } from '@geqo/shared/adapters/memory';
 import { Broadcaster } from '@geqo/shared/app/broadcast';
-import { PipelineError } from '@geqo/shared/app/errors';
 import type { ConnectionSender, SendOutcome } from '@geqo/shared/ports';
+import { PipelineError } from '@geqo/shared/ports';
 import { describe, expect, it } from 'vitest';
 import { RecordingLogger, RecordingMetrics } from '../test/doubles.ts';
 import { kinesisEvent, mskEvent, sequenceNumber } from '../test/factories.ts';

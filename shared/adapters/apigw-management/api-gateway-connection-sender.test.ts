@@ -7,7 +7,7 @@ import {
   type PostToConnectionCommandOutput,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
-import { PipelineError } from '../../app/errors/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import { ApiGatewayConnectionSender } from './api-gateway-connection-sender.ts';
 
 /** Answers every PostToConnection with `outcome` and keeps what was posted. */

@@ -2,8 +2,8 @@ import {
   PostToConnectionCommand,
   type PostToConnectionCommandOutput,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { isProgrammerError, PipelineError } from '../../app/errors/index.ts';
 import type { ConnectionSender, SendOutcome } from '../../ports/index.ts';
+import { isProgrammerError, PipelineError } from '../../ports/index.ts';
 
 /** The one call the sender makes; an `ApiGatewayManagementApiClient` fits, and so does a test double. */
 export interface PostToConnectionClient {

@@ -3,7 +3,7 @@ import { silentLogger } from '../../adapters/logging/index.ts';
 import { MemoryConnectionRegistry } from '../../adapters/memory/index.ts';
 import { noMetrics } from '../../adapters/metrics/index.ts';
 import type { ConnectionSender, ConsumedRecord, SendOutcome } from '../../ports/index.ts';
-import { PipelineError } from '../errors/index.ts';
+import { PipelineError } from '../../ports/index.ts';
 import { Broadcaster } from './broadcaster.ts';
 
 /**

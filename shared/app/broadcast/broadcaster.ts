@@ -6,7 +6,7 @@ import type {
   Metrics,
   SendOutcome,
 } from '../../ports/index.ts';
-import { isProgrammerError, PipelineError } from '../errors/index.ts';
+import { isProgrammerError, PipelineError } from '../../ports/index.ts';
 
 export interface BroadcasterDeps {
   registry: ConnectionRegistry;
