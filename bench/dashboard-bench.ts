@@ -65,7 +65,7 @@ export async function runDashboardBench(options: {
       body: JSON.stringify({ name: 'dashboard bench' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };
-    const events = generateSyntheticMatch({ rounds, seed: 5 });
+    const events = generateSyntheticMatch({ rounds, seed: 5, startTs: Date.now() });
     log(
       `dashboard: storing a ${rounds}-round match with positions (${events.length.toLocaleString('en-US')} events)`,
     );

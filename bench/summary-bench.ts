@@ -94,7 +94,7 @@ async function summaryFigures(options: SummaryBenchOptions): Promise<Figure[]> {
       body: JSON.stringify({ name: 'bench' }),
     });
     const { token, serverId } = (await created.json()) as { token: string; serverId: string };
-    const events = generateSyntheticMatch({ rounds: options.rounds, seed: 11 });
+    const events = generateSyntheticMatch({ rounds: options.rounds, seed: 11, startTs: Date.now() });
     log(`summary: storing a ${options.rounds}-round match (${events.length.toLocaleString('en-US')} events)`);
     await new PluginClient(planFrames(events, { server: serverId, session: 'summary-bench' }), {
       url: `ws://127.0.0.1:${runtime.ingestPort}/`,

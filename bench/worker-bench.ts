@@ -35,7 +35,7 @@ export async function runWorkerBench(options: {
   try {
     await migrate(pool);
     const stream = new PostgresStream(pool);
-    const events = generateSyntheticMatch({ rounds: options.rounds, seed: 3 });
+    const events = generateSyntheticMatch({ rounds: options.rounds, seed: 3, startTs: Date.now() });
     options.log(`worker: filling the stream with ${options.matches} matches of ${events.length} events`);
     for (let m = 0; m < options.matches; m += 1) {
       const serverId = `srv_bench${String(m).padStart(7, '0')}`;

@@ -337,7 +337,7 @@ async function main(): Promise<number> {
     const [hostileServer] = await addServers(api, 1, 'soak hostile');
     if (hostileServer === undefined) throw new Error('could not register the hostile server');
     const pool = Array.from({ length: 8 }, (_, i) =>
-      generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i }),
+      generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i, startTs: Date.now() }),
     );
     const perServerRate = options.rate / options.servers;
     const ledger = new HonestLedger();

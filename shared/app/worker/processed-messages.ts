@@ -20,23 +20,6 @@ const encoder = new TextEncoder();
  */
 export const MAX_MESSAGE_BYTES = 120_000;
 
-/** UTF-8 length of a string without encoding it (a lone surrogate counts as U+FFFD's 3 bytes). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i += 1;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /**
  * Consecutive runs of `items` (JSON texts) whose comma-joined length stays within `budget`
@@ -47,7 +30,7 @@ function eventParts(items: readonly string[], budget: number): string[][] {
   let current: string[] = [];
   let size = 0;
   for (const item of items) {
-    const length = utf8Length(item);
+    const length = Buffer.byteLength(item, 'utf8');
     const added = current.length === 0 ? length : length + 1;
     if (current.length > 0 && size + added > budget) {
       parts.push(current);
@@ -109,7 +92,7 @@ export function processedRecords(
   const records: StreamRecord[] = [];
   for (const [matchId, list] of byMatch) {
     const head = `{"type":"events","matchId":${JSON.stringify(matchId)},"events":[`;
-    for (const part of eventParts(list, MAX_MESSAGE_BYTES - utf8Length(head) - 2)) {
+    for (const part of eventParts(list, MAX_MESSAGE_BYTES - Buffer.byteLength(head, 'utf8') - 2)) {
       records.push({ partitionKey: matchId, data: encoder.encode(`${head}${part.join(',')}]}`) });
     }
   }
