@@ -20,7 +20,6 @@ const encoder = new TextEncoder();
  */
 export const MAX_MESSAGE_BYTES = 120_000;
 
-
 /**
  * Consecutive runs of `items` (JSON texts) whose comma-joined length stays within `budget`
  * bytes. An item larger than the budget on its own makes a part by itself: it cannot be cut.
