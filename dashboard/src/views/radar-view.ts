@@ -8,8 +8,9 @@ import { h } from '../dom.ts';
 import { isInProgress } from '../model/match-card.ts';
 import type { MatchLiveState, PlayerDot } from '../model/match-state.ts';
 import { fitProjection } from '../model/radar-projection.ts';
+import { drawPlayerMarker, SIDE_COLORS } from './player-marker.ts';
 
-const COLORS = { CT: '#5fa8f0', T: '#f0b341', unknown: '#a0a8b4' } as const;
+const COLORS = SIDE_COLORS;
 /** A player not sampled for this long (ms of game time behind the latest sample) is not drawn. */
 const STALE_MS = 5_000;
 
@@ -120,55 +121,20 @@ export class RadarView {
     ratio: number,
   ): void {
     const side = dot.side ?? this.state.sides.get(dot.steamId);
-    const color = side ? COLORS[side] : COLORS.unknown;
-    const radius = 6.5 * ratio;
-    if (!dot.alive) {
-      context.strokeStyle = color;
-      context.globalAlpha = 0.55;
-      context.lineWidth = 2 * ratio;
-      const arm = radius * 0.7;
-      context.beginPath();
-      context.moveTo(x - arm, y - arm);
-      context.lineTo(x + arm, y + arm);
-      context.moveTo(x + arm, y - arm);
-      context.lineTo(x - arm, y + arm);
-      context.stroke();
-      context.globalAlpha = 1;
-      return;
-    }
-    if (dot.yaw !== null) {
-      // Yaw is in degrees, counter-clockwise from +x; the canvas' y points down.
-      const angle = (dot.yaw * Math.PI) / 180;
-      context.strokeStyle = color;
-      context.lineWidth = 2 * ratio;
-      context.beginPath();
-      context.moveTo(x, y);
-      context.lineTo(x + Math.cos(angle) * radius * 2.1, y - Math.sin(angle) * radius * 2.1);
-      context.stroke();
-    }
-    // The disc is a health pie: the lit share is the health left.
-    const health = dot.health === null ? 100 : Math.max(0, Math.min(100, dot.health));
-    context.fillStyle = color;
-    if (health < 100) {
-      context.globalAlpha = 0.3;
-      context.beginPath();
-      context.arc(x, y, radius, 0, Math.PI * 2);
-      context.fill();
-      context.globalAlpha = 1;
-    }
-    context.beginPath();
-    context.moveTo(x, y);
-    context.arc(x, y, radius, -Math.PI / 2, -Math.PI / 2 + (2 * Math.PI * health) / 100);
-    context.closePath();
-    context.fill();
-    context.strokeStyle = '#0d1014';
-    context.lineWidth = 1.5 * ratio;
-    context.beginPath();
-    context.arc(x, y, radius, 0, Math.PI * 2);
-    context.stroke();
+    const { yaw, health, alive } = dot;
+    drawPlayerMarker(context, {
+      x,
+      y,
+      color: side ? COLORS[side] : COLORS.unknown,
+      alive,
+      yaw,
+      health,
+      ratio,
+    });
+    if (!alive) return;
     context.font = `${11 * ratio}px system-ui, sans-serif`;
     context.fillStyle = '#e8edf3';
     context.textBaseline = 'middle';
-    context.fillText(this.state.nameOf(dot.steamId), x + radius + 4 * ratio, y);
+    context.fillText(this.state.nameOf(dot.steamId), x + 10.5 * ratio, y);
   }
 }

@@ -36,8 +36,9 @@ import {
   type Vec3,
 } from '../model/round-replay.ts';
 import { weaponLabel } from './labels.ts';
+import { drawPlayerMarker, SIDE_COLORS } from './player-marker.ts';
 
-const COLORS = { CT: '#5fa8f0', T: '#f0b341', unknown: '#a0a8b4' } as const;
+const COLORS = SIDE_COLORS;
 const UTILITY_COLORS: Readonly<Record<ReplayUtility['kind'], string>> = {
   smoke: 'rgba(205, 210, 218, 0.55)',
   fire: 'rgba(240, 110, 40, 0.55)',
@@ -674,43 +675,7 @@ export class ReplayView {
     health: number | null,
     ratio: number,
   ): void {
-    const color = colorOf(side);
-    const radius = 6 * ratio;
-    if (!alive) {
-      context.strokeStyle = color;
-      context.globalAlpha = 0.7;
-      context.lineWidth = 2 * ratio;
-      const arm = radius * 0.7;
-      context.beginPath();
-      context.moveTo(x - arm, y - arm);
-      context.lineTo(x + arm, y + arm);
-      context.moveTo(x + arm, y - arm);
-      context.lineTo(x - arm, y + arm);
-      context.stroke();
-      context.globalAlpha = 1;
-      return;
-    }
-    if (yaw !== null) {
-      const angle = (yaw * Math.PI) / 180;
-      context.strokeStyle = color;
-      context.lineWidth = 2 * ratio;
-      context.beginPath();
-      context.moveTo(x, y);
-      context.lineTo(x + Math.cos(angle) * radius * 2.1, y - Math.sin(angle) * radius * 2.1);
-      context.stroke();
-    }
-    const share = health === null ? 1 : Math.max(0, Math.min(100, health)) / 100;
-    context.fillStyle = color;
-    context.globalAlpha = 0.3;
-    context.beginPath();
-    context.arc(x, y, radius, 0, Math.PI * 2);
-    context.fill();
-    context.globalAlpha = 1;
-    context.beginPath();
-    context.moveTo(x, y);
-    context.arc(x, y, radius, -Math.PI / 2, -Math.PI / 2 + 2 * Math.PI * share);
-    context.closePath();
-    context.fill();
+    drawPlayerMarker(context, { x, y, color: colorOf(side), alive, yaw, health, ratio, radius: 6 });
   }
 
   private drawBomb(
