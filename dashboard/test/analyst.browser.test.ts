@@ -100,6 +100,8 @@ async function scrubTo(page: Page, offset: number): Promise<void> {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, offset);
   await expect.poll(() => page.getByTestId('replay').getAttribute('data-offset')).toBe(String(offset));
+  // The canvas is redrawn at the next animation frame: wait until it shows that moment.
+  await expect.poll(() => page.getByTestId('replay-canvas').getAttribute('data-offset')).toBe(String(offset));
 }
 
 async function openRound(page: Page, round: number): Promise<void> {

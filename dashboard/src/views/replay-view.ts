@@ -593,6 +593,8 @@ export class ReplayView {
       kills: String(moment.kills.length),
       utility: moment.utility.map((item) => item.kind).join(' '),
       bomb: moment.bomb.state,
+      // The moment this drawing shows (the scrubber moves first; the canvas follows a frame later).
+      offset: String(Math.round(moment.ts - replay.startTs)),
     });
   }
 
