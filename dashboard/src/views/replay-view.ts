@@ -35,6 +35,7 @@ import {
   sidesBefore,
   type Vec3,
 } from '../model/round-replay.ts';
+import { compactTable } from './compact-table.ts';
 import { weaponLabel } from './labels.ts';
 import { drawPlayerMarker, SIDE_COLORS } from './player-marker.ts';
 
@@ -289,53 +290,27 @@ export class ReplayView {
               )
             : null,
         ),
-        h(
-          'div',
-          { class: 'table-scroll' },
-          h(
-            'table',
-            { class: 'scoreboard-table compact' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', { class: 'name', scope: 'col' }, 'Player'),
-                h('th', { scope: 'col', title: 'Kills' }, 'K'),
-                h('th', { scope: 'col', title: 'Deaths' }, 'D'),
-                h('th', { scope: 'col', title: 'Assists' }, 'A'),
-                h('th', { scope: 'col', title: 'Damage to enemies' }, 'DMG'),
-                h('th', { scope: 'col', title: 'Grenades thrown' }, 'Util'),
-                h('th', { scope: 'col', title: 'Alive at the end of the round' }, 'Survived'),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              players.map((player) =>
-                h(
-                  'tr',
-                  { 'data-steam-id': player.steamId },
-                  h(
-                    'th',
-                    { class: 'name', scope: 'row' },
-                    h(
-                      'a',
-                      { href: `#/players/${encodeURIComponent(player.steamId)}` },
-                      this.state.nameOf(player.steamId),
-                    ),
-                  ),
-                  h('td', {}, player.kills),
-                  h('td', {}, player.deaths),
-                  h('td', {}, player.assists),
-                  h('td', {}, player.damage),
-                  h('td', {}, player.utilityThrown),
-                  h('td', {}, player.survived ? 'yes' : '–'),
-                ),
-              ),
-            ),
-          ),
+        compactTable(
+          [
+            { label: 'K', title: 'Kills' },
+            { label: 'D', title: 'Deaths' },
+            { label: 'A', title: 'Assists' },
+            { label: 'DMG', title: 'Damage to enemies' },
+            { label: 'Util', title: 'Grenades thrown' },
+            { label: 'Survived', title: 'Alive at the end of the round' },
+          ],
+          players.map((player) => ({
+            steamId: player.steamId,
+            name: this.state.nameOf(player.steamId),
+            cells: [
+              player.kills,
+              player.deaths,
+              player.assists,
+              player.damage,
+              player.utilityThrown,
+              player.survived ? 'yes' : '–',
+            ],
+          })),
         ),
       );
     };
@@ -760,45 +735,19 @@ export class ReplayView {
       .sort((a, b) => b.kills - a.kills || a.deaths - b.deaths);
     replaceChildren(
       this.board,
-      h(
-        'table',
-        { class: 'scoreboard-table compact' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { class: 'name', scope: 'col' }, 'Player'),
-            h('th', { scope: 'col', title: 'Kills' }, 'K'),
-            h('th', { scope: 'col', title: 'Deaths' }, 'D'),
-            h('th', { scope: 'col', title: 'Assists' }, 'A'),
-            h('th', { scope: 'col', title: 'Average damage per round' }, 'ADR'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          lines.map((line) =>
-            h(
-              'tr',
-              { 'data-steam-id': line.steamId },
-              h(
-                'th',
-                { class: `name side-${(sides.get(line.steamId) ?? 'x').toLowerCase()}`, scope: 'row' },
-                h(
-                  'a',
-                  { href: `#/players/${encodeURIComponent(line.steamId)}` },
-                  this.state.nameOf(line.steamId),
-                ),
-              ),
-              h('td', {}, line.kills),
-              h('td', {}, line.deaths),
-              h('td', {}, line.assists),
-              h('td', {}, line.adr.toFixed(0)),
-            ),
-          ),
-        ),
+      compactTable(
+        [
+          { label: 'K', title: 'Kills' },
+          { label: 'D', title: 'Deaths' },
+          { label: 'A', title: 'Assists' },
+          { label: 'ADR', title: 'Average damage per round' },
+        ],
+        lines.map((line) => ({
+          steamId: line.steamId,
+          name: this.state.nameOf(line.steamId),
+          nameClass: `side-${(sides.get(line.steamId) ?? 'x').toLowerCase()}`,
+          cells: [line.kills, line.deaths, line.assists, line.adr.toFixed(0)],
+        })),
       ),
     );
     this.board.dataset.at = String(Math.round(ts));
