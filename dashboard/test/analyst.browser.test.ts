@@ -17,6 +17,7 @@ import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/proces
 import type { AnyEvent } from '../../shared/domain/events/index.ts';
 import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { sideColourPixels } from './side-colour-pixels.ts';
 
 const NUKE = resolve('../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl');
 const SCREENSHOTS = resolve('docs/screenshots');
@@ -109,21 +110,9 @@ async function openRound(page: Page, round: number): Promise<void> {
   await expect.poll(() => page.getByTestId('replay').getAttribute('data-round')).toBe(String(round));
 }
 
-/** Pixels of the canvas in a side's colour. */
+/** Pixels of the replay canvas in a side's colour. */
 function painted(page: Page): Promise<{ ct: number; t: number }> {
-  return page.getByTestId('replay-canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const context = canvas.getContext('2d');
-    if (!context) return { ct: 0, t: 0 };
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let ct = 0;
-    let t = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-      if (Math.abs(r - 0x5f) < 16 && Math.abs(g - 0xa8) < 16 && Math.abs(b - 0xf0) < 16) ct += 1;
-      if (Math.abs(r - 0xf0) < 16 && Math.abs(g - 0xb3) < 16 && Math.abs(b - 0x41) < 16) t += 1;
-    }
-    return { ct, t };
-  });
+  return sideColourPixels(page.getByTestId('replay-canvas'), 16);
 }
 
 async function pageWidth(page: Page): Promise<number> {

@@ -19,6 +19,7 @@ import {
 import type { AnyEvent } from '../../shared/domain/events/index.ts';
 import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { sideColourPixels } from './side-colour-pixels.ts';
 
 const NUKE = resolve('../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl');
 const CHROMIUM = '/usr/bin/chromium';
@@ -200,19 +201,7 @@ describe('the dashboard served by geqo up', () => {
     await expect.poll(bothSidesAlive, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
 
     // Assess: the players drawn in both sides' colours, the counter agrees.
-    const painted = await radar.evaluate((canvas: HTMLCanvasElement) => {
-      const context = canvas.getContext('2d');
-      if (!context) return { ct: 0, t: 0 };
-      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-      let ct = 0;
-      let t = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-        if (Math.abs(r - 0x5f) < 12 && Math.abs(g - 0xa8) < 12 && Math.abs(b - 0xf0) < 12) ct += 1;
-        if (Math.abs(r - 0xf0) < 12 && Math.abs(g - 0xb3) < 12 && Math.abs(b - 0x41) < 12) t += 1;
-      }
-      return { ct, t };
-    });
+    const painted = await sideColourPixels(radar, 12);
     expect(painted.ct).toBeGreaterThan(50);
     expect(painted.t).toBeGreaterThan(50);
     expect(await page.getByTestId('radar-count').textContent()).toMatch(/^10 players/);
