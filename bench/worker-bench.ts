@@ -27,6 +27,11 @@ export async function runWorkerBench(options: {
   matches: number;
   rounds: number;
   log: (line: string) => void;
+  /**
+   * Put the matches' frames on the stream in turns, one frame of each server after the other, as
+   * live servers send them (every batch then touches many servers), instead of match after match.
+   */
+  interleaved?: boolean;
 }): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'geqo-worker-bench-'));
   chmodSync(dir, 0o755);
@@ -36,23 +41,36 @@ export async function runWorkerBench(options: {
     await migrate(pool);
     const stream = new PostgresStream(pool);
     const events = generateSyntheticMatch({ rounds: options.rounds, seed: 3, startTs: Date.now() });
-    options.log(`worker: filling the stream with ${options.matches} matches of ${events.length} events`);
-    for (let m = 0; m < options.matches; m += 1) {
-      const serverId = `srv_bench${String(m).padStart(7, '0')}`;
+    options.log(
+      `worker: filling the stream with ${options.matches} matches of ${events.length} events${options.interleaved ? ', interleaved' : ''}`,
+    );
+    const frameEvents = Number(process.env.FRAME_EVENTS ?? 100);
+    const frames = (serverId: string) => {
       const records = [];
-      for (let i = 0, seq = 1; i < events.length; i += 100, seq += 1) {
+      for (let i = 0, seq = 1; i < events.length; i += frameEvents, seq += 1) {
         const data = encodeFrame({
           v: 1,
           server: serverId,
           session: 'bench',
           seq,
           sentAt: 0,
-          events: events.slice(i, i + 100),
+          events: events.slice(i, i + frameEvents),
         });
         records.push({ partitionKey: serverId, data });
       }
-      await stream.put('raw-game-events', records);
-    }
+      return records;
+    };
+    const perServer = Array.from({ length: options.matches }, (_, m) =>
+      frames(`srv_bench${String(m).padStart(7, '0')}`),
+    );
+    if (options.interleaved) {
+      const longest = Math.max(...perServer.map((records) => records.length));
+      for (let i = 0; i < longest; i += 1)
+        await stream.put(
+          'raw-game-events',
+          perServer.flatMap((records) => records.slice(i, i + 1)),
+        );
+    } else for (const records of perServer) await stream.put('raw-game-events', records);
     const total = events.length * options.matches;
     const worker = new GameEventWorker({
       store: new PostgresEventStore(pool),
@@ -61,12 +79,13 @@ export async function runWorkerBench(options: {
       metrics: noMetrics,
       processed: { producer: new MemoryStream(), stream: 'processed', wanted: () => false },
       cacheStates: true,
+      snapshotEveryMs: Number(process.env.SNAP_MS ?? 1000),
     });
     const consumer = stream.consumer('raw-game-events', 'worker');
     const pipeline = new WorkerPipeline(worker, consumer, {
       stream: 'raw-game-events',
       consumerName: 'worker',
-      batchSize: 100,
+      batchSize: Number(process.env.BATCH ?? 100),
       checkpointInTransaction: true,
     });
     const head = await consumer.headOffset();
@@ -99,6 +118,8 @@ export async function runWorkerBench(options: {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { formatFigure } = await import('./stats.ts');
-  for (const figure of await runWorkerBench({ matches: 10, rounds: 6, log: console.error }))
+  const interleaved = process.argv.includes('--interleaved');
+  const matches = Number(process.argv.find((arg) => arg.startsWith('--matches='))?.slice(10) ?? 10);
+  for (const figure of await runWorkerBench({ matches, rounds: 6, log: console.error, interleaved }))
     console.log(formatFigure(figure));
 }

@@ -109,6 +109,7 @@ export class WorkerPipeline {
     let last = records.at(-1);
     if (!last) {
       await this.flush();
+      await this.saveSnapshots();
       return;
     }
     this.timing.pollMs += t1 - t0;
@@ -155,10 +156,23 @@ export class WorkerPipeline {
       : undefined;
   }
 
-  private startCommit(prepared: PreparedBatch, last: ConsumedRecord, started: number): void {
+  /**
+   * The stream is idle: writes the snapshots the worker put off (see `snapshotEveryMs`), so the
+   * checkpoint catches up with the last record.
+   */
+  private async saveSnapshots(): Promise<void> {
+    const position = this.worker.preparedPosition;
+    if (this.worker.unsavedSnapshots === 0 || position === undefined || !this.options.checkpointInTransaction)
+      return;
+    const checkpoint = { stream: this.options.stream, consumer: this.options.consumerName, offset: position };
+    this.startCommit(await this.worker.prepare([], checkpoint), undefined, performance.now());
+    await this.flush();
+  }
+
+  private startCommit(prepared: PreparedBatch, last: ConsumedRecord | undefined, started: number): void {
     this.committed = false;
     const commit = this.worker.commit(prepared).then(async () => {
-      if (!this.options.checkpointInTransaction) await this.consumer.commit(last);
+      if (!this.options.checkpointInTransaction && last !== undefined) await this.consumer.commit(last);
       this.timing.commitMs += performance.now() - started;
     });
     // Its failure is handled where it is awaited (the next step or flush).

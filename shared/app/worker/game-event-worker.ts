@@ -32,6 +32,7 @@ import type { FrameSource } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 import { classifyFailure, failureCode } from './record-isolation.ts';
+import { SnapshotSchedule } from './snapshot-schedule.ts';
 
 /** Text PostgreSQL cannot store (NUL) made visible, so a dead letter's own fields never fail. */
 const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
@@ -97,6 +98,13 @@ export interface WorkerDeps {
    * consumer of its servers (the local runtime); a Lambda reloads the snapshots every batch.
    */
   cacheStates?: boolean;
+  /**
+   * With `cacheStates` and a checkpoint committed in the batch's transaction: write a server's
+   * snapshot at most this often while it keeps changing, and hold the checkpoint back to what the
+   * written snapshots cover (see `SnapshotSchedule`). Unset: every batch writes every touched
+   * server's snapshot.
+   */
+  snapshotEveryMs?: number;
   clock?: () => number;
   /**
    * Frames already decoded in this process (`geqo up`: by ingest, or as digests from its
@@ -154,10 +162,15 @@ export class GameEventWorker {
   private readonly states = new Map<string, ServerState>();
   private readonly sequencerOptions: SequencerOptions;
   private readonly now: () => number;
+  private readonly schedule: SnapshotSchedule | null;
 
   constructor(private readonly deps: WorkerDeps) {
     this.sequencerOptions = deps.sequencer ?? DEFAULT_SEQUENCER_OPTIONS;
     this.now = deps.clock ?? Date.now;
+    this.schedule =
+      deps.cacheStates === true && deps.snapshotEveryMs !== undefined
+        ? new SnapshotSchedule(deps.snapshotEveryMs)
+        : null;
   }
 
   /** Prepares and commits one batch. */
@@ -165,7 +178,9 @@ export class GameEventWorker {
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
   ): Promise<BatchReport> {
-    return this.commit(await this.prepare(records, checkpoint));
+    // Not pipelined (isolating a failed batch, a Lambda, a test): every change is saved, so a
+    // failure after it never drops a cached state that only memory held.
+    return this.commit(await this.prepareRecords(records, checkpoint, undefined, NO_DROP, 'all'));
   }
 
   /**
@@ -177,13 +192,27 @@ export class GameEventWorker {
    * the result is the batch those records and its own would have made together (its checkpoint
    * then is `checkpoint`). The pipeline uses it for what arrived while the batch waited for the
    * one before it to commit, so those records need not wait for another commit.
+   *
+   * With `snapshotEveryMs`, only the snapshots that are due go in, and the checkpoint may be held
+   * back (see `SnapshotSchedule`); with no records, the batch writes every snapshot still due
+   * (the pipeline does that when the stream is idle).
    */
   prepare(
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
     extend?: PreparedBatch,
   ): Promise<PreparedBatch> {
-    return this.prepareRecords(records, checkpoint, extend, NO_DROP);
+    return this.prepareRecords(records, checkpoint, extend, NO_DROP, records.length === 0 ? 'all' : 'due');
+  }
+
+  /** Whether some server changed since its last snapshot (with `snapshotEveryMs`). */
+  get unsavedSnapshots(): number {
+    return this.schedule?.pending ?? 0;
+  }
+
+  /** The position of the last record prepared since the cached states were last dropped. */
+  get preparedPosition(): string | undefined {
+    return this.schedule?.position;
   }
 
   /**
@@ -196,6 +225,7 @@ export class GameEventWorker {
     checkpoint: StreamCheckpoint | undefined,
     extend: PreparedBatch | undefined,
     drop: EventDrop,
+    saving: 'due' | 'all' = 'all',
   ): Promise<PreparedBatch> {
     const withoutEvents = drop.records;
     const started = extend?.started ?? this.now();
@@ -215,9 +245,14 @@ export class GameEventWorker {
     const eventsBefore = write.events.length;
     const decoded: { record: ConsumedRecord; frame: Frame; eventJson?: readonly string[] }[] = [];
     let predecoded = 0;
+    /** Each record's predecessor on the stream (where reading it again starts). */
+    const before = new Map<ConsumedRecord, string | undefined>();
 
     const pause = new CooperativePause();
+    let previous: string | undefined;
     for (const record of records) {
+      before.set(record, previous);
+      previous = record.position;
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
       if (cached && withoutEvents) {
@@ -268,6 +303,7 @@ export class GameEventWorker {
         await pause.maybe();
         const state = this.states.get(frame.server)!;
         touched.set(frame.server, record.position);
+        this.schedule?.changed(frame.server, record.position, before.get(record));
         const offered = offerFrame(
           state.sequencer,
           {
@@ -314,15 +350,13 @@ export class GameEventWorker {
           write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
       }
 
-      const snapshots: SnapshotWrite[] = (extend?.snapshots ?? [])
-        .filter((snapshot) => !touched.has(snapshot.serverId))
-        .concat(
-          [...touched].map(([serverId, position]) => ({
-            serverId,
-            stateJson: JSON.stringify(this.states.get(serverId)!),
-            position,
-          })),
-        );
+      const { snapshots, checkpoint: committed } = this.snapshotsOf(
+        touched,
+        saving,
+        records,
+        checkpoint,
+        extend,
+      );
       // What dashboards get once the batch is committed, made now while the events are at hand.
       const processed = this.deps.processed
         ? processedRecords(
@@ -343,7 +377,7 @@ export class GameEventWorker {
         write,
         snapshots,
         letters,
-        checkpoint,
+        checkpoint: committed,
         report,
         started,
         serverIds: [...new Set([...(extend?.serverIds ?? []), ...serverIds])],
@@ -351,9 +385,46 @@ export class GameEventWorker {
         oldestArrival,
       };
     } catch (error) {
-      for (const serverId of serverIds) this.states.delete(serverId);
+      this.forget(serverIds);
       throw error;
     }
+  }
+
+  /**
+   * The snapshots a batch writes and the checkpoint it commits. Without a schedule: every server
+   * the records touched, and the batch's own checkpoint. With one: the servers that are due (or
+   * `all` that changed), and the checkpoint held back to what the written snapshots cover.
+   */
+  private snapshotsOf(
+    touched: ReadonlyMap<string, string>,
+    saving: 'due' | 'all',
+    records: readonly ConsumedRecord[],
+    checkpoint: StreamCheckpoint | undefined,
+    extend: PreparedBatch | undefined,
+  ): { snapshots: SnapshotWrite[]; checkpoint: StreamCheckpoint | undefined } {
+    const schedule = this.schedule;
+    const snapshotOf = (serverId: string, position: string | null): SnapshotWrite => ({
+      serverId,
+      stateJson: JSON.stringify(this.states.get(serverId)!),
+      position,
+    });
+    if (schedule === null) {
+      const snapshots = (extend?.snapshots ?? [])
+        .filter((snapshot) => !touched.has(snapshot.serverId))
+        .concat([...touched].map(([serverId, position]) => snapshotOf(serverId, position)));
+      return { snapshots, checkpoint };
+    }
+    const now = this.now();
+    const due = schedule.due(now, saving === 'all').filter((serverId) => this.states.has(serverId));
+    const snapshots = (extend?.snapshots ?? [])
+      .filter((snapshot) => !due.includes(snapshot.serverId))
+      .concat(due.map((serverId) => snapshotOf(serverId, schedule.positionOf(serverId))));
+    schedule.saved(due, now);
+    const last = records.at(-1)?.position;
+    if (last !== undefined) schedule.passed(last);
+    const offset = last ?? schedule.position;
+    if (checkpoint === undefined || offset === undefined) return { snapshots, checkpoint };
+    return { snapshots, checkpoint: { ...checkpoint, offset: schedule.checkpointOffset(offset) } };
   }
 
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
@@ -367,7 +438,7 @@ export class GameEventWorker {
     } catch (error) {
       // The in-memory states hold changes that were never committed: forget them, so the
       // redelivered batch starts from the saved snapshots.
-      for (const serverId of serverIds) this.states.delete(serverId);
+      this.forget(serverIds);
       throw error;
     }
     if (!this.deps.cacheStates) this.states.clear();
@@ -415,9 +486,20 @@ export class GameEventWorker {
     }
   }
 
+  /**
+   * After a failure: forgets the states of `serverIds`, or every state when snapshots are
+   * scheduled (a state may then hold changes that only memory has; reading restarts at the
+   * checkpoint, which covers them).
+   */
+  private forget(serverIds: readonly string[]): void {
+    if (this.schedule === null) for (const serverId of serverIds) this.states.delete(serverId);
+    else this.discardStates();
+  }
+
   /** Forgets every in-memory state: the next batches start from the saved snapshots. */
   discardStates(): void {
     this.states.clear();
+    this.schedule?.clear();
   }
 
   private applyFrame(

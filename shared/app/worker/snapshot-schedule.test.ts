@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { SnapshotSchedule } from './snapshot-schedule.ts';
+
+describe('SnapshotSchedule', () => {
+  it('saves a server whose change cannot be read again (the first batch after a start) at once', () => {
+    const schedule = new SnapshotSchedule(1_000);
+    schedule.changed('a', '1', undefined);
+    expect(schedule.due(0)).toEqual(['a']);
+  });
+
+  it('puts off a server saved less than everyMs ago and holds the checkpoint before its first unsaved change', () => {
+    const schedule = new SnapshotSchedule(1_000);
+    schedule.changed('a', '1', undefined);
+    schedule.saved(schedule.due(0), 0);
+    schedule.passed('1');
+    schedule.changed('b', '2', '1');
+    schedule.saved(schedule.due(0), 0);
+    schedule.passed('2');
+    // a changes again at 3, b at 4: neither is due 500 ms later.
+    schedule.changed('a', '3', '2');
+    schedule.changed('b', '4', '3');
+    schedule.passed('4');
+    expect(schedule.due(500)).toEqual([]);
+    expect(schedule.checkpointOffset('4')).toBe('2');
+    expect(schedule.positionOf('a')).toBe('3');
+    // At 1 s both are due; once saved, the checkpoint is the batch's own.
+    expect(schedule.due(1_000)).toEqual(['a', 'b']);
+    schedule.saved(['a'], 1_000);
+    expect(schedule.checkpointOffset('4')).toBe('3');
+    schedule.saved(['b'], 1_000);
+    expect(schedule.checkpointOffset('4')).toBe('4');
+    expect(schedule.pending).toBe(0);
+  });
+
+  it('takes a batch’s first change as re-read from the last record prepared', () => {
+    const schedule = new SnapshotSchedule(1_000);
+    schedule.changed('a', '5', undefined);
+    schedule.saved(schedule.due(0), 0);
+    schedule.passed('9');
+    schedule.changed('a', '10', undefined);
+    expect(schedule.checkpointOffset('12')).toBe('9');
+  });
+
+  it('saves every unsaved server when asked for all, and forgets everything on clear', () => {
+    const schedule = new SnapshotSchedule(60_000);
+    schedule.changed('a', '1', undefined);
+    schedule.saved(schedule.due(0), 0);
+    schedule.passed('1');
+    schedule.changed('a', '2', '1');
+    expect(schedule.due(10, true)).toEqual(['a']);
+    schedule.clear();
+    expect(schedule.pending).toBe(0);
+    expect(schedule.position).toBeUndefined();
+  });
+});
