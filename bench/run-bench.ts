@@ -81,6 +81,19 @@ export async function runBench(options: RunBenchOptions): Promise<{ figures: Fig
       'Worker alone (pre-filled durable stream -> PostgreSQL)',
       await runWorkerBench({ matches: 10, rounds: options.rounds ?? 8, log: options.log }),
     );
+    // As the soak's traffic comes: 50 servers at once, small frames, `geqo up`'s batch size.
+    section(
+      'Worker alone, 50 servers interleaved (30-event frames, batches of 40 records)',
+      await runWorkerBench({
+        matches: 50,
+        rounds: 4,
+        log: options.log,
+        interleaved: true,
+        frameEvents: 30,
+        batchSize: 40,
+        label: 'worker, 50 servers',
+      }),
+    );
   }
   if (wanted('e2e')) {
     const e2e = await runE2eBench({

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../local/src/postgres/embedded-postgres.ts';
 import { freePort } from '../local/src/process/runtime-process.ts';
 import { WorkerPipeline } from '../local/src/worker-pipeline.ts';
+import { SNAPSHOT_EVERY_MS } from '../local/src/worker-runner.ts';
 import { silentLogger } from '../shared/adapters/logging/index.ts';
 import { MemoryStream } from '../shared/adapters/memory/index.ts';
 import { noMetrics } from '../shared/adapters/metrics/index.ts';
@@ -32,7 +33,14 @@ export async function runWorkerBench(options: {
    * live servers send them (every batch then touches many servers), instead of match after match.
    */
   interleaved?: boolean;
+  /** Events per frame (100 by default; live servers at 8 Hz send about 30). */
+  frameEvents?: number;
+  /** Records per batch (100 by default; `geqo up` reads 40). */
+  batchSize?: number;
+  /** Put before each figure's name (default `worker`). */
+  label?: string;
 }): Promise<Figure[]> {
+  const label = options.label ?? 'worker';
   const dir = mkdtempSync(join(tmpdir(), 'geqo-worker-bench-'));
   chmodSync(dir, 0o755);
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort() });
@@ -42,9 +50,9 @@ export async function runWorkerBench(options: {
     const stream = new PostgresStream(pool);
     const events = generateSyntheticMatch({ rounds: options.rounds, seed: 3, startTs: Date.now() });
     options.log(
-      `worker: filling the stream with ${options.matches} matches of ${events.length} events${options.interleaved ? ', interleaved' : ''}`,
+      `${label}: filling the stream with ${options.matches} matches of ${events.length} events${options.interleaved ? ', interleaved' : ''}`,
     );
-    const frameEvents = Number(process.env.FRAME_EVENTS ?? 100);
+    const frameEvents = options.frameEvents ?? 100;
     const frames = (serverId: string) => {
       const records = [];
       for (let i = 0, seq = 1; i < events.length; i += frameEvents, seq += 1) {
@@ -79,13 +87,13 @@ export async function runWorkerBench(options: {
       metrics: noMetrics,
       processed: { producer: new MemoryStream(), stream: 'processed', wanted: () => false },
       cacheStates: true,
-      snapshotEveryMs: Number(process.env.SNAP_MS ?? 1000),
+      snapshotEveryMs: SNAPSHOT_EVERY_MS,
     });
     const consumer = stream.consumer('raw-game-events', 'worker');
     const pipeline = new WorkerPipeline(worker, consumer, {
       stream: 'raw-game-events',
       consumerName: 'worker',
-      batchSize: Number(process.env.BATCH ?? 100),
+      batchSize: options.batchSize ?? 100,
       checkpointInTransaction: true,
     });
     const head = await consumer.headOffset();
@@ -97,14 +105,14 @@ export async function runWorkerBench(options: {
     const used = process.cpuUsage(cpu);
     const stored = Number((await pool.query('SELECT count(*) AS n FROM game_events')).rows[0].n);
     return [
-      { name: 'worker: events stored', value: stored, unit: 'events', target: { op: '>=', value: total } },
+      { name: `${label}: events stored`, value: stored, unit: 'events', target: { op: '>=', value: total } },
       {
-        name: 'worker: events/s stored (stream pre-filled)',
+        name: `${label}: events/s stored (stream pre-filled)`,
         value: Math.round(stored / seconds),
         unit: 'events/s',
       },
       {
-        name: 'worker: CPU per 10k events (node)',
+        name: `${label}: CPU per 10k events (node)`,
         value: Math.round(((used.user + used.system) / 1e3 / stored) * 1e4),
         unit: 'ms',
       },
@@ -118,8 +126,15 @@ export async function runWorkerBench(options: {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { formatFigure } = await import('./stats.ts');
-  const interleaved = process.argv.includes('--interleaved');
-  const matches = Number(process.argv.find((arg) => arg.startsWith('--matches='))?.slice(10) ?? 10);
-  for (const figure of await runWorkerBench({ matches, rounds: 6, log: console.error, interleaved }))
-    console.log(formatFigure(figure));
+  // `tsx bench/worker-bench.ts [--matches=N] [--interleaved] [--frame-events=N] [--batch-size=N]`
+  const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const figures = await runWorkerBench({
+    matches: Number(flag('matches') ?? 10),
+    rounds: 6,
+    log: console.error,
+    interleaved: process.argv.includes('--interleaved'),
+    frameEvents: Number(flag('frame-events') ?? 100),
+    batchSize: Number(flag('batch-size') ?? 100),
+  });
+  for (const figure of figures) console.log(formatFigure(figure));
 }
