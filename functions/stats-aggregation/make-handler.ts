@@ -1,7 +1,7 @@
 import type { MatchAggregator } from '@geqo/shared/app/stats';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 
 export interface StatsAggregationDeps {
   aggregator: Pick<MatchAggregator, 'aggregatePending'>;

@@ -1,7 +1,7 @@
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 import { type AuthorizerResult, headerOf, type WebSocketAuthorizerEvent } from '../lib/websocket.ts';
 
 export interface WsAuthorizerDeps {

@@ -12,7 +12,7 @@ import { PostgresMatchStatsStore, PostgresStatsQueries } from '@geqo/shared/adap
 import { MatchAggregator, MatchStatsService } from '@geqo/shared/app/stats';
 import type { Logger, Metrics } from '@geqo/shared/ports';
 import type pg from 'pg';
-import { type Loop, startLoop } from './loops.ts';
+import { type Loop, startLoop } from './retrying-loop.ts';
 
 export interface StatsAggregation {
   service: MatchStatsService;

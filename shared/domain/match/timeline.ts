@@ -14,7 +14,7 @@ import type {
   TimelinePlayer,
   TimelineRound,
   TimelineTeam,
-} from './contracts.ts';
+} from './enrichment.ts';
 
 export interface TimelineOptions {
   /** The match to build; default: the first match id met (events of other matches are skipped). */

@@ -3,7 +3,7 @@
  * timeline rounds. Not exported from the package index.
  */
 import type { AnyEvent, EventOf, PlayingSide } from '../events/index.ts';
-import type { EnrichedEvent, MatchTimeline, TimelineRound } from '../match/contracts.ts';
+import type { EnrichedEvent, MatchTimeline, TimelineRound } from '../match/enrichment.ts';
 import { applyEvent, buildTimeline, createServerState } from '../match/index.ts';
 
 /** Two small teams used by hand-built rounds: a1..a5 play CT, b1..b5 play T. */
