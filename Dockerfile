@@ -18,6 +18,7 @@ COPY cli/package.json cli/
 COPY functions/package.json functions/
 COPY infra/package.json infra/
 COPY dashboard/package.json dashboard/
+COPY test-support/package.json test-support/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 RUN npm run build -w dashboard

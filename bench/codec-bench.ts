@@ -13,10 +13,10 @@
  */
 
 import { pathToFileURL } from 'node:url';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { decompressBlock } from 'lz4js';
 import { Unpackr } from 'msgpackr';
 import { decodeFrame, encodeFrame, type Frame } from '../shared/domain/codec/index.ts';
-import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 
 /** Throughput of one decoder over the measured time. */
 export interface CodecThroughput {

@@ -8,11 +8,11 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
 import { bundleDashboard } from '../dashboard/scripts/bundle-dashboard.ts';
 import { freePort, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
-import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 import { type Figure, percentile } from './stats.ts';
 
 const SCRIPT_TARGET_KIB = 100;

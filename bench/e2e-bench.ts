@@ -20,6 +20,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import pg from 'pg';
 import { DashboardClient } from '../cli/src/dashboard-client.ts';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
@@ -28,7 +29,6 @@ import { embeddedUrlOf } from '../local/src/database.ts';
 import { freePort, type RuntimeProcess, startRuntimeProcess } from '../local/src/process/runtime-process.ts';
 import { SENDER_FRAME_BASE64_CHARS } from '../shared/domain/codec/index.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
-import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 import { type Figure, percentile } from './stats.ts';
 
 export interface E2eBenchOptions {

@@ -13,6 +13,7 @@ import { chmodSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { planFrames } from '../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
 import { embeddedUrlOf } from '../local/src/database.ts';
@@ -26,7 +27,6 @@ import {
 } from '../shared/adapters/postgres/index.ts';
 import { analyzeJsonLinesFile } from '../shared/app/analyze/index.ts';
 import { MatchAggregator, MatchStatsService } from '../shared/app/stats/index.ts';
-import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 import { type Figure, percentile } from './stats.ts';
 
 export interface SummaryBenchOptions {

@@ -6,6 +6,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { startEmbeddedPostgres } from '../local/src/postgres/embedded-postgres.ts';
 import { freePort } from '../local/src/process/runtime-process.ts';
 import { WorkerPipeline } from '../local/src/worker-pipeline.ts';
@@ -21,7 +22,6 @@ import {
 } from '../shared/adapters/postgres/index.ts';
 import { GameEventWorker, matchEngineDriver } from '../shared/app/worker/index.ts';
 import { encodeFrame } from '../shared/domain/codec/index.ts';
-import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 import type { Figure } from './stats.ts';
 
 export async function runWorkerBench(options: {

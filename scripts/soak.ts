@@ -17,6 +17,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { addServers, playSeconds, procStatus, startBenchRuntime } from '../bench/e2e-bench.ts';
@@ -26,7 +27,6 @@ import { type PlannedFrame, planFrames } from '../cli/src/replay/frame-batcher.t
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
 import { DEFAULT_CODEC_LIMITS } from '../shared/domain/codec/index.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
-import { generateSyntheticMatch } from '../shared/domain/events/synthetic-match.ts';
 import { frameCase, garbageText } from '../test/fuzz/support/frame-inputs.ts';
 import { HostilePluginSocket, rawHttpRequest } from '../test/fuzz/support/hostile-client.ts';
 import { hostileRequest } from '../test/fuzz/support/http-inputs.ts';

@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
@@ -15,7 +16,6 @@ import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { readAllEvents } from '../../cli/src/replay/read-events.ts';
 import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
 import type { AnyEvent } from '../../shared/domain/events/index.ts';
-import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
 import { sideColourPixels } from './side-colour-pixels.ts';
 

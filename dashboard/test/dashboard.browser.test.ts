@@ -6,6 +6,7 @@
  * /tmp/geqo-dashboard-final.png (the finished fixture match).
  */
 import { resolve } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
@@ -17,7 +18,6 @@ import {
   startRuntimeProcess,
 } from '../../local/src/process/runtime-process.ts';
 import type { AnyEvent } from '../../shared/domain/events/index.ts';
-import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
 import { sideColourPixels } from './side-colour-pixels.ts';
 

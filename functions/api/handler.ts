@@ -8,8 +8,8 @@ import {
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import { MatchAggregator, MatchStatsService } from '@geqo/shared/app/stats';
 import { createLambdaPool } from '../lib/database.ts';
+import { createObservability } from '../lib/observability.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
-import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';
 

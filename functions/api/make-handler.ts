@@ -4,7 +4,7 @@ import type { MatchStatsService } from '@geqo/shared/app/stats';
 import { decodeCursor, type Logger, type MatchQueries } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 import { ApiError } from './api-error.ts';
 import type { RouteKey } from './routes.ts';
 

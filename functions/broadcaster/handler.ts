@@ -6,8 +6,8 @@ import {
 import { PostgresConnectionRegistry } from '@geqo/shared/adapters/postgres';
 import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { createLambdaPool } from '../lib/database.ts';
+import { createObservability } from '../lib/observability.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
-import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';
 

@@ -1,7 +1,7 @@
 import type { Broadcaster } from '@geqo/shared/app/broadcast';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 import { processStreamEvent } from '../lib/stream-batch.ts';
 import type { StreamBatchResponse, StreamEvent } from '../lib/stream-event.ts';
 

@@ -1,7 +1,7 @@
 import { handleDashboardMessage } from '@geqo/shared/app/broadcast';
 import type { ConnectionRegistry, Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 import { jsonReply, type WebSocketEvent, type WebSocketResult } from '../lib/websocket.ts';
 
 export interface DashboardWsDeps {

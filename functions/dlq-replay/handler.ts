@@ -1,6 +1,6 @@
 /** Composition root of the dead-letter replay: config -> SQS reader, stream producer -> replay. */
 import { createSqsClient, SqsDeadLetterReader } from '@geqo/shared/adapters/sqs';
-import { createObservability } from '../lib/runtime.ts';
+import { createObservability } from '../lib/observability.ts';
 import { createStreamProducer } from '../lib/stream-producer.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';

@@ -1,6 +1,6 @@
 import type { Logger, StreamProducer } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 
 /** One dead letter as read back from the queue. */
 export interface QueuedDeadLetter {

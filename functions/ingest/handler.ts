@@ -1,6 +1,6 @@
 /** Composition root of the plugin `$default` route: config -> stream producer -> FrameIngestor. */
 import { FrameIngestor } from '@geqo/shared/app/ingest';
-import { createObservability } from '../lib/runtime.ts';
+import { createObservability } from '../lib/observability.ts';
 import { createStreamProducer } from '../lib/stream-producer.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';

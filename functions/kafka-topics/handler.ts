@@ -2,7 +2,7 @@
 
 import { kafkaConnectionOptions } from '@geqo/shared/adapters/kafka';
 import { Admin } from '@platformatic/kafka';
-import { createObservability } from '../lib/runtime.ts';
+import { createObservability } from '../lib/observability.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';
 import { platformaticTopicAdmin } from './topic-admin.ts';

@@ -1,8 +1,8 @@
 /** Composition root of the migrations custom resource: config -> pool -> migrate. */
 import { migrate } from '@geqo/shared/adapters/postgres';
 import { createLambdaPool } from '../lib/database.ts';
+import { createObservability } from '../lib/observability.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
-import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
 import { ensureIamAppUser } from './iam-app-user.ts';
 import { makeHandler } from './make-handler.ts';

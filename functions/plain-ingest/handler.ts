@@ -8,8 +8,8 @@ import { PostgresIngestChannelStore, PostgresServerRepository } from '@geqo/shar
 import { IngestChannels, LogIngestor, WebhookIngestor } from '@geqo/shared/app/log-ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import { createLambdaPool } from '../lib/database.ts';
+import { createObservability } from '../lib/observability.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
-import { createObservability } from '../lib/runtime.ts';
 import { createStreamProducer } from '../lib/stream-producer.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';

@@ -6,7 +6,7 @@ import { isProgrammerError, PipelineError, UnavailableError } from '@geqo/shared
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { PlainIngestRouteKey } from '../api/routes.ts';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 import { headerOf } from '../lib/websocket.ts';
 
 export interface PlainIngestDeps {

@@ -2,8 +2,8 @@
 import { PostgresMatchStatsStore } from '@geqo/shared/adapters/postgres';
 import { MatchAggregator } from '@geqo/shared/app/stats';
 import { createLambdaPool } from '../lib/database.ts';
+import { createObservability } from '../lib/observability.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
-import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';
 

@@ -1,7 +1,11 @@
-import type { MatchAggregator } from '@geqo/shared/app/stats';
+import {
+  type AggregationSweepResult,
+  type MatchAggregator,
+  sweepPendingMatches,
+} from '@geqo/shared/app/stats';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 
 export interface StatsAggregationDeps {
   aggregator: Pick<MatchAggregator, 'aggregatePending'>;
@@ -14,20 +18,12 @@ export interface StatsAggregationDeps {
   clock?: () => number;
 }
 
-/** What one sweep did. */
-export interface StatsAggregationResult {
-  /** Pending matches looked at, over every batch. */
-  pending: number;
-  /** Matches whose aggregates were written. */
-  written: number;
-  batches: number;
-  /** The budget ran out with a full last batch: more may be waiting for the next sweep. */
-  more: boolean;
-}
+/** What one sweep did (`more`: the budget ran out with a full last batch). */
+export type StatsAggregationResult = AggregationSweepResult;
 
 /**
  * The aggregation step on AWS (DESIGN.md section 7): a sweep that writes the aggregates of every
- * ended match whose aggregates are missing or stale (`MatchAggregator.aggregatePending`), batch
+ * ended match whose aggregates are missing or stale (`sweepPendingMatches`, as in `geqo up`), batch
  * after batch while batches come back full and the budget lasts. An EventBridge schedule runs it
  * every minute; it can also be invoked by hand, with any payload, after a backlog or a fix.
  *
@@ -44,17 +40,7 @@ export function makeHandler(deps: StatsAggregationDeps) {
   return (): Promise<StatsAggregationResult> =>
     withMetrics(metrics, async () => {
       const deadline = now() + budgetMs;
-      const result: StatsAggregationResult = { pending: 0, written: 0, batches: 0, more: false };
-      for (;;) {
-        const batch = await aggregator.aggregatePending(batchSize);
-        result.batches += 1;
-        result.pending += batch.pending;
-        result.written += batch.written;
-        // A full batch may leave more behind; one that wrote nothing (every match was taken by a
-        // concurrent sweep, or changed meanwhile) must not make the sweep spin.
-        result.more = batch.pending === batchSize && batch.written > 0;
-        if (!result.more || now() >= deadline) break;
-      }
+      const result = await sweepPendingMatches(aggregator, { batchSize, mayGoOn: () => now() < deadline });
       if (result.pending > 0 || result.more) logger.info('statistics sweep done', { ...result });
       return result;
     });

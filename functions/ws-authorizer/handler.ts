@@ -2,8 +2,8 @@
 import { PostgresServerRepository } from '@geqo/shared/adapters/postgres';
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import { createLambdaPool } from '../lib/database.ts';
+import { createObservability } from '../lib/observability.ts';
 import { credentialsFromEnv } from '../lib/rds-auth-token.ts';
-import { createObservability } from '../lib/runtime.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';
 

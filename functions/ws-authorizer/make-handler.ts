@@ -1,7 +1,7 @@
-import type { ServerRegistry } from '@geqo/shared/app/servers';
+import { presentedToken, type ServerRegistry } from '@geqo/shared/app/servers';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
-import { withMetrics } from '../lib/runtime.ts';
+import { withMetrics } from '../lib/observability.ts';
 import { type AuthorizerResult, headerOf, type WebSocketAuthorizerEvent } from '../lib/websocket.ts';
 
 export interface WsAuthorizerDeps {
@@ -11,10 +11,8 @@ export interface WsAuthorizerDeps {
 }
 
 /** The token of a plugin connection: `Authorization: Bearer <token>`, or `?token=` as the fallback. */
-export function tokenOf(event: WebSocketAuthorizerEvent): string | undefined {
-  const header = headerOf(event.headers, 'authorization')?.trim();
-  const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return bearer ?? event.queryStringParameters?.token ?? undefined;
+export function tokenOf(event: WebSocketAuthorizerEvent): string | null {
+  return presentedToken(headerOf(event.headers, 'authorization'), event.queryStringParameters?.token);
 }
 
 function policy(principalId: string, effect: 'Allow', resource: string): AuthorizerResult {

@@ -1,5 +1,5 @@
 /** Composition root of the plugin `$connect` route. */
-import { createObservability } from '../lib/runtime.ts';
+import { createObservability } from '../lib/observability.ts';
 import { loadConfig } from './config.ts';
 import { makeHandler } from './make-handler.ts';
 

@@ -7,7 +7,7 @@
 import { abandonIdleMatches } from '@geqo/shared/adapters/postgres';
 import type { Logger, MatchPatch } from '@geqo/shared/ports';
 import type pg from 'pg';
-import { type Loop, startLoop } from './loops.ts';
+import { type Loop, startLoop } from './retrying-loop.ts';
 
 export function startIdleMatchSweep(deps: {
   pool: pg.Pool;

@@ -77,6 +77,20 @@ describe('plugin ingest server', () => {
     ws.close();
   });
 
+  it('reads the bearer token as the AWS authorizer does: any case, a tab after the scheme, else ?token=', async () => {
+    const byTab = await connect({ Authorization: `bearer\t${token}` });
+    byTab.ws.send(encodeFrame(frame(1, { session: 'bearer-tab' })));
+    expect(await byTab.next()).toEqual({ type: 'ack', seq: 1 });
+    byTab.ws.close();
+    const besideBasic = await connect(
+      { Authorization: 'Basic dXNlcjpwYXNz' },
+      `?token=${encodeURIComponent(token)}`,
+    );
+    besideBasic.ws.send(encodeFrame(frame(1, { session: 'beside-basic' })));
+    expect(await besideBasic.next()).toEqual({ type: 'ack', seq: 1 });
+    besideBasic.ws.close();
+  });
+
   it('acks binary and base64 frames only once they are on the stream', async () => {
     const { ws, next } = await connect();
     ws.send(encodeFrame(frame(1)));

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FrameIngestor, IngestReply } from '@geqo/shared/app/ingest';
-import type { ServerRegistry } from '@geqo/shared/app/servers';
+import { presentedToken, type ServerRegistry } from '@geqo/shared/app/servers';
 import { DEFAULT_CODEC_LIMITS } from '@geqo/shared/domain/codec';
 import type { Logger, Metrics } from '@geqo/shared/ports';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -40,12 +40,10 @@ interface PluginConnection {
   revoked: boolean;
 }
 
-/** The token from `Authorization: Bearer …`, else from the `token` query parameter. */
+/** The token from `Authorization: Bearer …`, else from the `token` query parameter (as on AWS). */
 export function tokenFrom(request: IncomingMessage): string | null {
-  const header = request.headers.authorization;
-  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
   const url = new URL(request.url ?? '/', 'http://localhost');
-  return url.searchParams.get('token');
+  return presentedToken(request.headers.authorization, url.searchParams.get('token'));
 }
 
 function refuse(socket: Duplex, status: 401 | 503, reason: string): void {

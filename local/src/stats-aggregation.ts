@@ -9,10 +9,10 @@
  */
 
 import { PostgresMatchStatsStore, PostgresStatsQueries } from '@geqo/shared/adapters/postgres';
-import { MatchAggregator, MatchStatsService } from '@geqo/shared/app/stats';
+import { MatchAggregator, MatchStatsService, sweepPendingMatches } from '@geqo/shared/app/stats';
 import type { Logger, Metrics } from '@geqo/shared/ports';
 import type pg from 'pg';
-import { type Loop, startLoop } from './loops.ts';
+import { type Loop, startLoop } from './retrying-loop.ts';
 
 export interface StatsAggregation {
   service: MatchStatsService;
@@ -82,9 +82,8 @@ export function createStatsAggregation(deps: {
         await sleep();
         if (closed) return;
         woken = false;
-        // A full batch means more may be waiting: go again at once.
-        const { pending } = await aggregator.aggregatePending(batchSize, rest);
-        if (pending === batchSize) woken = true;
+        // Batch after batch while they come back full, as the Lambda sweep does.
+        await sweepPendingMatches(aggregator, { batchSize, mayGoOn: () => !closed, pause: rest });
       });
       return {
         stop: async () => {

@@ -11,7 +11,7 @@ import { encodeFrame, type Frame } from '@geqo/shared/domain/codec';
 import type { EventStore, LogFields, Logger } from '@geqo/shared/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
-import type { Loop } from './loops.ts';
+import type { Loop } from './retrying-loop.ts';
 import { startWorkerRunner, WORKER_CONSUMER } from './worker-runner.ts';
 
 const RAW = 'raw-game-events';

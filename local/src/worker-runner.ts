@@ -13,7 +13,7 @@ import {
 } from '@geqo/shared/app/worker';
 import type { EventStore, Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
 import type pg from 'pg';
-import { type Loop, startLoop } from './loops.ts';
+import { type Loop, startLoop } from './retrying-loop.ts';
 import { WorkerPipeline } from './worker-pipeline.ts';
 
 export const WORKER_CONSUMER = 'worker';

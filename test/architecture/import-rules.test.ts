@@ -17,6 +17,8 @@ const FILE_NAME = `arrow-violation-${process.pid}.ts`;
 interface Arrow {
   /** The room the file sits in (a folder of a real source path). */
   folder: string;
+  /** The file's name when not {@link FILE_NAME}: a test file, or a second file in one folder. */
+  fileName?: string;
   /** Imports the arrow forbids: each must be reported. */
   forbidden: string[];
   /** Imports the room may make: none may be reported. */
@@ -34,7 +36,7 @@ const ARROWS = {
       '../../app/queries/index.ts',
       '../../adapters/postgres/index.ts',
       '../../../local/src/config.ts',
-      '../../../functions/lib/runtime.ts',
+      '../../../functions/lib/observability.ts',
       '@geqo/local',
       'node:child_process',
       'node:worker_threads',
@@ -63,7 +65,7 @@ const ARROWS = {
       '../../adapters/postgres/index.ts',
       '@geqo/shared/adapters/postgres',
       '../../../local/src/config.ts',
-      '../../../functions/lib/runtime.ts',
+      '../../../functions/lib/observability.ts',
       '../../../cli/src/main.ts',
       'pg',
       'ws',
@@ -78,7 +80,7 @@ const ARROWS = {
       '../../app/servers/index.ts',
       '@geqo/shared/app/queries',
       '../../../local/src/config.ts',
-      '../../../functions/lib/runtime.ts',
+      '../../../functions/lib/observability.ts',
       '@geqo/functions',
     ],
     allowed: ['../../ports/index.ts', '../../domain/codec/index.ts', '../postgres/index.ts', 'pg'],
@@ -87,12 +89,12 @@ const ARROWS = {
   functionsToLocal: {
     folder: 'functions/lib',
     forbidden: ['../../local/src/config.ts', '@geqo/local', '@geqo/local/src/config.ts'],
-    allowed: ['@geqo/shared/app/queries', '@geqo/shared/adapters/postgres', './runtime.ts'],
+    allowed: ['@geqo/shared/app/queries', '@geqo/shared/adapters/postgres', './observability.ts'],
     message: 'functions (the AWS wiring) may not import local',
   },
   localToFunctions: {
     folder: 'local/src',
-    forbidden: ['../../functions/lib/runtime.ts', '@geqo/functions'],
+    forbidden: ['../../functions/lib/observability.ts', '@geqo/functions'],
     allowed: ['@geqo/shared/app/queries', '@geqo/shared/adapters/postgres', './config.ts'],
     message: 'local (the geqo up wiring) may not import functions',
   },
@@ -133,6 +135,50 @@ const ARROWS = {
     ],
     message: 'dashboard',
   },
+  testSupportInDomain: {
+    folder: 'shared/domain/events',
+    forbidden: ['@geqo/test-support/synthetic-match', '../../../test-support/synthetic-match.ts'],
+    allowed: ['./catalog.ts'],
+    message: 'test-support',
+  },
+  testSupportInPorts: {
+    folder: 'shared/ports',
+    fileName: `test-support-violation-${process.pid}.ts`,
+    forbidden: ['@geqo/test-support/synthetic-match', '../test-support/synthetic-match.ts'],
+    allowed: ['./event-store.ts'],
+    message: 'test-support',
+  },
+  testSupportInApp: {
+    folder: 'shared/app/queries',
+    forbidden: ['@geqo/test-support/synthetic-match', '../../../test-support/synthetic-match.ts'],
+    allowed: ['../../ports/index.ts'],
+    message: 'test-support',
+  },
+  testSupportInAdapters: {
+    folder: 'shared/adapters/postgres',
+    forbidden: ['@geqo/test-support/synthetic-match', '../../../test-support/synthetic-match.ts'],
+    allowed: ['../../ports/index.ts', 'pg'],
+    message: 'test-support',
+  },
+  testSupportInFunctions: {
+    folder: 'functions/worker',
+    forbidden: ['@geqo/test-support/synthetic-match', '../../test-support/synthetic-match.ts'],
+    allowed: ['@geqo/shared/app/worker', './config.ts'],
+    message: 'test-support',
+  },
+  testSupportInTests: {
+    folder: 'shared/app/worker',
+    fileName: `test-support-allowed-${process.pid}.test.ts`,
+    forbidden: [],
+    allowed: ['@geqo/test-support/synthetic-match', '../../../test-support/synthetic-match.ts', 'vitest'],
+    message: 'test-support',
+  },
+  testSupportInFunctionTests: {
+    folder: 'functions/test',
+    forbidden: ['@geqo/local'],
+    allowed: ['@geqo/test-support/synthetic-match', './factories.ts'],
+    message: 'functions (the AWS wiring) may not import local',
+  },
 } satisfies Record<string, Arrow>;
 
 type ArrowName = keyof typeof ARROWS;
@@ -156,8 +202,9 @@ let lintStatus: number | null = null;
 
 beforeAll(() => {
   try {
-    for (const arrow of Object.values(ARROWS)) {
-      const path = join(ROOT, arrow.folder, FILE_NAME);
+    const arrows: Arrow[] = Object.values(ARROWS);
+    for (const arrow of arrows) {
+      const path = join(ROOT, arrow.folder, arrow.fileName ?? FILE_NAME);
       writeFileSync(path, violationSource(arrow));
       written.push(path);
     }
@@ -189,7 +236,7 @@ function removeWritten(): void {
 
 function expectArrowGuarded(name: ArrowName): void {
   const arrow: Arrow = ARROWS[name];
-  const diagnostics = reported.get(join(ROOT, arrow.folder, FILE_NAME)) ?? [];
+  const diagnostics = reported.get(join(ROOT, arrow.folder, arrow.fileName ?? FILE_NAME)) ?? [];
   // Lines 1..forbidden.length hold the forbidden imports, the allowed ones follow.
   const forbiddenLines = arrow.forbidden.map((_, index) => index + 1);
   expect(lintStatus).not.toBe(0);
@@ -228,5 +275,18 @@ describe('the import rules of biome.json', () => {
 
   it('the dashboard importing anything but ports and domain (or a Node built-in) fails the lint', () => {
     expectArrowGuarded('dashboard');
+  });
+
+  it('production code in shared/ or functions/ importing test-support fails the lint', () => {
+    expectArrowGuarded('testSupportInDomain');
+    expectArrowGuarded('testSupportInPorts');
+    expectArrowGuarded('testSupportInApp');
+    expectArrowGuarded('testSupportInAdapters');
+    expectArrowGuarded('testSupportInFunctions');
+  });
+
+  it('tests in shared/ and functions/ may import test-support, and function tests still may not import local', () => {
+    expectArrowGuarded('testSupportInTests');
+    expectArrowGuarded('testSupportInFunctionTests');
   });
 });

@@ -96,6 +96,23 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
     expect(dockerfile).toContain('npm ci --omit=dev');
   });
+
+  it('copies the package.json of every workspace before npm ci, so each workspace package is linked in the image', () => {
+    // Prepare: the workspaces (test-support too: geqo replay --synthetic loads it at run time).
+    const { workspaces } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    const install = dockerfile.indexOf('RUN npm ci');
+
+    // Act
+    const copiedBeforeInstall = [
+      ...dockerfile.slice(0, install).matchAll(/^COPY (\S+)\/package\.json \1\/$/gm),
+    ].map((match) => match[1]);
+
+    // Assess
+    expect(workspaces).toContain('test-support');
+    expect(copiedBeforeInstall.sort()).toEqual([...workspaces].sort());
+  });
 });
 
 describe('the geqo commands compose.yaml runs', { timeout: 60_000 }, () => {

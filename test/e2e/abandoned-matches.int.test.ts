@@ -4,6 +4,7 @@
  * a dashboard following the match list, and one that never completed a round leaves the list
  * unless asked for with `?include=empty`.
  */
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardClient } from '../../cli/src/dashboard-client.ts';
@@ -11,7 +12,6 @@ import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
 import type { AnyEvent } from '../../shared/domain/events/index.ts';
-import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { waitForCount } from '../helpers/stored-events.ts';
 

@@ -7,6 +7,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
@@ -17,7 +18,6 @@ import {
   startRuntimeProcess,
 } from '../../local/src/process/runtime-process.ts';
 import { WORKER_NICE } from '../../local/src/worker-thread/priority.ts';
-import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { countEvents, waitForCount } from '../helpers/stored-events.ts';
 
 let dataDir: string;

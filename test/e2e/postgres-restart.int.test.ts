@@ -5,6 +5,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
@@ -14,7 +15,6 @@ import {
   type RuntimeProcess,
   startRuntimeProcess,
 } from '../../local/src/process/runtime-process.ts';
-import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 
 let dataDir: string;
 let runtime: RuntimeProcess;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { generateSyntheticMatch } from '@geqo/shared/domain/events/synthetic-match';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { fail } from '../cli-context.ts';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { describe, expect, it } from 'vitest';
 import { toStoredForm } from '../../../shared/domain/events/stored-form.ts';
-import { generateSyntheticMatch } from '../../../shared/domain/events/synthetic-match.ts';
 import type { LiveEvent } from './live-event.ts';
 import { mapOverview, RADAR_PIXELS, toRadarPixels } from './map-overviews.ts';
 import { RoundReplay, sidesBefore, UTILITY_MS } from './round-replay.ts';

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../../functions/lib/runtime.ts';
+import { METRICS_NAMESPACE } from '../../../functions/lib/observability.ts';
 import type { EventStreams } from './event-streams.ts';
 
 export interface OpsDashboardProps {

@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DashboardSession } from '@geqo/shared/app/broadcast';
+import { presentedToken } from '@geqo/shared/app/servers';
 import type { ConnectionRegistry, ConnectionSender, Logger, Metrics, SendOutcome } from '@geqo/shared/ports';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -66,9 +67,8 @@ function originAllowed(request: IncomingMessage, allowed: readonly string[]): bo
 }
 
 function tokenOf(request: IncomingMessage): string | null {
-  const header = request.headers.authorization;
-  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
-  return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  return presentedToken(request.headers.authorization, query);
 }
 
 /**

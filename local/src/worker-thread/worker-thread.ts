@@ -8,7 +8,7 @@ import { type MessagePort, Worker } from 'node:worker_threads';
 import type { AppendListener } from '@geqo/shared/adapters/postgres';
 import type { Logger, Metrics, StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
-import type { Loop } from '../loops.ts';
+import type { Loop } from '../retrying-loop.ts';
 import { replayMetricCalls } from './forwarded-metrics.ts';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './protocol.ts';
 

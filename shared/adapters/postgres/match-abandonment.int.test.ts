@@ -4,6 +4,7 @@
  * server stays quiet; then aggregated, and left out of the match list when they never completed
  * a round.
  */
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { MatchAggregator } from '../../app/stats/index.ts';
@@ -11,7 +12,6 @@ import { GameEventWorker } from '../../app/worker/game-event-worker.ts';
 import { matchEngineDriver } from '../../app/worker/match-engine-driver.ts';
 import { encodeFrame } from '../../domain/codec/index.ts';
 import type { AnyEvent } from '../../domain/events/index.ts';
-import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
 import type { ConsumedRecord } from '../../ports/index.ts';
 import { silentLogger } from '../logging/index.ts';
 import { noMetrics } from '../metrics/index.ts';

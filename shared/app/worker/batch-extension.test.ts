@@ -1,9 +1,9 @@
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../adapters/logging/index.ts';
 import { MemoryStream } from '../../adapters/memory/index.ts';
 import { noMetrics } from '../../adapters/metrics/index.ts';
 import { encodeFrame } from '../../domain/codec/index.ts';
-import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
 import type { ConsumedRecord, ProcessedMessage, StreamCheckpoint } from '../../ports/index.ts';
 import { GameEventWorker } from './game-event-worker.ts';
 import { matchEngineDriver } from './match-engine-driver.ts';

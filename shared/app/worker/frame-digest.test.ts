@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../adapters/logging/index.ts';
 import { noMetrics } from '../../adapters/metrics/index.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../domain/codec/index.ts';
 import { type AnyEvent, storedFormJson } from '../../domain/events/index.ts';
-import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
 import type { ConsumedRecord, EventStore } from '../../ports/index.ts';
 import { digestFrame, FrameDigestCache, readDigest } from './frame-digest.ts';
 import { GameEventWorker } from './game-event-worker.ts';

@@ -5,7 +5,7 @@
  */
 import type { PlayingSide, RoundEndReason, Side } from '../events/index.ts';
 import { DEFAULT_TRADE_WINDOW_MS, type KillTrackerSnapshot } from '../stats/kill-tracker.ts';
-import type { TeamKey } from './contracts.ts';
+import type { TeamKey } from './enrichment.ts';
 import { DEFAULT_MATCH_RULES, type MatchRules } from './match-rules.ts';
 import type { PhaseState } from './phase.ts';
 

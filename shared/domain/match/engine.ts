@@ -15,6 +15,7 @@ import {
   type PlayingSide,
 } from '../events/index.ts';
 import { RoundKillTracker } from '../stats/kill-tracker.ts';
+import type { MatchState, PlayerState, ServerState } from './engine-state.ts';
 import type {
   EnrichedEvent,
   Enrichment,
@@ -24,8 +25,7 @@ import type {
   RoundEndInfo,
   RoundStartInfo,
   TeamKey,
-} from './contracts.ts';
-import type { MatchState, PlayerState, ServerState } from './engine-state.ts';
+} from './enrichment.ts';
 import { isWeaponOfKnifeRound } from './knife.ts';
 import type { MatchEffect, VoidReason } from './match-effects.ts';
 import { deriveMatchId } from './match-id.ts';

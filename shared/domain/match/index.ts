@@ -1,6 +1,6 @@
-export * from './contracts.ts';
 export * from './engine.ts';
 export * from './engine-state.ts';
+export * from './enrichment.ts';
 export * from './knife.ts';
 export * from './match-effects.ts';
 export * from './match-id.ts';

@@ -3,7 +3,7 @@
  * each member a row (or a change of rows) in `matches`, `rounds`, `players`, `match_players`.
  */
 import type { PlayingSide, RoundEndReason } from '../events/index.ts';
-import type { Phase, TeamKey } from './contracts.ts';
+import type { Phase, TeamKey } from './enrichment.ts';
 
 /** Why rounds were voided. */
 export type VoidReason =

@@ -2,7 +2,7 @@
  * Match ids are derived from the stable key of the event that opened the match, so a worker that
  * crashes and replays the same records gives every match the same id again.
  */
-import type { EventKey } from './contracts.ts';
+import type { EventKey } from './enrichment.ts';
 
 /**
  * `m_` and 16 hex digits: a 64-bit hash (two FNV-1a lanes) of the server id and the opening

@@ -2,7 +2,7 @@
  * The competitive format a match follows: half lengths, when sides swap, when a score decides the
  * match. CS2 defaults to MR12 (two halves of 12 rounds) with MR3 overtimes (halves of 3 rounds).
  */
-import type { TeamKey } from './contracts.ts';
+import type { TeamKey } from './enrichment.ts';
 
 export interface MatchRules {
   /** Rounds in a regulation half (MR12: 12). A `halftime` event after another count teaches the engine. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Phase } from './contracts.ts';
+import type { Phase } from './enrichment.ts';
 import { DEFAULT_MATCH_RULES } from './match-rules.ts';
 import { type FlowEvent, initialPhaseState, nextPhase, type PhaseAction, type PhaseState } from './phase.ts';
 

@@ -19,7 +19,7 @@
  * and changes nothing.
  */
 import type { EventOf, PlayingSide } from '../events/index.ts';
-import type { Phase } from './contracts.ts';
+import type { Phase } from './enrichment.ts';
 import { isOvertimeRound, isSideSwapAfter, type MatchRules, regulationRounds } from './match-rules.ts';
 
 /** The events that can move the phase machine. */

@@ -4,7 +4,7 @@
  * statistics computed from the same timeline.
  */
 import { isKnownEvent, type PlayingSide, type RoundEndReason } from '../events/index.ts';
-import type { MatchStatus, MatchTimeline } from './contracts.ts';
+import type { MatchStatus, MatchTimeline } from './timeline.ts';
 
 export interface MatchSummaryTeam {
   name: string;

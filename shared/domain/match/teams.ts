@@ -5,8 +5,8 @@
  * swap schedule. Scores follow teams, never sides.
  */
 import type { PlayingSide } from '../events/index.ts';
-import type { TeamKey } from './contracts.ts';
 import type { MatchState, SideSource } from './engine-state.ts';
+import type { TeamKey } from './enrichment.ts';
 import type { TeamSummary } from './match-effects.ts';
 import { type MatchRules, scheduledCtTeam } from './match-rules.ts';
 

@@ -4,9 +4,9 @@
  * and keeps each step for the test to assess. Not exported from the package index.
  */
 import type { AnyEvent, EventOf, GameEvent, PlayingSide, RoundEndReason } from '../events/index.ts';
-import type { EnrichedEvent } from './contracts.ts';
 import { applyEvent, type EngineStep } from './engine.ts';
 import { createServerState, type EngineOptions, type ServerState } from './engine-state.ts';
+import type { EnrichedEvent } from './enrichment.ts';
 import type { MatchEffect } from './match-effects.ts';
 
 export type TeamId = 'alpha' | 'bravo';

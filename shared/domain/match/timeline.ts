@@ -5,16 +5,53 @@
  * voided, `roundStart` opens a round, `roundEnd` closes it, excluded events are left out.
  * Works on the live stream and on stored events read back in order alike.
  */
-import { isKnownEvent, type PlayingSide } from '../events/index.ts';
-import type {
-  EnrichedEvent,
-  MatchStatus,
-  MatchTimeline,
-  TeamKey,
-  TimelinePlayer,
-  TimelineRound,
-  TimelineTeam,
-} from './contracts.ts';
+import { isKnownEvent, type PlayingSide, type RoundEndReason } from '../events/index.ts';
+import type { EnrichedEvent, TeamKey } from './enrichment.ts';
+
+/** One live round of a match as it really happened (voided attempts replaced by their replay). */
+export interface TimelineRound {
+  /** 1-based live round number. */
+  number: number;
+  /** Team names by side during this round. */
+  teams: { CT: string; T: string };
+  /** Side of every player who was on a playing side during this round, by SteamID64. */
+  sides: Record<string, PlayingSide>;
+  winnerSide: PlayingSide | null;
+  winnerTeam: string | null;
+  reason: RoundEndReason | null;
+  startedAt: number;
+  endedAt: number | null;
+  /** Score by team name after this round. */
+  scoreAfter: Record<string, number>;
+  /** The round's events in order, post-round ones included (they carry `isPostRound`). */
+  events: EnrichedEvent[];
+}
+
+export type MatchStatus = 'warmup' | 'live' | 'finished' | 'abandoned';
+
+export interface TimelineTeam {
+  name: string;
+  /** The side the team played in round 1. */
+  startSide: PlayingSide;
+  score: number;
+}
+
+export interface TimelinePlayer {
+  steamId: string;
+  name: string;
+  /** Team name (teams are followed across side swaps). */
+  team: string | null;
+}
+
+/** A match reduced to its live rounds: the input to statistics and to the MatchSummary. */
+export interface MatchTimeline {
+  matchId: string;
+  map: string | null;
+  status: MatchStatus;
+  teams: TimelineTeam[];
+  players: TimelinePlayer[];
+  rounds: TimelineRound[];
+}
 
 export interface TimelineOptions {
   /** The match to build; default: the first match id met (events of other matches are skipped). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent, EventOf } from '../events/index.ts';
-import type { TimelineRound } from '../match/contracts.ts';
+import type { TimelineRound } from '../match/timeline.ts';
 import { computeRoundBuyTypes } from './buy-types.ts';
 import { CT_PLAYERS, round, T_PLAYERS } from './test-helpers.ts';
 

@@ -3,7 +3,7 @@
  * demos exports carry none, hence the null result).
  */
 import { isKnownEvent, type PlayingSide } from '../events/index.ts';
-import type { TimelineRound } from '../match/contracts.ts';
+import type { TimelineRound } from '../match/timeline.ts';
 import { type BuyType, classifyBuy } from './buy-rule.ts';
 import { resolveStatsOptions, type StatsOptionsInput } from './options.ts';
 

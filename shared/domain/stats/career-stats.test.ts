@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MatchTimeline } from '../match/contracts.ts';
+import type { MatchTimeline } from '../match/timeline.ts';
 import { careerStats, computeStoredPlayerStats } from './career-stats.ts';
 import { computeMatchStats } from './match-stats.ts';
 import { death, round, TEAM_A, TEAM_B } from './test-helpers.ts';

@@ -3,7 +3,7 @@
  * KAST, HS %, ratings) are recomputed from the summed counts, never averaged over matches, so a
  * 30-round match weighs more than a 16-round one, exactly as if the rounds had been one match.
  */
-import type { MatchTimeline } from '../match/contracts.ts';
+import type { MatchTimeline } from '../match/timeline.ts';
 import {
   aggregateMatchStats,
   buildRoundStats,

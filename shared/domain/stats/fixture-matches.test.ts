@@ -15,8 +15,8 @@ import ancientExpected from '../../../../shared/fixtures/matches/2026-05-17_de_a
 };
 import ancientEvents from '../../../../shared/fixtures/matches/2026-05-17_de_ancient_Team_Spirit_13-10_Team_Falcons.jsonl?raw';
 import { isKnownEvent } from '../events/index.ts';
-import type { MatchTimeline } from '../match/contracts.ts';
 import type { MatchSummaryPlayer } from '../match/summary.ts';
+import type { MatchTimeline } from '../match/timeline.ts';
 import { RoundKillTracker } from './kill-tracker.ts';
 import { computeMatchStats } from './match-stats.ts';
 import { computeRoundStats } from './round-stats.ts';

@@ -5,7 +5,7 @@
  * and the recomputed stats can never disagree on a definition.
  */
 import type { EventOf, PlayingSide } from '../events/index.ts';
-import type { KillFlags } from '../match/contracts.ts';
+import type { KillFlags } from '../match/enrichment.ts';
 
 /** Trade window default: get5 used 1.5 s and awpy 3 s; we follow the 5 s most analysts quote. */
 export const DEFAULT_TRADE_WINDOW_MS = 5000;

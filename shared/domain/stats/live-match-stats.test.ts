@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import nukeEvents from '../../../../shared/fixtures/matches/2026-02-09_de_nuke_FURIA_2-13_Team_Vitality.jsonl?raw';
 import ancientEvents from '../../../../shared/fixtures/matches/2026-05-17_de_ancient_Team_Spirit_13-10_Team_Falcons.jsonl?raw';
-import type { EnrichedEvent } from '../match/contracts.ts';
 import { applyEvent } from '../match/engine.ts';
 import { createServerState } from '../match/engine-state.ts';
+import type { EnrichedEvent } from '../match/enrichment.ts';
 import { ROSTERS, ScriptedServer } from '../match/test-helpers.ts';
 import { buildTimeline } from '../match/timeline.ts';
 import { createLiveStatsState, LiveMatchStats, type LiveStatsUpdate } from './live-match-stats.ts';

@@ -16,8 +16,9 @@
  * - records are keyed by SteamID64, so a player who reconnects keeps their numbers.
  */
 import { isKnownEvent } from '../events/index.ts';
-import type { EnrichedEvent, TimelinePlayer } from '../match/contracts.ts';
+import type { EnrichedEvent } from '../match/enrichment.ts';
 import { summarizeMatch } from '../match/summary.ts';
+import type { TimelinePlayer } from '../match/timeline.ts';
 import { buildTimeline } from '../match/timeline.ts';
 import {
   aggregateMatchStats,

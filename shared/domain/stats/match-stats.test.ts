@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MatchTimeline, TimelinePlayer, TimelineRound } from '../match/contracts.ts';
+import type { MatchTimeline, TimelinePlayer, TimelineRound } from '../match/timeline.ts';
 import { aggregateMatchStats, buildRoundStats, computeMatchStats } from './match-stats.ts';
 import { death, hurt, round, TEAM_A, TEAM_B } from './test-helpers.ts';
 

@@ -4,7 +4,7 @@
  * rounds end) and the end-of-match recomputation from stored events agree by construction.
  */
 import type { PlayingSide } from '../events/index.ts';
-import type { MatchTimeline, TimelinePlayer, TimelineRound } from '../match/contracts.ts';
+import type { MatchTimeline, TimelinePlayer, TimelineRound } from '../match/timeline.ts';
 import type { StatsOptionsInput } from './options.ts';
 import { type KillRoundCounts, rating1, rating2approx } from './ratings.ts';
 import { computeRoundStats, type PlayerRoundStats } from './round-stats.ts';

@@ -7,7 +7,7 @@
  * (`aggregateMatchStats`). The end-of-match recomputation from stored events gives the same result.
  */
 import { type EventOf, isKnownEvent, type PlayingSide } from '../events/index.ts';
-import type { TimelineRound } from '../match/contracts.ts';
+import type { TimelineRound } from '../match/timeline.ts';
 import { RoundKillTracker } from './kill-tracker.ts';
 import { resolveStatsOptions, type StatsOptionsInput } from './options.ts';
 

@@ -3,8 +3,9 @@
  * timeline rounds. Not exported from the package index.
  */
 import type { AnyEvent, EventOf, PlayingSide } from '../events/index.ts';
-import type { EnrichedEvent, MatchTimeline, TimelineRound } from '../match/contracts.ts';
+import type { EnrichedEvent } from '../match/enrichment.ts';
 import { applyEvent, buildTimeline, createServerState } from '../match/index.ts';
+import type { MatchTimeline, TimelineRound } from '../match/timeline.ts';
 
 /** Two small teams used by hand-built rounds: a1..a5 play CT, b1..b5 play T. */
 export const CT_PLAYERS = ['a1', 'a2', 'a3', 'a4', 'a5'] as const;

@@ -5,10 +5,10 @@
  * another type or past their bounds, hostile strings in every string, extra keys, deep nesting;
  * then, on the bytes, bit flips, truncation and garbage; sent as binary or as base64 text.
  */
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import fc from 'fast-check';
 import { type Compression, encodeFrame, type Frame } from '../../../shared/domain/codec/index.ts';
 import type { AnyEvent } from '../../../shared/domain/events/index.ts';
-import { generateSyntheticMatch } from '../../../shared/domain/events/synthetic-match.ts';
 import { fixtureMatches } from './fixture-inputs.ts';
 import { hostileTimestamp, hostileValue } from './hostile-values.ts';
 import { applyValueMutation, show, type ValueMutation, valueMutation, withSteps } from './value-mutations.ts';

@@ -1,6 +1,6 @@
+import { decodeFrame, encodeFrame } from '@geqo/shared/domain/codec';
+import type { EventOf, GameEvent, Side } from '@geqo/shared/domain/events';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from '../codec/index.ts';
-import type { EventOf, GameEvent, Side } from './catalog.ts';
 import { generateSyntheticMatch } from './synthetic-match.ts';
 
 const match = generateSyntheticMatch({ seed: 7 });

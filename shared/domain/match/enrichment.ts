@@ -1,6 +1,7 @@
 /**
- * What the match engine (state machine + enrichment) hands to storage, statistics and dashboards.
- * The engine lives beside this file; statistics (`../stats`) read {@link MatchTimeline}s only.
+ * What the match engine (state machine + enrichment) attaches to every event it hands to storage
+ * and dashboards: an {@link EnrichedEvent}. The engine lives beside this file; statistics
+ * (`../stats`) read the match timelines built from enriched events (`./timeline.ts`).
  */
 import type { AnyEvent, PlayingSide, RoundEndReason } from '../events/index.ts';
 
@@ -95,49 +96,4 @@ export interface EnrichedEvent {
   key: EventKey;
   event: AnyEvent;
   enrichment: Enrichment;
-}
-
-/** One live round of a match as it really happened (voided attempts replaced by their replay). */
-export interface TimelineRound {
-  /** 1-based live round number. */
-  number: number;
-  /** Team names by side during this round. */
-  teams: { CT: string; T: string };
-  /** Side of every player who was on a playing side during this round, by SteamID64. */
-  sides: Record<string, PlayingSide>;
-  winnerSide: PlayingSide | null;
-  winnerTeam: string | null;
-  reason: RoundEndReason | null;
-  startedAt: number;
-  endedAt: number | null;
-  /** Score by team name after this round. */
-  scoreAfter: Record<string, number>;
-  /** The round's events in order, post-round ones included (they carry `isPostRound`). */
-  events: EnrichedEvent[];
-}
-
-export type MatchStatus = 'warmup' | 'live' | 'finished' | 'abandoned';
-
-export interface TimelineTeam {
-  name: string;
-  /** The side the team played in round 1. */
-  startSide: PlayingSide;
-  score: number;
-}
-
-export interface TimelinePlayer {
-  steamId: string;
-  name: string;
-  /** Team name (teams are followed across side swaps). */
-  team: string | null;
-}
-
-/** A match reduced to its live rounds: the input to statistics and to the MatchSummary. */
-export interface MatchTimeline {
-  matchId: string;
-  map: string | null;
-  status: MatchStatus;
-  teams: TimelineTeam[];
-  players: TimelinePlayer[];
-  rounds: TimelineRound[];
 }

@@ -12,7 +12,7 @@
  * within a round, an elimination ends the round on its last kill, a bomb round ends on the
  * explosion or the defuse.
  */
-import type { EventOf, GameEvent, PlayingSide, RoundEndReason, Vec3 } from './catalog.ts';
+import type { EventOf, GameEvent, PlayingSide, RoundEndReason, Vec3 } from '@geqo/shared/domain/events';
 
 /** How {@link generateSyntheticMatch} shapes the match. */
 export interface SyntheticMatchOptions {
