@@ -166,7 +166,7 @@ describe('Kafka workers as one consumer group, fenced in PostgreSQL', () => {
         stream: topic,
         group,
         owner,
-        sessionTimeoutMs: 6_000,
+        sessionTimeoutMs: 10_000,
         heartbeatIntervalMs: 300,
         ownership: new PostgresPartitionOwnership(pool),
       });
@@ -231,7 +231,9 @@ describe('Kafka workers as one consumer group, fenced in PostgreSQL', () => {
       await run.waitForWritten(6 * tenth);
       // ...B leaves: A gets B's partitions back, which moved on since A cached their states...
       await stop('worker-b');
+      const leftAt = Date.now();
       await run.waitForOwners(['worker-a']);
+      const handOverMs = Date.now() - leftAt;
       await put(6, 8);
       await run.waitForWritten(8 * tenth);
       // ...and C joins while the rest comes.
@@ -241,7 +243,9 @@ describe('Kafka workers as one consumer group, fenced in PostgreSQL', () => {
       const ownersAtEnd = await run.owners();
       await Promise.all([...workers.keys()].map(stop));
 
-      // Assess: C took partitions too...
+      // Assess: B left the group on stop (A did not wait for its 10 s session to expire); C took
+      // partitions too...
+      expect(handOverMs).toBeLessThan(5_000);
       expect(ownersAtEnd).toContain('worker-c');
       const actual = await outcome(run.database, run.pool);
       // ...and what they stored is what one worker stores, key for key, with no gap anywhere.

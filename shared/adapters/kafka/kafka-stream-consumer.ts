@@ -75,7 +75,8 @@ export class KafkaStreamConsumer implements StreamConsumer {
   /** The stream `rewind()` is closing; the next one opens after it is closed. */
   private closing: Promise<void> = Promise.resolve();
   private buffer: KafkaMessage[] = [];
-  private uncommitted: { partition: number; offset: bigint }[] = [];
+  /** Handed out since the last commit or rewind; `epoch`: the one held when fetched (fenced mode). */
+  private uncommitted: { partition: number; offset: bigint; epoch: number }[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
   /** Counts rewinds, so a stream that finishes opening after one is closed, not used. */
@@ -86,8 +87,6 @@ export class KafkaStreamConsumer implements StreamConsumer {
   private readonly lagReported = new Set<number>();
   /** Fenced mode: the epoch taken for each partition the open stream reads. */
   private held = new Map<number, number>();
-  /** Group joins (the first and one per rebalance) so far. */
-  private joins = 0;
   private joined: Promise<void> | null = null;
   /** Records were handed out since the last rewind. */
   private handedOut = false;
@@ -109,7 +108,6 @@ export class KafkaStreamConsumer implements StreamConsumer {
     // The client emits a join after every completed join + sync: the first one, and one for each
     // rebalance after (a member came, left or died), each with this member's new assignment.
     this.consumer.on('consumer:group:join', () => {
-      this.joins += 1;
       options.metrics?.count('stream_rebalances', 1, { stream: options.stream });
       void this.refreshLag();
       if (options.ownership) {
@@ -150,7 +148,11 @@ export class KafkaStreamConsumer implements StreamConsumer {
     if (taken.length > 0) this.handedOut = true;
     if (this.messages?.isPaused() && this.buffer.length < this.maxBuffered / 2) this.messages.resume();
     for (const message of taken)
-      this.uncommitted.push({ partition: message.partition, offset: message.offset });
+      this.uncommitted.push({
+        partition: message.partition,
+        offset: message.offset,
+        epoch: this.held.get(message.partition) ?? 0,
+      });
     return taken.map((message) => ({
       stream: this.options.stream,
       shard: `${message.topic}-${message.partition}`,
@@ -185,14 +187,19 @@ export class KafkaStreamConsumer implements StreamConsumer {
    */
   checkpointFor(record: ConsumedRecord): StreamCheckpoint | undefined {
     if (!this.options.ownership) return undefined;
-    const next = this.nextOffsets(record, this.indexOf(record));
+    const index = this.indexOf(record);
+    // Each partition under the epoch held when its records were fetched. A record this member
+    // cannot vouch for (polled before a rebalance or rewind) gets epoch 0, which no row has: the
+    // batch is refused, and read again.
+    const epochs = new Map<number, number>([[partitionOf(record), 0]]);
+    for (const polled of this.uncommitted.slice(0, index + 1)) epochs.set(polled.partition, polled.epoch);
+    const next = this.nextOffsets(record, index);
     return {
       stream: this.options.stream,
       consumer: this.options.group,
-      // A partition not held (never expected) gets epoch 0, which no row has: the write is refused.
       partitions: [...next].map(([partition, nextOffset]) => ({
         partition,
-        epoch: this.held.get(partition) ?? 0,
+        epoch: epochs.get(partition) ?? 0,
         nextOffset: nextOffset.toString(),
       })),
     };
@@ -384,8 +391,9 @@ export class KafkaStreamConsumer implements StreamConsumer {
    * Fenced mode: takes the partitions assigned now (raising their epochs, waiting for a batch of
    * an earlier holder still committing) and returns where to read each: the offset stored with the
    * last batch written for it, else the group's committed offset; a partition with neither is left
-   * to the stream's fallback, the earliest offset. If the group rebalances meanwhile, it takes the
-   * new assignment instead.
+   * to the stream's fallback, the earliest offset. If the group rebalances meanwhile, the stream
+   * opened after it is dropped (the join handler moves the generation on) and the next open takes
+   * the new assignment.
    *
    * Why a worker can never write on stale state: its batches carry the epochs taken here and the
    * database refuses a batch whose epoch moved on, so once another worker took a partition nothing
@@ -396,25 +404,21 @@ export class KafkaStreamConsumer implements StreamConsumer {
   private async claimAssigned(): Promise<{ topic: string; partition: number; offset: bigint }[]> {
     const { ownership, stream, group } = this.options;
     if (!ownership) return [];
-    for (;;) {
-      const joins = this.joins;
-      const assigned = this.consumer.assignments?.find((a) => a.topic === stream)?.partitions ?? [];
-      const claims = await ownership.take(group, stream, assigned, this.owner);
-      const stored = claims.filter((claim) => claim.nextOffset === null).map((claim) => claim.partition);
-      const committed =
-        stored.length > 0
-          ? (
-              await this.consumer.listCommittedOffsets({ topics: [{ topic: stream, partitions: stored }] })
-            ).get(stream)
-          : undefined;
-      if (joins !== this.joins) continue;
-      this.held = new Map(claims.map((claim) => [claim.partition, claim.epoch]));
-      return claims.flatMap((claim) => {
-        const offset =
-          claim.nextOffset === null ? (committed?.[claim.partition] ?? -1n) : BigInt(claim.nextOffset);
-        return offset >= 0n ? [{ topic: stream, partition: claim.partition, offset }] : [];
-      });
-    }
+    const assigned = this.consumer.assignments?.find((a) => a.topic === stream)?.partitions ?? [];
+    const claims = await ownership.take(group, stream, assigned, this.owner);
+    const unstored = claims.filter((claim) => claim.nextOffset === null).map((claim) => claim.partition);
+    const committed =
+      unstored.length > 0
+        ? (
+            await this.consumer.listCommittedOffsets({ topics: [{ topic: stream, partitions: unstored }] })
+          ).get(stream)
+        : undefined;
+    this.held = new Map(claims.map((claim) => [claim.partition, claim.epoch]));
+    return claims.flatMap((claim) => {
+      const offset =
+        claim.nextOffset === null ? (committed?.[claim.partition] ?? -1n) : BigInt(claim.nextOffset);
+      return offset >= 0n ? [{ topic: stream, partition: claim.partition, offset }] : [];
+    });
   }
 }
 
