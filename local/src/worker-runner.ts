@@ -44,7 +44,8 @@ export interface WorkerRunnerDeps {
 }
 
 /**
- * Starts the worker loop; `stop()` finishes the batch in hand and waits for its commit.
+ * Starts the worker loop; `stop()` finishes the batch in hand, waits for its commit and closes the
+ * consumer.
  *
  * Match states stay cached between batches. With several workers on one Kafka group that is safe
  * because of the consumer's fenced mode: when the group reassigns partitions, the next poll says
@@ -112,6 +113,9 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     stop: async () => {
       clearInterval(progress);
       await loop.stop();
+      // The runner is the consumer's only reader: closing it here makes a Kafka member leave its
+      // group at once, so its partitions move on without waiting for its session to time out.
+      await deps.consumer.close();
     },
   };
 }
