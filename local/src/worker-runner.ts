@@ -8,6 +8,7 @@ import {
   type EngineDriver,
   type FrameSource,
   GameEventWorker,
+  isPartitionFenced,
   matchEngineDriver,
   type WorkerDeps,
 } from '@geqo/shared/app/worker';
@@ -95,6 +96,9 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
       // Whatever failed, the batch being committed settles first: one failing after the reset
       // would drop states loaded anew (and prepared on) since.
       await pipeline.flush().catch(() => {});
+      // Refused because another worker took a partition: the loop resets and tries again after a
+      // pause, by when this worker's group membership has caught up.
+      if (isPartitionFenced(error)) deps.metrics.count('worker_fenced_batches');
       if (!(error instanceof PartitionsReassignedError)) throw error;
       pipeline.reset();
       logger.info('partitions reassigned: cached match states dropped, reading on from the stored offsets');

@@ -88,6 +88,8 @@ export class KafkaStreamConsumer implements StreamConsumer {
   /** Fenced mode: the epoch taken for each partition the open stream reads. */
   private held = new Map<number, number>();
   private joined: Promise<void> | null = null;
+  /** Fenced mode: an open has begun taking the assignment, or a stream reads it. */
+  private claiming = false;
   /** Records were handed out since the last rewind. */
   private handedOut = false;
   /** Fenced mode: a rebalance came after records were handed out; polls throw until `rewind()`. */
@@ -113,8 +115,9 @@ export class KafkaStreamConsumer implements StreamConsumer {
       if (options.ownership) {
         // The fetch stream would go on from its own positions: drop it and everything fetched, so
         // the next open takes the new assignment and seeks to the stored offsets.
+        // (An open still joining reads the new assignment anyway: only one past its take is stale.)
         if (this.handedOut) this.reassigned = true;
-        this.dropStream();
+        if (this.messages !== null || this.claiming) this.dropStream();
         this.wake?.();
       }
     });
@@ -172,6 +175,7 @@ export class KafkaStreamConsumer implements StreamConsumer {
   /** Closes the fetch stream and forgets what it fetched; the next poll opens a new one. */
   private dropStream(): void {
     this.generation += 1;
+    this.claiming = false;
     const messages = this.messages;
     this.messages = null;
     this.opening = null;
@@ -341,6 +345,8 @@ export class KafkaStreamConsumer implements StreamConsumer {
     const generation = this.generation;
     await this.closing;
     await this.join();
+    if (generation !== this.generation) return;
+    this.claiming = true;
     const offsets = this.options.ownership ? await this.claimAssigned() : undefined;
     if (generation !== this.generation) return;
     const messages = await this.consumer.consume({
