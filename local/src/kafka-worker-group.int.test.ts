@@ -261,6 +261,53 @@ describe('Kafka workers as one consumer group, fenced in PostgreSQL', () => {
     }
   });
 
+  it('has a running worker whose partition is taken from under it refused, dead-letter nothing, and read on', async () => {
+    // Prepare: one worker on one partition, a third of the records written.
+    const run = await setUp(1);
+    const fencedBatches: number[] = [];
+    const metrics = {
+      count: (name: string, value = 1) => {
+        if (name === 'worker_fenced_batches') fencedBatches.push(value);
+      },
+      observe: () => {},
+    };
+    const runner = startWorkerRunner({
+      pool: run.pool,
+      consumer: run.consumerFor('worker-a'),
+      rawStream: run.topic,
+      batchSize: 100,
+      checkpointInTransaction: false,
+      logger: silentLogger,
+      metrics,
+      processed: { producer: new MemoryStream(), stream: 'processed' },
+      onMatchesEnded: () => {},
+    });
+    const third = Math.ceil(records.length / 3);
+    try {
+      for (let i = 0; i < third; i += 100)
+        await run.producer.put(run.topic, records.slice(i, Math.min(third, i + 100)));
+      await run.waitForWritten(third);
+
+      // Act: the partition is taken as a member the group preferred would take it (A is a zombie
+      // for a moment); the rest of the records come.
+      await new PostgresPartitionOwnership(run.pool).take(run.group, run.topic, [0], 'worker-z');
+      for (let i = third; i < records.length; i += 100)
+        await run.producer.put(run.topic, records.slice(i, i + 100));
+      await run.waitForWritten(records.length, 90_000);
+    } finally {
+      await runner.stop();
+    }
+
+    // Assess: A's next batch was refused; A took the partition again (no one else reads it here)
+    // and stored every match as one worker does, with no dead letter.
+    expect(fencedBatches.length).toBeGreaterThan(0);
+    const actual = await outcome(run.database, run.pool);
+    expect(actual.events).toEqual(reference.events);
+    expect(actual.matches).toEqual(reference.matches);
+    expect((await run.pool.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
+    await run.tearDown();
+  });
+
   it("refuses a fenced-out worker's commit once its partition moved, and nothing of it lands", async () => {
     // Prepare: A reads the first half of the records of one partition and prepares a batch of them.
     const run = await setUp(1);
