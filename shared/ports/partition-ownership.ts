@@ -9,6 +9,9 @@
  * believe they own a partition (a rebalance, a paused process), only the last to take it can write,
  * and it took it after every write of the earlier owner committed or was refused: it starts from
  * the stored snapshots and offsets, never from state another process moved past.
+ *
+ * The fence is per partition, and a server's records stay on one partition only while the topic's
+ * partition count stays the same: add partitions only with the workers stopped and drained.
  */
 
 /** A partition as a reader holds it: its owner epoch, and where the group's stored position is. */
