@@ -12,7 +12,7 @@ import {
   KinesisStreamProducer,
 } from '@geqo/shared/adapters/kinesis';
 import { MemoryStream } from '@geqo/shared/adapters/memory';
-import { PostgresStream } from '@geqo/shared/adapters/postgres';
+import { PostgresPartitionOwnership, PostgresStream } from '@geqo/shared/adapters/postgres';
 import type { Logger, Metrics, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from './config.ts';
@@ -98,6 +98,8 @@ export async function openRawStream(
           brokers: config.kafkaBrokers,
           stream: config.rawStream,
           group: 'geqo-worker',
+          // Workers on several processes: each partition fenced by an epoch in PostgreSQL.
+          ownership: new PostgresPartitionOwnership(pool),
           ...(metrics ? { metrics } : {}),
         }),
         checkpointInTransaction: false,

@@ -3,6 +3,7 @@ import {
   classifyFailure,
   failureCode,
   type GameEventWorker,
+  isPartitionFenced,
   type PreparedBatch,
   processWithIsolation,
 } from '@geqo/shared/app/worker';
@@ -64,7 +65,8 @@ export class WorkerPipeline {
     try {
       await this.pipelinedStep();
     } catch (error) {
-      if (classifyFailure(error) === 'transient') throw error;
+      // Fenced out of a partition: not the records' fault; the loop resets and reads again.
+      if (classifyFailure(error) === 'transient' || isPartitionFenced(error)) throw error;
       // Let a commit still in flight finish, so the records are read again from where it ended.
       await this.committing?.catch(() => {});
       this.reset();
@@ -151,6 +153,8 @@ export class WorkerPipeline {
   }
 
   private checkpointAt(last: ConsumedRecord | undefined) {
+    const own = last === undefined ? undefined : this.consumer.checkpointFor?.(last);
+    if (own !== undefined) return own;
     return this.options.checkpointInTransaction && last !== undefined
       ? { stream: this.options.stream, consumer: this.options.consumerName, offset: last.position }
       : undefined;

@@ -8,10 +8,17 @@ import {
   type EngineDriver,
   type FrameSource,
   GameEventWorker,
+  isPartitionFenced,
   matchEngineDriver,
   type WorkerDeps,
 } from '@geqo/shared/app/worker';
-import type { EventStore, Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
+import {
+  type EventStore,
+  type Logger,
+  type Metrics,
+  PartitionsReassignedError,
+  type StreamConsumer,
+} from '@geqo/shared/ports';
 import type pg from 'pg';
 import { type Loop, startLoop } from './retrying-loop.ts';
 import { WorkerPipeline } from './worker-pipeline.ts';
@@ -44,7 +51,17 @@ export interface WorkerRunnerDeps {
   progressMs?: number;
 }
 
-/** Starts the worker loop; `stop()` finishes the batch in hand and waits for its commit. */
+/**
+ * Starts the worker loop; `stop()` finishes the batch in hand, waits for its commit and closes the
+ * consumer.
+ *
+ * Match states stay cached between batches. With several workers on one Kafka group that is safe
+ * because of the consumer's fenced mode: when the group reassigns partitions, the next poll says
+ * so ({@link PartitionsReassignedError}); the runner lets the batch being committed finish (it
+ * lands, or the database refuses it because its epoch is stale), drops every cached state and
+ * prepared batch, and rewinds; the consumer then takes what it is assigned and reads on from the
+ * stored offsets, and the states are loaded again from the snapshots stored with them.
+ */
 export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
   const logger = deps.logger.child({ component: 'worker' });
   const worker = new GameEventWorker({
@@ -81,10 +98,25 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     Object.assign(timing, { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 });
   }, deps.progressMs ?? 10_000);
   progress.unref();
+  const step = async () => {
+    try {
+      await pipeline.step();
+    } catch (error) {
+      // Whatever failed, the batch being committed settles first: one failing after the reset
+      // would drop states loaded anew (and prepared on) since.
+      await pipeline.flush().catch(() => {});
+      // Refused because another worker took a partition: the loop resets and tries again after a
+      // pause, by when this worker's group membership has caught up.
+      if (isPartitionFenced(error)) deps.metrics.count('worker_fenced_batches');
+      if (!(error instanceof PartitionsReassignedError)) throw error;
+      pipeline.reset();
+      logger.info('partitions reassigned: cached match states dropped, reading on from the stored offsets');
+    }
+  };
   const loop = startLoop(
     'worker',
     logger,
-    () => pipeline.step(),
+    step,
     () => pipeline.reset(),
     () => pipeline.flush(),
     // A database that is away: tried again after 100 ms, doubling up to 10 s (with jitter).
@@ -94,6 +126,9 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     stop: async () => {
       clearInterval(progress);
       await loop.stop();
+      // The runner is the consumer's only reader: closing it here makes a Kafka member leave its
+      // group at once, so its partitions move on without waiting for its session to time out.
+      await deps.consumer.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { EnrichedEvent } from '../domain/match/index.ts';
 import type { DeadLetter } from './dead-letter-sink.ts';
+import type { PartitionPosition } from './partition-ownership.ts';
 
 /** A whole `matches` row. */
 export interface MatchRow {
@@ -65,11 +66,28 @@ export interface SnapshotWrite {
 }
 
 /** The local stream's consumer offset, committed with the writes it covers (exactly-once locally). */
-export interface StreamCheckpoint {
+export interface OffsetCheckpoint {
   stream: string;
   consumer: string;
   offset: string;
+  partitions?: undefined;
 }
+
+/**
+ * A partitioned stream's (Kafka's) positions, committed with the writes they cover: per partition
+ * read, the next offset, under the owner epoch the reader took (see `partition-ownership.ts`). The
+ * store refuses the whole write (SQLSTATE `PARTITION_FENCED_SQLSTATE`) if an epoch moved on.
+ */
+export interface PartitionsCheckpoint {
+  stream: string;
+  /** The consumer group. */
+  consumer: string;
+  partitions: readonly PartitionPosition[];
+  offset?: undefined;
+}
+
+/** Where a batch leaves its consumer, committed in the batch's own transaction. */
+export type StreamCheckpoint = OffsetCheckpoint | PartitionsCheckpoint;
 
 /**
  * A batch's events already turned into what the store writes (see {@link EventStore.encodeEvents}):

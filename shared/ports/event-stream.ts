@@ -1,3 +1,5 @@
+import type { StreamCheckpoint } from './event-store.ts';
+
 /**
  * The durable stream between ingest and the worker (`raw-game-events`) and between the worker and
  * the broadcaster (`processed-game-events`). Implemented by the local PostgreSQL-backed stream,
@@ -47,5 +49,11 @@ export interface StreamConsumer {
   waiting?(): number;
   /** Marks everything up to and including `record` as processed. */
   commit(record: ConsumedRecord): Promise<void>;
+  /**
+   * Optional: the checkpoint the worker commits in its own transaction once everything polled up
+   * to and including `record` is written (Kafka with partition ownership: per partition the next
+   * offset and the owner epoch); undefined when this consumer keeps its position elsewhere.
+   */
+  checkpointFor?(record: ConsumedRecord): StreamCheckpoint | undefined;
   close(): Promise<void>;
 }

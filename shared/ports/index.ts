@@ -9,6 +9,7 @@ export type * from './ingest-channel-store.ts';
 export type * from './logger.ts';
 export type * from './match-queries.ts';
 export type * from './match-stats-store.ts';
+export type * from './partition-ownership.ts';
 export type * from './player-career.ts';
 export type * from './processed-messages.ts';
 export type * from './server-repository.ts';

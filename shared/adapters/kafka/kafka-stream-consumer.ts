@@ -1,5 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { ConsumedRecord, Metrics, StreamConsumer } from '../../ports/index.ts';
+import {
+  type ConsumedRecord,
+  type Metrics,
+  type PartitionOwnership,
+  PartitionsReassignedError,
+  type StreamCheckpoint,
+  type StreamConsumer,
+} from '../../ports/index.ts';
 import { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
 
 export interface KafkaStreamConsumerOptions {
@@ -25,6 +34,15 @@ export interface KafkaStreamConsumerOptions {
   metrics?: Metrics;
   /** How often the lag gauges are refreshed while the consumer is open (default 5 s). */
   lagRefreshMs?: number;
+  /**
+   * Partition ownership in the worker's database (the workers of `geqo up`). With it, this member
+   * takes every partition the group assigns it (raising its epoch) and reads each from the offset
+   * stored there; `checkpointFor(record)` gives the offsets to commit in the batch's own transaction,
+   * each under the epoch taken. See "Fenced mode" below.
+   */
+  ownership?: PartitionOwnership;
+  /** This member's name in the ownership table (default: client id, host, process id). */
+  owner?: string;
 }
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -38,7 +56,17 @@ type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
  * polled before and including `record` (a batch spans partitions, and the worker commits only its
  * last record). `rewind()` closes the fetch stream and drops the buffer; the next poll opens a new
  * one from the group's committed offsets (the earliest offset when there are none). Positions are
- * offsets, shards are `<topic>-<partition>`.
+ * offsets, shards are `<topic>-<partition>`. The member joins the group once and stays in it
+ * across rewinds (a rewind that rejoined would make the whole group rebalance); `close()` leaves it.
+ *
+ * **Fenced mode** (with `ownership`). The worker's database, not the group, is the truth of where
+ * each partition stands. Whenever the fetch stream opens (the first poll, after each rewind and
+ * each rebalance) the member takes its assigned partitions, which raises their epochs, and seeks
+ * each to the offset stored with the last batch written for it (else the group's committed offset,
+ * else the earliest). A rebalance drops the stream and every fetched record at once; if records
+ * were handed out since the last rewind, polls throw {@link PartitionsReassignedError} until
+ * `rewind()`, so the caller drops the state it built from them first. `commit(record)` then only
+ * copies the offsets to the group (for lag metrics), and never fails the caller.
  */
 export class KafkaStreamConsumer implements StreamConsumer {
   private readonly consumer: Consumer;
@@ -47,7 +75,8 @@ export class KafkaStreamConsumer implements StreamConsumer {
   /** The stream `rewind()` is closing; the next one opens after it is closed. */
   private closing: Promise<void> = Promise.resolve();
   private buffer: KafkaMessage[] = [];
-  private uncommitted: { partition: number; offset: bigint }[] = [];
+  /** Handed out since the last commit or rewind; `epoch`: the one held when fetched (fenced mode). */
+  private uncommitted: { partition: number; offset: bigint; epoch: number }[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
   /** Counts rewinds, so a stream that finishes opening after one is closed, not used. */
@@ -56,6 +85,16 @@ export class KafkaStreamConsumer implements StreamConsumer {
   private lagRefresh: Promise<void> | null = null;
   /** Partitions this member has reported a lag for (the ones it was last assigned). */
   private readonly lagReported = new Set<number>();
+  /** Fenced mode: the epoch taken for each partition the open stream reads. */
+  private held = new Map<number, number>();
+  private joined: Promise<void> | null = null;
+  /** Fenced mode: an open has begun taking the assignment, or a stream reads it. */
+  private claiming = false;
+  /** Records were handed out since the last rewind. */
+  private handedOut = false;
+  /** Fenced mode: a rebalance came after records were handed out; polls throw until `rewind()`. */
+  private reassigned = false;
+  private readonly owner: string;
 
   constructor(private readonly options: KafkaStreamConsumerOptions) {
     this.consumer = new Consumer({
@@ -73,10 +112,22 @@ export class KafkaStreamConsumer implements StreamConsumer {
     this.consumer.on('consumer:group:join', () => {
       options.metrics?.count('stream_rebalances', 1, { stream: options.stream });
       void this.refreshLag();
+      if (options.ownership) {
+        // The fetch stream would go on from its own positions: drop it and everything fetched, so
+        // the next open takes the new assignment and seeks to the stored offsets.
+        // (An open still joining reads the new assignment anyway: only one past its take is stale.)
+        if (this.handedOut) this.reassigned = true;
+        if (this.messages !== null || this.claiming) this.dropStream();
+        this.wake?.();
+      }
     });
+    this.owner =
+      options.owner ??
+      `${options.clientId ?? 'geqo'}@${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   }
 
   async poll(maxRecords: number, waitMs: number): Promise<ConsumedRecord[]> {
+    if (this.reassigned) throw new PartitionsReassignedError();
     await this.open();
     if (this.buffer.length === 0 && waitMs > 0 && !this.failure) {
       await new Promise<void>((resolve) => {
@@ -95,10 +146,16 @@ export class KafkaStreamConsumer implements StreamConsumer {
       this.rewind();
       throw failure;
     }
+    if (this.reassigned) throw new PartitionsReassignedError();
     const taken = this.buffer.splice(0, maxRecords);
+    if (taken.length > 0) this.handedOut = true;
     if (this.messages?.isPaused() && this.buffer.length < this.maxBuffered / 2) this.messages.resume();
     for (const message of taken)
-      this.uncommitted.push({ partition: message.partition, offset: message.offset });
+      this.uncommitted.push({
+        partition: message.partition,
+        offset: message.offset,
+        epoch: this.held.get(message.partition) ?? 0,
+      });
     return taken.map((message) => ({
       stream: this.options.stream,
       shard: `${message.topic}-${message.partition}`,
@@ -110,7 +167,15 @@ export class KafkaStreamConsumer implements StreamConsumer {
   }
 
   rewind(): void {
+    this.reassigned = false;
+    this.handedOut = false;
+    this.dropStream();
+  }
+
+  /** Closes the fetch stream and forgets what it fetched; the next poll opens a new one. */
+  private dropStream(): void {
     this.generation += 1;
+    this.claiming = false;
     const messages = this.messages;
     this.messages = null;
     this.opening = null;
@@ -119,15 +184,66 @@ export class KafkaStreamConsumer implements StreamConsumer {
     if (messages) this.closing = discard(messages);
   }
 
+  /**
+   * Fenced mode: the positions to commit in the worker's transaction once everything polled up to
+   * and including `record` is written, each partition under the epoch this member took for it.
+   * Undefined otherwise (the group's commit is the checkpoint then).
+   */
+  checkpointFor(record: ConsumedRecord): StreamCheckpoint | undefined {
+    if (!this.options.ownership) return undefined;
+    const index = this.indexOf(record);
+    // Each partition under the epoch held when its records were fetched. A record this member
+    // cannot vouch for (polled before a rebalance or rewind) gets epoch 0, which no row has: the
+    // batch is refused, and read again.
+    const epochs = new Map<number, number>([[partitionOf(record), 0]]);
+    for (const polled of this.uncommitted.slice(0, index + 1)) epochs.set(polled.partition, polled.epoch);
+    const next = this.nextOffsets(record, index);
+    return {
+      stream: this.options.stream,
+      consumer: this.options.group,
+      partitions: [...next].map(([partition, nextOffset]) => ({
+        partition,
+        epoch: epochs.get(partition) ?? 0,
+        nextOffset: nextOffset.toString(),
+      })),
+    };
+  }
+
   async commit(record: ConsumedRecord): Promise<void> {
-    const partition = Number(record.shard.slice(record.shard.lastIndexOf('-') + 1));
+    const index = this.indexOf(record);
+    const next = this.nextOffsets(record, index);
+    if (this.options.ownership) {
+      // The offsets are committed already, with the batch. This copy is for lag metrics only: it
+      // never fails the caller, and is skipped for records polled before the last rewind.
+      if (index < 0) return;
+      this.uncommitted.splice(0, index + 1);
+      await this.commitToGroup(next).catch(() =>
+        this.options.metrics?.count('stream_group_commit_failures', 1, { stream: this.options.stream }),
+      );
+      return;
+    }
+    await this.commitToGroup(next);
+    if (index >= 0) this.uncommitted.splice(0, index + 1);
+  }
+
+  private indexOf(record: ConsumedRecord): number {
+    const partition = partitionOf(record);
     const offset = BigInt(record.position);
-    const index = this.uncommitted.findIndex(
-      (polled) => polled.partition === partition && polled.offset === offset,
-    );
-    const covered = index >= 0 ? this.uncommitted.slice(0, index + 1) : [{ partition, offset }];
+    return this.uncommitted.findIndex((polled) => polled.partition === partition && polled.offset === offset);
+  }
+
+  /** The next offset to read per partition, once everything polled up to `record` (at `index`) is done. */
+  private nextOffsets(record: ConsumedRecord, index: number): Map<number, bigint> {
+    const covered =
+      index >= 0
+        ? this.uncommitted.slice(0, index + 1)
+        : [{ partition: partitionOf(record), offset: BigInt(record.position) }];
     const next = new Map<number, bigint>();
     for (const polled of covered) next.set(polled.partition, polled.offset + 1n);
+    return next;
+  }
+
+  private async commitToGroup(next: Map<number, bigint>): Promise<void> {
     // Kafka commits the offset of the next record to read, hence `+ 1`. The leader epoch is left
     // unknown (-1): the broker then skips its fencing check, which a single reader does not need.
     await this.consumer.commit({
@@ -138,7 +254,6 @@ export class KafkaStreamConsumer implements StreamConsumer {
         leaderEpoch: -1,
       })),
     });
-    if (index >= 0) this.uncommitted.splice(0, index + 1);
   }
 
   /** The group's committed offsets (the next offset to read) per partition; -1 where none. */
@@ -229,9 +344,14 @@ export class KafkaStreamConsumer implements StreamConsumer {
   private async startStream(): Promise<void> {
     const generation = this.generation;
     await this.closing;
+    await this.join();
+    if (generation !== this.generation) return;
+    this.claiming = true;
+    const offsets = this.options.ownership ? await this.claimAssigned() : undefined;
+    if (generation !== this.generation) return;
     const messages = await this.consumer.consume({
       topics: [this.options.stream],
-      mode: 'committed',
+      ...(offsets ? { mode: 'manual', offsets } : { mode: 'committed' }),
       fallbackMode: 'earliest',
       autocommit: false,
     });
@@ -239,7 +359,9 @@ export class KafkaStreamConsumer implements StreamConsumer {
       await discard(messages);
       return;
     }
+    const held = this.held;
     messages.on('data', (message: KafkaMessage) => {
+      if (offsets && !held.has(message.partition)) return;
       this.buffer.push(message);
       if (this.buffer.length >= this.maxBuffered) messages.pause();
       this.wake?.();
@@ -254,7 +376,59 @@ export class KafkaStreamConsumer implements StreamConsumer {
       this.lagTimer.unref();
     }
   }
+
+  /**
+   * Joins the group once, with the topic tracked for the member's whole life: the fetch streams
+   * opened after it then never rejoin (each join of the leader would rebalance the group).
+   */
+  private join(): Promise<void> {
+    this.joined ??= (async () => {
+      this.consumer.topics.track(this.options.stream);
+      await this.consumer.joinGroup({});
+    })().catch((error: unknown) => {
+      this.consumer.topics.untrack(this.options.stream);
+      this.joined = null;
+      throw error;
+    });
+    return this.joined;
+  }
+
+  /**
+   * Fenced mode: takes the partitions assigned now (raising their epochs, waiting for a batch of
+   * an earlier holder still committing) and returns where to read each: the offset stored with the
+   * last batch written for it, else the group's committed offset; a partition with neither is left
+   * to the stream's fallback, the earliest offset. If the group rebalances meanwhile, the stream
+   * opened after it is dropped (the join handler moves the generation on) and the next open takes
+   * the new assignment.
+   *
+   * Why a worker can never write on stale state: its batches carry the epochs taken here and the
+   * database refuses a batch whose epoch moved on, so once another worker took a partition nothing
+   * more of this one's lands for it; and what this worker builds after a take starts from the
+   * snapshots and offsets stored when the take committed (its cached states were dropped with the
+   * rewind that led here), which include every batch the earlier holder managed to commit.
+   */
+  private async claimAssigned(): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+    const { ownership, stream, group } = this.options;
+    if (!ownership) return [];
+    const assigned = this.consumer.assignments?.find((a) => a.topic === stream)?.partitions ?? [];
+    const claims = await ownership.take(group, stream, assigned, this.owner);
+    const unstored = claims.filter((claim) => claim.nextOffset === null).map((claim) => claim.partition);
+    const committed =
+      unstored.length > 0
+        ? (
+            await this.consumer.listCommittedOffsets({ topics: [{ topic: stream, partitions: unstored }] })
+          ).get(stream)
+        : undefined;
+    this.held = new Map(claims.map((claim) => [claim.partition, claim.epoch]));
+    return claims.flatMap((claim) => {
+      const offset =
+        claim.nextOffset === null ? (committed?.[claim.partition] ?? -1n) : BigInt(claim.nextOffset);
+      return offset >= 0n ? [{ topic: stream, partition: claim.partition, offset }] : [];
+    });
+  }
 }
+
+const partitionOf = (record: ConsumedRecord) => Number(record.shard.slice(record.shard.lastIndexOf('-') + 1));
 
 /** The ListOffsets timestamp that asks for a partition's earliest offset (-1 asks for the latest). */
 const EARLIEST_OFFSET = -2n;

@@ -1,9 +1,15 @@
 import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/helpers/database.ts';
 import { type KafkaBroker, startKafkaBroker } from '../../../test/services/kafka-broker.ts';
 import { pollUntil, recordsFor } from '../../../test/services/stream-records.ts';
 import { uniqueName } from '../../../test/services/unique-name.ts';
-import type { ConsumedRecord } from '../../ports/index.ts';
+import {
+  type ConsumedRecord,
+  type PartitionsCheckpoint,
+  PartitionsReassignedError,
+} from '../../ports/index.ts';
+import { commitPositionsSql, createPool, migrate, PostgresPartitionOwnership } from '../postgres/index.ts';
 import { KafkaStreamConsumer, KafkaStreamProducer } from './index.ts';
 
 const text = new TextDecoder();
@@ -94,6 +100,75 @@ describe('Kafka adapters against a real Kafka 4 broker', () => {
     expect(committed).toEqual([nextOffset(0), nextOffset(1)]);
     await resumed.close();
     await producer.close();
+  });
+
+  it('in fenced mode seeks to the offsets stored in PostgreSQL, and after a rebalance hands out nothing until rewound', async () => {
+    // Prepare: A (fenced) reads 40 records of two partitions; their offsets are stored, as a
+    // worker's batch stores them; then 20 more records come.
+    const topic = await createTopic(2);
+    const group = uniqueName('worker');
+    const database = await createTestDatabase();
+    const pool = createPool(database.url);
+    await migrate(pool);
+    const fenced = (owner: string) =>
+      new KafkaStreamConsumer({
+        brokers: broker.brokers,
+        stream: topic,
+        group,
+        owner,
+        heartbeatIntervalMs: 300,
+        ownership: new PostgresPartitionOwnership(pool),
+      });
+    const producer = new KafkaStreamProducer({ brokers: broker.brokers });
+    const keys = ['server-1', 'server-2', 'server-3', 'server-4', 'server-5'];
+    await producer.put(topic, recordsFor(keys, 40));
+    const a = fenced('worker-a');
+    const firstPass = await pollUntil(a, 40, { waitMs: 500 });
+    const checkpoint = a.checkpointFor(firstPass.at(-1)!);
+    await pool.query(commitPositionsSql(checkpoint as PartitionsCheckpoint));
+    await producer.put(topic, recordsFor(keys, 20));
+
+    // Act: B joins the group; A polls on until it is told of the rebalance, then rewinds.
+    const b = fenced('worker-b');
+    const bReading = pollUntil(b, 1, { waitMs: 500 }).catch((error: unknown) => error);
+    let told: unknown;
+    for (const deadline = Date.now() + 30_000; told === undefined && Date.now() < deadline; )
+      await a.poll(100, 200).catch((error: unknown) => {
+        told = error;
+      });
+    a.rewind();
+    const afterRebalance = [...((await bReading) as ConsumedRecord[])];
+    for (const deadline = Date.now() + 10_000; afterRebalance.length < 20 && Date.now() < deadline; )
+      afterRebalance.push(...(await a.poll(100, 200)), ...(await b.poll(100, 200)));
+
+    // Assess: A's checkpoint named both partitions under epoch 1; A was told; between them, A and
+    // B read exactly the 20 new records, each partition from its stored offset, under epoch 2.
+    expect(told).toBeInstanceOf(PartitionsReassignedError);
+    expect(checkpoint).toMatchObject({
+      stream: topic,
+      consumer: group,
+      partitions: [
+        { partition: expect.any(Number), epoch: 1 },
+        { partition: expect.any(Number), epoch: 1 },
+      ],
+    });
+    const stored = new Map(
+      (checkpoint as PartitionsCheckpoint).partitions.map((p) => [p.partition, p.nextOffset]),
+    );
+    expect(afterRebalance).toHaveLength(20);
+    for (const record of afterRebalance) {
+      const partition = Number(record.shard.slice(record.shard.lastIndexOf('-') + 1));
+      expect(BigInt(record.position)).toBeGreaterThanOrEqual(BigInt(stored.get(partition) ?? '0'));
+    }
+    const owners = await pool.query(
+      'SELECT partition_id, epoch, owner FROM partition_owners WHERE topic = $1 ORDER BY partition_id',
+      [topic],
+    );
+    expect(owners.rows.map((row) => row.epoch)).toEqual([2, 2]);
+    expect(new Set(owners.rows.map((row) => row.owner))).toEqual(new Set(['worker-a', 'worker-b']));
+    await Promise.all([a.close(), b.close(), producer.close()]);
+    await pool.end();
+    await database.drop();
   });
 
   it('rejects a put to a missing topic with a PipelineError', async () => {

@@ -13,6 +13,7 @@ import type {
   WorkerWrite,
 } from '../../ports/index.ts';
 import { CopyTextBuffer, copyJson, copyText } from './copy-text.ts';
+import { commitPositionsSql } from './partition-ownership.ts';
 import { dayStart, EventPartitions } from './partitions.ts';
 import { inTransaction, withClient } from './pool.ts';
 import { inlineSql, type SqlValue } from './sql-literals.ts';
@@ -66,7 +67,9 @@ export class PostgresEventStore implements EventStore {
           ? encodeCopy(write.events, write.eventJson)
           : null;
     if (encoded && encoded.count > 0) await this.partitions.ensureFor(encoded.timestamps);
-    const { checkpoint } = write;
+    const { checkpoint: written } = write;
+    // The local stream's offset; a Kafka checkpoint's partitions go with the fence below.
+    const checkpoint = written?.partitions === undefined ? written : undefined;
     const copying = encoded !== null && encoded.count > 0;
     // Voided rounds flag the events stored before this batch, never its own (as before the
     // events went first): then the events wait for the voids, and open their savepoint themselves.
@@ -81,7 +84,13 @@ export class PostgresEventStore implements EventStore {
     // With the stream checkpoint in this very transaction, losing it in a database crash only
     // means reading the same records again from the durable stream: no need to wait for the
     // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-    const begin = checkpoint ? 'SET LOCAL synchronous_commit = off' : '';
+    const begin = [
+      written ? 'SET LOCAL synchronous_commit = off' : '',
+      // Kafka: the partition fence runs first, so a batch of a worker fenced out writes nothing.
+      written?.partitions === undefined ? '' : commitPositionsSql(written),
+    ]
+      .filter(Boolean)
+      .join('; ');
     // The usual batch (events, no voids, no dead letters) is one round trip: each is a wait for
     // two busy processes to be scheduled.
     if (copying && !voiding && write.deadLetters.length === 0) {

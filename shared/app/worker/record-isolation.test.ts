@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PipelineError, UnavailableError } from '../../ports/index.ts';
-import { classifyFailure, processWithIsolation } from './record-isolation.ts';
+import { PARTITION_FENCED_SQLSTATE, PipelineError, UnavailableError } from '../../ports/index.ts';
+import { classifyFailure, isPartitionFenced, processWithIsolation } from './record-isolation.ts';
 
 const sqlError = (code: string) => Object.assign(new Error(`sqlstate ${code}`), { code });
 
@@ -78,5 +78,16 @@ describe('processWithIsolation', () => {
     await expect(processWithIsolation([1, 2, 3], s)).rejects.toMatchObject({ code: '08006' });
     expect(s.deadLettered).toEqual([]);
     expect(s.committed).toEqual([]);
+  });
+
+  it('never splits or dead-letters a batch refused because another worker took its partition', async () => {
+    const fenced = Object.assign(new Error('fenced: partition 2 of raw-game-events'), {
+      code: PARTITION_FENCED_SQLSTATE,
+    });
+    const s = steps(new Set([1, 2, 3]), fenced);
+    await expect(processWithIsolation([1, 2, 3], s)).rejects.toBe(fenced);
+    expect(s.deadLettered).toEqual([]);
+    expect(isPartitionFenced(new PipelineError('X', 'wrapped', false, { cause: fenced }))).toBe(true);
+    expect(isPartitionFenced(sqlError('23505'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { PipelineError } from '../../ports/index.ts';
+import { PARTITION_FENCED_SQLSTATE, PipelineError } from '../../ports/index.ts';
 
 /**
  * Whether a failed batch can succeed if tried again as it is (`transient`: the database is away,
@@ -61,6 +61,18 @@ export function classifyFailure(error: unknown): FailureKind {
   return 'permanent';
 }
 
+/**
+ * The store refused a batch because another worker took one of its partitions since (see
+ * `ports/partition-ownership.ts`). Neither transient nor a bad record: nothing of the batch may be
+ * written by this worker, so it is never split or dead-lettered; the worker drops its state and
+ * reads again from the stored positions once it holds partitions again.
+ */
+export function isPartitionFenced(error: unknown): boolean {
+  if (codeOf(error) === PARTITION_FENCED_SQLSTATE) return true;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && cause !== error && isPartitionFenced(cause);
+}
+
 /** The code a failure is logged and dead-lettered with: its SQLSTATE or errno, else its name. */
 export function failureCode(error: unknown): string {
   return codeOf(error) ?? (error instanceof Error ? error.name : 'UNKNOWN');
@@ -104,7 +116,7 @@ export async function processWithIsolation<R>(
       await steps.process(slice);
       return;
     } catch (error) {
-      if (classify(error) === 'transient') throw error;
+      if (classify(error) === 'transient' || isPartitionFenced(error)) throw error;
       const [only] = slice;
       if (slice.length === 1 && only !== undefined) {
         await steps.deadLetter(only, error);

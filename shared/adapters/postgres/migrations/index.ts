@@ -5,6 +5,7 @@ import { ingestChannels } from './0004-ingest-channels.ts';
 import { snapshotJson } from './0005-snapshot-json.ts';
 import { positionSamples } from './0006-position-samples.ts';
 import { snapshotInline } from './0007-snapshot-inline.ts';
+import { partitionOwners } from './0008-partition-owners.ts';
 import type { Migration } from './migration.ts';
 
 export type { DatabaseCapabilities, Migration } from './migration.ts';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   snapshotJson,
   positionSamples,
   snapshotInline,
+  partitionOwners,
 ];
