@@ -15,8 +15,8 @@ import {
 } from '@geqo/shared/adapters/postgres';
 import { GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
 import { encodeFrame } from '@geqo/shared/domain/codec';
-import { generateSyntheticMatch } from '@geqo/shared/domain/events/synthetic-match';
 import { type ConsumedRecord, PARTITION_FENCED_SQLSTATE, type StreamRecord } from '@geqo/shared/ports';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { Admin } from '@platformatic/kafka';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/helpers/databa
 import { storedEvents } from '../../test/helpers/stored-events.ts';
 import { type KafkaBroker, startKafkaBroker } from '../../test/services/kafka-broker.ts';
 import { uniqueName } from '../../test/services/unique-name.ts';
-import type { Loop } from './loops.ts';
+import type { Loop } from './retrying-loop.ts';
 import { startWorkerRunner } from './worker-runner.ts';
 
 const SERVERS = Array.from({ length: 6 }, (_, i) => `srv_group00000${i + 1}`);

@@ -1,8 +1,8 @@
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { GameEventWorker, matchEngineDriver } from '../../app/worker/index.ts';
 import { encodeFrame } from '../../domain/codec/index.ts';
-import { generateSyntheticMatch } from '../../domain/events/synthetic-match.ts';
 import {
   type ConsumedRecord,
   PARTITION_FENCED_SQLSTATE,

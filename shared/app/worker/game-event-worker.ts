@@ -423,6 +423,10 @@ export class GameEventWorker {
     const last = records.at(-1)?.position;
     if (last !== undefined) schedule.passed(last);
     const offset = last ?? schedule.position;
+    if (checkpoint?.partitions !== undefined)
+      throw new Error(
+        'snapshotEveryMs holds back a single stream offset; a partitioned checkpoint cannot be',
+      );
     if (checkpoint === undefined || offset === undefined) return { snapshots, checkpoint };
     return { snapshots, checkpoint: { ...checkpoint, offset: schedule.checkpointOffset(offset) } };
   }
