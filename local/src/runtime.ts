@@ -228,8 +228,10 @@ async function startOnDatabase(
     }
   };
   // Every process answers /healthz and /metrics on its HTTP port; each role adds its routes.
+  // The CS2 log and webhook POSTs are ingest's, and the API's too: the URLs a new server is given
+  // (`serverEndpoints`) point at the process that registered it.
   const roleRoutes = [
-    ...(has('ingest')
+    ...(has('ingest') || has('api')
       ? plainIngestRoutes({ pool, producer: rawProducer, config, servers, logger, metrics })
       : []),
   ];

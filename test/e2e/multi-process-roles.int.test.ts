@@ -121,6 +121,15 @@ describe('geqo up --role on Kafka and one PostgreSQL', { timeout: 180_000 }, () 
     expect((await fetch(`http://127.0.0.1:${worker.httpPort}/v1/matches`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${ingest.httpPort}/v1/matches`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${api.httpPort}/v1/matches`)).status).toBe(200);
+    // CS2 log POSTs: on ingest and the API (a wrong token is a 401 there), not on a worker.
+    const logPost = (port: number) =>
+      fetch(`http://127.0.0.1:${port}/v1/logs/srv_nobody000001/not-a-token`, {
+        method: 'POST',
+        body: 'L 01/01/2026 - 18:00:00: x',
+      });
+    expect((await logPost(worker.httpPort)).status).toBe(404);
+    expect((await logPost(ingest.httpPort)).status).toBe(401);
+    expect((await logPost(api.httpPort)).status).toBe(401);
     expect(await upgradeStatus(worker.httpPort)).toBe(404);
     expect(await upgradeStatus(ingest.httpPort)).toBe(404);
     expect(await upgradeStatus(api.httpPort)).toBe(101);

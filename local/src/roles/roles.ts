@@ -8,7 +8,8 @@
  * - `worker`: reads the raw stream (a member of the worker consumer group), writes PostgreSQL,
  *   publishes processed messages; runs the statistics job and the idle-match sweep.
  * - `broadcaster`: reads the processed stream and pushes it to the dashboards on `/ws`.
- * - `api`: the REST API (admin routes, dead letters, statistics) and the dashboard's files.
+ * - `api`: the REST API (admin routes, dead letters, statistics) and the dashboard's files; it
+ *   takes the CS2 log / webhook POSTs too, as the log URL `server add` hands out points at it.
  *
  * Every process opens the HTTP port (`/healthz`, `/metrics`, plus its roles' routes); only a
  * process with `ingest` opens the plugin port.
