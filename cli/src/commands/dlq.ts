@@ -40,6 +40,11 @@ async function lettersOnTopic(flags: KafkaFlags, pending: boolean): Promise<Dead
   try {
     const after = pending ? await replays.replayedUpTo() : undefined;
     return await readDeadLetterTopic({ brokers, topic, ...(after ? { after } : {}) });
+  } catch (error) {
+    // No broker there, or no such topic (geqo kafka init makes it).
+    return fail(
+      `cannot read ${topic} at ${brokers.join(',')}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await replays.close();
   }
