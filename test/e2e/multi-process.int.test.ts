@@ -275,6 +275,13 @@ describe('one ingest, three workers and one API on Kafka and one PostgreSQL', { 
       });
     }
     dashboard.close();
+    // The worker that ran throughout went through the group's changes: its first join, then the
+    // death and the newcomer (one rebalance, or two), then the clean leave.
+    const survivor = await (await fetch(`http://127.0.0.1:${workers[2]?.httpPort}/metrics`)).text();
+    const rebalances = Number(
+      new RegExp(`^geqo_stream_rebalances_total\\{stream="${rawStream}"\\} (\\d+)`, 'm').exec(survivor)?.[1],
+    );
+    expect(rebalances).toBeGreaterThanOrEqual(3);
     for (const runtime of [ingest, api, joined, workers[2]]) {
       if (runtime) expect(await runtime.stop()).toBe(0);
     }
