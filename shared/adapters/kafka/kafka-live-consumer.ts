@@ -32,7 +32,10 @@ type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
  * end), so `commit` is a no-op and the groups leave no offsets behind.
  *
  * Call `start()` before taking traffic: it resolves once the group is joined and the starting
- * offsets are fixed, so no message published after it is missed.
+ * offsets are fixed, so no message published after it is missed. Should the member ever have to
+ * join its group again (its session timed out: the process stalled for 10 s), it starts again at
+ * the end, as a restarted reader does: live updates are skipped, never delivered twice, and a
+ * dashboard reloads what it missed through the REST API.
  */
 export class KafkaLiveConsumer implements StreamConsumer {
   readonly group: string;
