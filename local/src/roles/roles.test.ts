@@ -36,7 +36,7 @@ describe('roles of a geqo up process', () => {
           DATABASE_URL: 'postgres://db/geqo',
         }),
       ),
-    ).toEqual([expect.stringMatching(/"kinesis" is read by one process only here/)]);
+    ).toEqual([expect.stringMatching(/worker cannot run apart on Kinesis/)]);
     expect(
       splitRoleProblems(
         loadConfig({
@@ -47,5 +47,15 @@ describe('roles of a geqo up process', () => {
         }),
       ),
     ).toEqual([]);
+  });
+
+  it('lets ingest and api run apart on Kinesis (they only put records), not the worker or the broadcaster', () => {
+    const on = (roles: string) =>
+      splitRoleProblems(
+        loadConfig({ GEQO_ROLES: roles, GEQO_STREAM: 'kinesis', DATABASE_URL: 'postgres://db/geqo' }),
+      );
+    expect(on('ingest')).toEqual([]);
+    expect(on('ingest,api')).toEqual([]);
+    expect(on('api,broadcaster')).toEqual([expect.stringMatching(/broadcaster cannot run apart on Kinesis/)]);
   });
 });

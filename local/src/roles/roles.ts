@@ -42,18 +42,29 @@ export function runsAllRoles(roles: readonly Role[]): boolean {
 
 /**
  * What a process running only some roles needs, and lacks: the other roles run in other processes,
- * so the raw and processed streams must be a shared engine (Kafka), and the database a shared
- * PostgreSQL (`DATABASE_URL`), not an embedded one in this process's data folder. Empty when fine.
+ * so the streams must be a shared engine and the database a shared PostgreSQL (`DATABASE_URL`),
+ * not an embedded one in this process's data folder. The engine is Kafka; Kinesis where it
+ * applies: `ingest` and `api` only put records on the raw stream, so they can feed a Kinesis
+ * pipeline whose workers and broadcaster are elsewhere (the Lambda functions on AWS), but the
+ * Kinesis reader of `geqo up` has no shard coordination between processes and no reader of the
+ * processed stream, so `worker` and `broadcaster` cannot be split on it. Empty when fine.
  */
 export function splitRoleProblems(config: Pick<LocalConfig, 'roles' | 'stream' | 'databaseUrl'>): string[] {
   if (runsAllRoles(config.roles)) return [];
   const problems: string[] = [];
   const roles = config.roles.join(',');
-  if (config.stream !== 'kafka') {
+  const readers = config.roles.filter((role) => role === 'worker' || role === 'broadcaster');
+  if (config.stream === 'kinesis' && readers.length > 0) {
+    problems.push(
+      `--role ${roles}: ${readers.join(' and ')} cannot run apart on Kinesis (the Kinesis reader of geqo up ` +
+        'has no shard coordination between processes; on AWS the Lambda functions are the worker and ' +
+        'the broadcaster): use --stream kafka with --brokers, or run only ingest and api here',
+    );
+  } else if (config.stream !== 'kafka' && config.stream !== 'kinesis') {
     problems.push(
       `--role ${roles} runs only part of the platform, so its streams must be shared with the other ` +
         `processes: use --stream kafka with --brokers (GEQO_STREAM=kafka, GEQO_KAFKA_BROKERS); ` +
-        `"${config.stream}" is ${config.stream === 'postgres' || config.stream === 'memory' ? 'local to one process' : 'read by one process only here (no shard coordination; on AWS the Lambda functions are the roles)'}`,
+        `"${config.stream}" is local to one process`,
     );
   }
   if (config.databaseUrl === null) {
