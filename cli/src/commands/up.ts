@@ -17,7 +17,7 @@ export const registerUp: RegisterCommand = (program) => {
     .option(
       '--role <roles>',
       `what this process runs, comma-separated: ${ROLES.join(', ')} (GEQO_ROLES, default all). ` +
-        'Split roles need --stream kafka and DATABASE_URL (exit 2 without); every process answers ' +
+        'Split roles need --stream kafka (kinesis: ingest and api only) and DATABASE_URL (exit 2 without); every process answers ' +
         '/healthz and /metrics on its HTTP port, only ingest opens the plugin port',
     )
     .option('--host <address>', 'address to listen on (GEQO_HOST)')
