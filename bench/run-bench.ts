@@ -7,6 +7,7 @@ import { runDashboardBench } from './dashboard-bench.ts';
 import { DEFAULT_E2E_OPTIONS, runE2eBench } from './e2e-bench.ts';
 import { runLambdaBundleBench } from './lambda-bundles.ts';
 import { runLogParserBench } from './log-parser-bench.ts';
+import { runMultiProcessBench } from './multi-process-bench.ts';
 import { type Figure, formatFigure, passes } from './stats.ts';
 import { runSummaryBench } from './summary-bench.ts';
 import { runWorkerBench } from './worker-bench.ts';
@@ -16,6 +17,7 @@ export const BENCH_SECTIONS = [
   'log-parser',
   'worker',
   'e2e',
+  'multi-process',
   'summary',
   'dashboard',
   'lambda',
@@ -104,6 +106,12 @@ export async function runBench(options: RunBenchOptions): Promise<{ figures: Fig
       log: options.log,
     });
     section('End to end against geqo up (replay clients and dashboard on the same machine)', e2e);
+  }
+  if (wanted('multi-process')) {
+    section(
+      'Several processes on Kafka (geqo up --role worker; broker, PostgreSQL and workers on this machine)',
+      await runMultiProcessBench({ rounds: options.rounds ?? 8, rebalances: 5, log: options.log }),
+    );
   }
   if (wanted('summary')) {
     section(

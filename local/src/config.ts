@@ -3,11 +3,14 @@
  * Every bad value is named at once; nothing else in the runtime reads `process.env`.
  */
 import { resolve } from 'node:path';
+import { parseRoles, ROLES, type Role } from './roles/roles.ts';
 
 export type StreamEngine = 'postgres' | 'memory' | 'kinesis' | 'kafka';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface LocalConfig {
+  /** `GEQO_ROLES` / `--role`: what this process runs (default: every role). See `roles/roles.ts`. */
+  roles: Role[];
   /** `DATABASE_URL`; when unset an embedded PostgreSQL runs with its data under `dataDir`. */
   databaseUrl: string | null;
   dataDir: string;
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
         return origin;
       });
   const config: LocalConfig = {
+    roles: env.GEQO_ROLES ? parseRoles(env.GEQO_ROLES, problems) : [...ROLES],
     databaseUrl: env.DATABASE_URL || null,
     dataDir: resolve(env.GEQO_DATA_DIR || '.geqo'),
     embeddedPostgresPort: port('GEQO_PG_PORT', 54_329),

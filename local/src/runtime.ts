@@ -1,15 +1,17 @@
 /**
  * `geqo up`: the whole platform in one process (DESIGN.md section 2, "Local runtime"): plugin
  * WebSocket ingest, the durable local stream, the worker, the broadcaster, the REST API and the
- * dashboard socket, on an embedded or given PostgreSQL.
+ * dashboard socket, on an embedded or given PostgreSQL. With `--role` it runs only some of them,
+ * over Kafka and a shared PostgreSQL, beside processes that run the others (`roles/roles.ts`).
  */
 import type { IncomingMessage } from 'node:http';
 import { MessageChannel } from 'node:worker_threads';
-import { MemoryConnectionRegistry, MemoryStream } from '@geqo/shared/adapters/memory';
+import { MemoryConnectionRegistry } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import {
   matchExistsIn,
   PostgresDeadLetterStore,
+  PostgresEventStore,
   PostgresMatchQueries,
   PostgresServerRepository,
 } from '@geqo/shared/adapters/postgres';
@@ -28,19 +30,26 @@ import { DashboardSockets } from './http/dashboard-sockets.ts';
 import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { HttpServer } from './http/http-server.ts';
 import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
+import type { Router } from './http/router.ts';
 import { statsRoutes } from './http/stats-routes.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { checkPortsFree } from './port-check.ts';
 import { openRawStream } from './raw-stream.ts';
 import { type Loop, startLoop } from './retrying-loop.ts';
+import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
+import { healthRoutes } from './roles/health-routes.ts';
+import { openProcessedStream } from './roles/processed-stream.ts';
+import type { Role } from './roles/roles.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
 import { startWorkerRunner } from './worker-runner.ts';
 import { startWorkerThread, type WorkerThreadLoop } from './worker-thread/worker-thread.ts';
 
 export interface Runtime {
-  ingestPort: number;
+  /** The plugin WebSocket port; null in a process without the ingest role. */
+  ingestPort: number | null;
   httpPort: number;
+  roles: readonly Role[];
   databaseUrl: string;
   /** Where the embedded PostgreSQL keeps its data (null with `DATABASE_URL`). */
   postgresDataDir: string | null;
@@ -48,14 +57,16 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const BROADCAST_CONSUMER = 'broadcaster';
-
 export async function startRuntime(
   config: LocalConfig,
   logger: Logger,
   options: { engine?: EngineDriver } = {},
 ): Promise<Runtime> {
-  await checkPortsFree(config, postgresDataDirOf(config.dataDir));
+  // Only the ports this process's roles open are checked.
+  await checkPortsFree(
+    { ...config, ingestPort: config.roles.includes('ingest') ? config.ingestPort : 0 },
+    postgresDataDirOf(config.dataDir),
+  );
   const database = await openDatabase(config, logger, {
     mode: 'owner',
     poolSize: 12,
@@ -76,22 +87,26 @@ async function startOnDatabase(
   logger: Logger,
   options: { engine?: EngineDriver },
 ): Promise<Runtime> {
+  const has = (role: Role) => config.roles.includes(role);
   const metrics = new PrometheusMetrics();
   const { pool } = database;
+  // What `stop()` closes, in this order, after the loops have stopped.
+  const closers: (() => Promise<void>)[] = [];
 
-  // The raw stream: durable in PostgreSQL unless asked otherwise.
+  // The raw stream: durable in PostgreSQL unless asked otherwise. Ingest and the API (dead-letter
+  // replay) put on it, the worker reads it.
   const {
     producer: rawProducer,
     consumer: rawConsumer,
     checkpointInTransaction,
     appended,
   } = await openRawStream(config, pool, logger, metrics);
-  // Processed messages are live updates: kept in memory between the worker and the broadcaster.
-  const processed = new MemoryStream();
-  const processedConsumer = processed.consumer(config.processedStream, BROADCAST_CONSUMER);
+  const processed = await openProcessedStream(config, has('broadcaster'), logger);
+  closers.push(() => processed.close());
 
   const servers = new ServerRegistry(new PostgresServerRepository(pool));
   const registry = new MemoryConnectionRegistry();
+  // The dashboard sockets (`/ws`) are the broadcaster's: a process without it has none to offer.
   const dashboards = new DashboardSockets(registry, logger.child({ component: 'dashboard' }), metrics, {
     matchExists: matchExistsIn(pool),
     maxSubscriptions: config.wsMaxSubscriptions,
@@ -100,15 +115,17 @@ async function startOnDatabase(
     readToken: config.readToken,
   });
   const stats = createStatsAggregation({ pool, logger, metrics });
-  const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
 
   // The worker runs in its own thread on the PostgreSQL stream; otherwise (or when asked) here,
   // where it takes the frames ingest has just decoded instead of decoding them again.
-  const threaded = appended !== undefined && config.workerThread && options.engine === undefined;
-  const frameCache = threaded ? undefined : new DecodedFrameCache();
+  const runsWorker = has('worker');
+  const threaded =
+    runsWorker && appended !== undefined && config.workerThread && options.engine === undefined;
+  const frameCache = runsWorker && has('ingest') && !threaded ? new DecodedFrameCache() : undefined;
   // With the worker in its thread, frames are decoded and validated in a thread of their own too:
   // the main thread only moves bytes, commits them to the stream and acknowledges.
-  const frameChecks = threaded ? startFrameCheckThread(logger.child({ component: 'ingest' })) : undefined;
+  const frameChecks =
+    threaded && has('ingest') ? startFrameCheckThread(logger.child({ component: 'ingest' })) : undefined;
   const ingestor = new FrameIngestor({
     producer: rawProducer,
     stream: config.rawStream,
@@ -119,87 +136,109 @@ async function startOnDatabase(
   });
 
   const loops: Loop[] = [];
-  // The frame-check thread sends the digests of the frames that pass straight to the worker
-  // thread, over a channel made anew whenever either thread (re)starts.
-  let workerThread: WorkerThreadLoop | undefined;
-  const linkDigests = () =>
-    frameChecks?.sendDigestsTo(() => {
-      const { port1, port2 } = new MessageChannel();
-      workerThread?.takeDigestsFrom(port2);
-      return port1;
-    });
-  if (threaded) {
-    workerThread = startWorkerThread({
-      config,
-      databaseUrl: database.url,
-      logger,
-      metrics,
-      appended,
-      topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
-      onProcessed: (records) => processed.put(config.processedStream, records),
-      onStarted: () => {
-        if (workerThread) linkDigests();
-      },
-    });
-    loops.push(workerThread);
-    linkDigests();
-  } else {
-    loops.push(
-      startWorkerRunner({
-        pool,
-        consumer: rawConsumer,
-        rawStream: config.rawStream,
-        batchSize: config.workerBatchSize,
-        checkpointInTransaction,
+  if (runsWorker) {
+    // The frame-check thread sends the digests of the frames that pass straight to the worker
+    // thread, over a channel made anew whenever either thread (re)starts.
+    let workerThread: WorkerThreadLoop | undefined;
+    const linkDigests = () =>
+      frameChecks?.sendDigestsTo(() => {
+        const { port1, port2 } = new MessageChannel();
+        workerThread?.takeDigestsFrom(port2);
+        return port1;
+      });
+    if (threaded && appended !== undefined) {
+      workerThread = startWorkerThread({
+        config,
+        databaseUrl: database.url,
         logger,
         metrics,
-        processed: {
-          producer: processed,
-          stream: config.processedStream,
-          wanted: (topic) => registry.hasSubscribers(topic),
+        appended,
+        topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
+        onProcessed: (records) => processed.producer.put(config.processedStream, records),
+        onStarted: () => {
+          if (workerThread) linkDigests();
         },
-        onMatchesEnded: stats.onMatchesEnded,
-        ...(options.engine ? { engine: options.engine } : {}),
-        ...(frameCache ? { frameCache } : {}),
+      });
+      loops.push(workerThread);
+      linkDigests();
+    } else {
+      loops.push(
+        startWorkerRunner({
+          pool,
+          consumer: rawConsumer,
+          rawStream: config.rawStream,
+          batchSize: config.workerBatchSize,
+          checkpointInTransaction,
+          logger,
+          metrics,
+          processed: {
+            producer: processed.producer,
+            stream: config.processedStream,
+            ...(processed.shared ? {} : { wanted: (topic: string) => registry.hasSubscribers(topic) }),
+          },
+          onMatchesEnded: stats.onMatchesEnded,
+          ...(processed.deadLetterTopic
+            ? { store: withDeadLettersOnTopic(new PostgresEventStore(pool), processed.deadLetterTopic) }
+            : {}),
+          ...(options.engine ? { engine: options.engine } : {}),
+          ...(frameCache ? { frameCache } : {}),
+        }),
+      );
+    }
+    // The statistics job runs beside the worker: in its thread when it has one.
+    if (!threaded) loops.push(stats.start());
+    // Matches that will never end by themselves become abandoned; dashboards and statistics hear of it.
+    loops.push(
+      startIdleMatchSweep({
+        pool,
+        logger,
+        idleMs: config.abandonAfterMinutes * 60_000,
+        onAbandoned: async (patches) => {
+          await processed.producer.put(config.processedStream, processedRecords([], [], patches));
+          stats.onMatchesEnded();
+        },
       }),
     );
   }
-  // The statistics job runs beside the worker: in its thread when it has one.
-  if (!threaded) loops.push(stats.start());
-  // Matches that will never end by themselves become abandoned; dashboards and statistics hear of it.
-  loops.push(
-    startIdleMatchSweep({
-      pool,
-      logger,
-      idleMs: config.abandonAfterMinutes * 60_000,
-      onAbandoned: async (patches) => {
-        await processed.put(config.processedStream, processedRecords([], [], patches));
-        stats.onMatchesEnded();
-      },
-    }),
-  );
-  loops.push(
-    startLoop('broadcaster', logger, async () => {
-      const records = await processedConsumer.poll(1_000, 250);
-      const last = records.at(-1);
-      if (!last) return;
-      await broadcaster.deliver(records);
-      await processedConsumer.commit(last);
-    }),
-  );
+  if (has('broadcaster') && processed.consumer) {
+    const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
+    const processedConsumer = processed.consumer;
+    loops.push(
+      startLoop('broadcaster', logger, async () => {
+        const records = await processedConsumer.poll(1_000, 250);
+        const last = records.at(-1);
+        if (!last) return;
+        await broadcaster.deliver(records);
+        await processedConsumer.commit(last);
+      }),
+    );
+  }
 
-  const deadLetters = new PostgresDeadLetterStore(pool);
-  const ports = { http: config.httpPort, ingest: config.ingestPort };
+  const ports: { http: number; ingest: number | null } = {
+    http: config.httpPort,
+    ingest: has('ingest') ? config.ingestPort : null,
+  };
   const health = async () => {
+    const roles = config.roles.join(',');
     try {
       await pool.query('SELECT 1');
-      return { status: 'ok', database: 'ok', stream: config.stream };
+      return { status: 'ok', database: 'ok', stream: config.stream, roles };
     } catch (error) {
-      return { status: 'degraded', database: String(error), stream: config.stream };
+      return { status: 'degraded', database: String(error), stream: config.stream, roles };
     }
   };
-  const http = new HttpServer(
-    apiRoutes({
+  // Every process answers /healthz and /metrics on its HTTP port; each role adds its routes.
+  // The CS2 log and webhook POSTs are ingest's, and the API's too: the URLs a new server is given
+  // (`serverEndpoints`) point at the process that registered it.
+  const roleRoutes = [
+    ...(has('ingest') || has('api')
+      ? plainIngestRoutes({ pool, producer: rawProducer, config, servers, logger, metrics })
+      : []),
+  ];
+  let router: Router;
+  if (has('api')) {
+    const deadLetters = new PostgresDeadLetterStore(pool);
+    router = apiRoutes({
       queries: new PostgresMatchQueries(pool),
       servers,
       dashboards,
@@ -216,39 +255,54 @@ async function startOnDatabase(
           new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
         ),
         dashboardRoutes({ logger: logger.child({ component: 'dashboard' }), radarDir: config.radarDir }),
-        ...plainIngestRoutes({ pool, producer: rawProducer, config, servers, logger, metrics }),
+        ...roleRoutes,
       ],
-    }),
-    dashboards,
-    logger,
-  );
-  const ingest = new IngestServer({
-    ingestor,
-    servers,
-    logger: logger.child({ component: 'ingest' }),
-    metrics,
-    maxFramesPerSecond: config.maxFramesPerSecond,
-  });
+    });
+  } else {
+    router = healthRoutes({ metrics, health });
+    for (const add of roleRoutes) add(router);
+  }
+  const http = new HttpServer(router, has('broadcaster') ? dashboards : null, logger);
+  const ingest = has('ingest')
+    ? new IngestServer({
+        ingestor,
+        servers,
+        logger: logger.child({ component: 'ingest' }),
+        metrics,
+        maxFramesPerSecond: config.maxFramesPerSecond,
+      })
+    : null;
   const httpPort = await http.listen(config.httpPort, config.host);
-  const ingestPort = await ingest.listen(config.ingestPort, config.host);
+  const ingestPort = ingest ? await ingest.listen(config.ingestPort, config.host) : null;
   ports.http = httpPort;
   ports.ingest = ingestPort;
-  logger.info('ready', { ingestPort, httpPort, stream: config.stream, embeddedPostgres: database.embedded });
+  logger.info('ready', {
+    ingestPort,
+    httpPort,
+    roles: config.roles.join(','),
+    stream: config.stream,
+    embeddedPostgres: database.embedded,
+  });
 
   let stopping: Promise<void> | null = null;
   return {
     ingestPort,
     httpPort,
+    roles: config.roles,
     databaseUrl: database.url,
     postgresDataDir: database.postgresDataDir,
     stop: () => {
       stopping ??= (async () => {
         logger.info('shutting down: no new frames; draining');
-        await ingest.close();
+        await ingest?.close();
         await frameChecks?.close();
         await rawProducer.close();
-        await drain(rawConsumer, logger);
+        if (runsWorker) await drain(rawConsumer, logger);
         for (const loop of loops) await loop.stop();
+        // The worker leaves its consumer group at once, so its partitions move without waiting
+        // for the session to time out.
+        if (runsWorker) await rawConsumer.close().catch(() => {});
+        for (const close of closers) await close().catch(() => {});
         await http.close();
         await database.close();
         logger.info('stopped');
@@ -265,7 +319,7 @@ async function startOnDatabase(
 function serverEndpoints(
   request: IncomingMessage,
   server: { serverId: string; token: string },
-  ports: { http: number; ingest: number },
+  ports: { http: number; ingest: number | null },
 ): { pluginUrl: string; logUrl: string } {
   let host = 'localhost';
   try {
@@ -274,7 +328,8 @@ function serverEndpoints(
     // a Host header that is no host: keep localhost
   }
   return {
-    pluginUrl: `ws://${host}:${ports.ingest}/`,
+    // A process without ingest cannot know where the ingest processes are: the default port.
+    pluginUrl: `ws://${host}:${ports.ingest ?? 13_880}/`,
     logUrl: `http://${host}:${ports.http}/v1/logs/${encodeURIComponent(server.serverId)}/${encodeURIComponent(server.token)}`,
   };
 }

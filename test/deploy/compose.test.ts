@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../local/src/config.ts';
+import { parseRoles, ROLES, splitRoleProblems } from '../../local/src/roles/roles.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // No YAML parser is a dependency of the project; aws-cdk-lib (a dev dependency) bundles one.
@@ -78,6 +80,30 @@ describe('compose.yaml', () => {
     }
   });
 
+  it('gives each geqo up its roles, together all four, each with what split roles need (Kafka, DATABASE_URL)', () => {
+    const rolesOf = (name: string) => {
+      const command = service(name).command ?? [];
+      const problems: string[] = [];
+      const roles = parseRoles(command[command.indexOf('--role') + 1] ?? '', problems);
+      expect(problems, name).toEqual([]);
+      return roles;
+    };
+    expect(rolesOf('ingest')).toEqual(['ingest']);
+    expect(rolesOf('worker-1')).toEqual(['worker']);
+    expect(rolesOf('worker-2')).toEqual(['worker']);
+    expect(rolesOf('api')).toEqual(['broadcaster', 'api']);
+    expect(new Set(GEQO_UP_SERVICES.flatMap(rolesOf))).toEqual(new Set(ROLES));
+    for (const name of GEQO_UP_SERVICES) {
+      const environment = Object.fromEntries(
+        Object.entries(service(name).environment ?? {}).map(([key, value]) => [
+          key,
+          withDefaults(String(value)),
+        ]),
+      );
+      expect(splitRoleProblems(loadConfig(environment, { roles: rolesOf(name) })), name).toEqual([]);
+    }
+  });
+
   it('publishes the plugin port 13880 on ingest and the HTTP port 8080 on the API, nothing on the workers', () => {
     expect(service('ingest').ports).toEqual(['13880:13880']);
     expect(service('api').ports).toEqual(['8080:8080']);
@@ -129,7 +155,7 @@ describe('the geqo commands compose.yaml runs', { timeout: 60_000 }, () => {
     }
   });
 
-  it('uses only options those commands have (so no --role before geqo up takes one)', () => {
+  it('uses only options those commands have', () => {
     const commands = Object.values(compose.services)
       .map((s) => s.command)
       .filter((command): command is string[] => command?.[1] === 'bin/geqo.mjs');

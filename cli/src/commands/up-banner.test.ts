@@ -4,6 +4,7 @@ import { banner } from './up.ts';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 const runtime = {
+  roles: ['ingest', 'worker', 'broadcaster', 'api'] as const,
   ingestPort: 13_881,
   httpPort: 8_081,
   stop: async () => {},
@@ -45,5 +46,26 @@ describe('the banner of geqo up', () => {
     expect(text).toContain('database:    postgres://geqo@db.internal:5432/geqo');
     expect(text).toContain('dashboard:   http://10.0.0.5:8081/');
     expect(text).not.toContain('hunter2');
+  });
+
+  it('shows a process running some roles only the doors of those roles, its roles, and its health and metrics', () => {
+    // Act
+    const text = banner(
+      { host: '0.0.0.0', dataDir: '/srv/.geqo' },
+      {
+        ...runtime,
+        roles: ['worker'],
+        ingestPort: null,
+        databaseUrl: 'postgres://geqo:hunter2@db.internal:5432/geqo',
+        postgresDataDir: null,
+      },
+    );
+
+    // Assess
+    expect(text).toContain('roles:       worker');
+    expect(text).toContain('health:      http://localhost:8081/healthz  (metrics: /metrics)');
+    expect(text).not.toContain('plugins:');
+    expect(text).not.toContain('REST API:');
+    expect(text).not.toContain('dashboard:');
   });
 });

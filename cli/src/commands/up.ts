@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '@geqo/shared/adapters/logging';
 import { Option } from 'commander';
 import type { LocalConfig } from '../../../local/src/config.ts';
+import { parseRoles, ROLES, type Role, splitRoleProblems } from '../../../local/src/roles/roles.ts';
 import { type Runtime, startRuntime } from '../../../local/src/runtime.ts';
 import { configFrom, fail, parsePort } from '../cli-context.ts';
 import type { RegisterCommand } from './index.ts';
@@ -10,7 +11,14 @@ export const registerUp: RegisterCommand = (program) => {
   program
     .command('up')
     .description(
-      'run the whole platform in this process: plugin ingest (WebSocket), worker, broadcaster, REST API and dashboard, on an embedded PostgreSQL unless DATABASE_URL is set',
+      'run the whole platform in this process: plugin ingest (WebSocket), worker, broadcaster, REST API and dashboard, on an embedded PostgreSQL unless DATABASE_URL is set; ' +
+        'with --role, only some of it, beside other processes on Kafka and one PostgreSQL',
+    )
+    .option(
+      '--role <roles>',
+      `what this process runs, comma-separated: ${ROLES.join(', ')} (GEQO_ROLES, default all). ` +
+        'Split roles need --stream kafka (kinesis: ingest and api only) and DATABASE_URL (exit 2 without); every process answers ' +
+        '/healthz and /metrics on its HTTP port, only ingest opens the plugin port',
     )
     .option('--host <address>', 'address to listen on (GEQO_HOST)')
     .option('--ingest-port <port>', 'plugin WebSocket port (GEQO_INGEST_PORT, default 13880)', parsePort)
@@ -43,13 +51,23 @@ export const registerUp: RegisterCommand = (program) => {
       ).choices(['auto', 'json', 'pretty']),
     )
     .action(async (flags) => {
-      const { pgPort, brokers, ...rest } = flags;
+      const { pgPort, brokers, role, ...rest } = flags;
       if (pgPort === 0) fail('--pg-port: the embedded PostgreSQL needs a fixed port (1 to 65535)');
+      const roleProblems: string[] = [];
+      const roles = role === undefined ? undefined : parseRoles(String(role), roleProblems, '--role');
+      if (roleProblems.length > 0) fail(roleProblems.join('; '));
       const config = configFrom({
         ...rest,
+        ...(roles === undefined ? {} : { roles }),
         ...(pgPort === undefined ? {} : { embeddedPostgresPort: pgPort }),
         ...(brokers ? { kafkaBrokers: String(brokers).split(',') } : {}),
       });
+      const missing = splitRoleProblems(config);
+      if (missing.length > 0) {
+        // A usage error (exit 2), named before anything starts.
+        process.stderr.write(`geqo: ${missing.join('\ngeqo: ')}\n`);
+        process.exit(2);
+      }
       const format =
         config.logFormat === 'auto' ? (process.stdout.isTTY === true ? 'pretty' : 'json') : config.logFormat;
       const logger = createLogger({ level: config.logLevel, name: 'geqo', format });
@@ -86,7 +104,7 @@ function version(): string {
   }
 }
 
-/** What a person needs after `geqo up`: where each door is, and where the data lives. */
+/** What a person needs after `geqo up`: where each door of its roles is, and where the data lives. */
 export function banner(config: Pick<LocalConfig, 'host' | 'dataDir'>, runtime: Runtime): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const http = `http://${host}:${runtime.httpPort}`;
@@ -96,16 +114,25 @@ export function banner(config: Pick<LocalConfig, 'host' | 'dataDir'>, runtime: R
     runtime.postgresDataDir === null
       ? config.dataDir
       : `${config.dataDir} (PostgreSQL data: ${runtime.postgresDataDir})`;
+  const has = (role: Role) => runtime.roles.includes(role);
+  const all = ROLES.every(has);
   return [
     '',
     `  Geqo Observer ${version()} is up.`,
-    `  dashboard:   ${http}/`,
-    `  REST API:    ${http}/v1/matches`,
-    `  plugins:     ws://${host}:${runtime.ingestPort}/  (Authorization: Bearer <token>)`,
-    `  log stream:  ${http}/v1/logs/<serverId>/<token>  (logaddress_add_http)`,
+    ...(all ? [] : [`  roles:       ${runtime.roles.join(',')}`]),
+    ...(has('api') ? [`  dashboard:   ${http}/`, `  REST API:    ${http}/v1/matches`] : []),
+    ...(has('ingest') && runtime.ingestPort !== null
+      ? [
+          `  plugins:     ws://${host}:${runtime.ingestPort}/  (Authorization: Bearer <token>)`,
+          `  log stream:  ${http}/v1/logs/<serverId>/<token>  (logaddress_add_http)`,
+        ]
+      : []),
+    ...(has('api') ? [] : [`  health:      ${http}/healthz  (metrics: /metrics)`]),
     `  data:        ${data}`,
     `  database:    ${runtime.postgresDataDir === null ? '' : 'embedded '}${database.toString()}`,
-    `  Add a server with \`npx geqo server add <name> --url ${http}\`; press Ctrl-C to stop.`,
+    has('api')
+      ? `  Add a server with \`npx geqo server add <name> --url ${http}\`; press Ctrl-C to stop.`
+      : '  Press Ctrl-C to stop.',
     '',
     '',
   ].join('\n');

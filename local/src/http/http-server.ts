@@ -27,7 +27,8 @@ export class HttpServer {
 
   constructor(
     private readonly router: Router,
-    private readonly dashboards: DashboardSockets,
+    /** The dashboard sockets on `/ws`; null where this process has none (no broadcaster role): a 404. */
+    private readonly dashboards: DashboardSockets | null,
     private readonly logger: Logger,
     options: HttpServerOptions = {},
   ) {
@@ -44,7 +45,8 @@ export class HttpServer {
         const url = parseRequestTarget(request.url);
         if (url === null)
           socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        else if (url.pathname === '/ws') this.dashboards.handleUpgrade(request, socket, head);
+        else if (url.pathname === '/ws' && this.dashboards)
+          this.dashboards.handleUpgrade(request, socket, head);
         else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       } catch (error) {
         this.logger.error('upgrade failed', {
@@ -170,7 +172,7 @@ export class HttpServer {
   }
 
   async close(): Promise<void> {
-    this.dashboards.close();
+    this.dashboards?.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

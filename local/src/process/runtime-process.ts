@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface RuntimeProcess {
   child: ChildProcess;
+  /** The plugin port; 0 for a process without the ingest role (`--role`), which opens none. */
   ingestPort: number;
   httpPort: number;
   /** Log lines (JSON objects) seen so far. */
@@ -46,20 +47,26 @@ export async function startRuntimeProcess(options: {
   env?: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra `geqo up` arguments, e.g. `['--role', 'worker']`. */
+  args?: string[];
 }): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), GEQO_BIN, 'up'], {
-    env: {
-      ...process.env,
-      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-      ...(options.dataDir ? { GEQO_DATA_DIR: options.dataDir } : {}),
-      GEQO_HOST: '127.0.0.1',
-      GEQO_INGEST_PORT: String(options.ingestPort ?? 0),
-      GEQO_HTTP_PORT: String(options.httpPort ?? 0),
-      GEQO_LOG_LEVEL: 'info',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), GEQO_BIN, 'up', ...(options.args ?? [])],
+    {
+      env: {
+        ...process.env,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+        ...(options.dataDir ? { GEQO_DATA_DIR: options.dataDir } : {}),
+        GEQO_HOST: '127.0.0.1',
+        GEQO_INGEST_PORT: String(options.ingestPort ?? 0),
+        GEQO_HTTP_PORT: String(options.httpPort ?? 0),
+        GEQO_LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   if (process.env.GEQO_RUNTIME_STDOUT) child.stdout?.pipe(createWriteStream(process.env.GEQO_RUNTIME_STDOUT));
@@ -73,7 +80,7 @@ export async function startRuntimeProcess(options: {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry.msg === 'ready') {
-          resolveReady({ ingestPort: Number(entry.ingestPort), httpPort: Number(entry.httpPort) });
+          resolveReady({ ingestPort: Number(entry.ingestPort ?? 0), httpPort: Number(entry.httpPort) });
         }
       } catch {
         // not a log line

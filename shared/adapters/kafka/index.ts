@@ -1,5 +1,15 @@
 export { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
+export {
+  type DeadLetterOnTopic,
+  deadLetterTopicOf,
+  decodeDeadLetterRecord,
+  encodeDeadLetterRecord,
+  KafkaDeadLetterReplays,
+  KafkaDeadLetterTopic,
+  readDeadLetterTopic,
+} from './kafka-dead-letters.ts';
 export { isRetriableKafkaError, kafkaWriteError } from './kafka-errors.ts';
+export { KafkaLiveConsumer, type KafkaLiveConsumerOptions } from './kafka-live-consumer.ts';
 export { KafkaStreamConsumer, type KafkaStreamConsumerOptions } from './kafka-stream-consumer.ts';
 export {
   createKafkaProducer,
