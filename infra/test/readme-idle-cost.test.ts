@@ -99,7 +99,7 @@ describe('README idle cost table', () => {
       );
       const streams = resourcesOf(app, 'AWS::Kinesis::Stream');
       const modes = streams.map(
-        (stream) => (stream.Properties?.StreamModeDetails as { StreamMode?: string }).StreamMode,
+        (stream) => (stream.Properties?.StreamModeDetails as { StreamMode?: string } | undefined)?.StreamMode,
       );
       expect(has(/^Kinesis on-demand streams$/), `${profile}: on demand`).toBe(modes.includes('ON_DEMAND'));
       expect(has(/^Kinesis provisioned shards/), `${profile}: provisioned`).toBe(

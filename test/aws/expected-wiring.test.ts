@@ -76,9 +76,13 @@ const functionNamed = (template: CfnTemplate, folder: string) =>
     return metadata?.['geqo:function'] === folder;
   });
 
-const environmentOf = (template: CfnTemplate, folder: string) =>
-  (functionNamed(template, folder)[1].Properties?.Environment as { Variables: Record<string, unknown> })
-    .Variables;
+function environmentOf(template: CfnTemplate, folder: string): Record<string, unknown> {
+  const environment = functionNamed(template, folder)[1].Properties?.Environment as
+    | { Variables: Record<string, unknown> }
+    | undefined;
+  if (!environment) throw new Error(`${folder} has no environment`);
+  return environment.Variables;
+}
 
 describe('the wiring check of the local deploy', () => {
   let small: StackTemplate[];
