@@ -177,4 +177,36 @@ describe('EventSourcePoller on kinesis-local', () => {
     // Assess
     expect(fn.handled.map((record) => record.label)).toEqual(['after']);
   });
+
+  it('holds a short batch for up to MaximumBatchingWindowInSeconds and hands over what came meanwhile in one invocation', async () => {
+    // Prepare: a mapping with a one-second window; one record, then two more 300 ms later.
+    const stream = uniqueName('raw-game-events');
+    await kinesis!.createStream(stream, 1);
+    const batches: string[][] = [];
+    const poller = new EventSourcePoller({
+      client: kinesisClient,
+      stream,
+      handler: async (event) => {
+        batches.push(event.Records.map((record) => text(record.kinesis.data)));
+        return { batchItemFailures: [] };
+      },
+      maximumBatchingWindowInSeconds: 1,
+      pollIntervalMs: 50,
+    });
+    pollers.push(poller);
+    await poller.start();
+
+    // Act
+    await put(stream, 'srv_a', 'first');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await put(stream, 'srv_a', 'second');
+    await put(stream, 'srv_a', 'third');
+    const deadline = Date.now() + 10_000;
+    while (batches.flat().length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Assess
+    expect(batches).toEqual([['first', 'second', 'third']]);
+  });
 });
