@@ -22,7 +22,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { countEvents, waitForCount } from '../helpers/stored-events.ts';
 import { type KinesisLocal, startKinesisLocal } from '../services/kinesis-local.ts';
 import { type SqsLocal, startSqsLocal } from '../services/sqs-local.ts';
-import { bundleDirFor, LocalDeploy } from './local-deploy.ts';
+import { bundleDirFor, LOCAL_CREDENTIALS, LocalDeploy } from './local-deploy.ts';
 import type { CfnTemplate, StackTemplate } from './template-deployment.ts';
 
 /** When the database starts answering the migrations function. */
@@ -97,8 +97,8 @@ beforeAll(async () => {
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
   // `geqo server add --aws` signs with the default credential chain: the environment, here.
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDLOCALDEPLOY';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local-deploy-secret';
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY;
   lateDatabase = await databaseAnsweringLate(database!.url, DATABASE_LATE_MS);
   deploy = await LocalDeploy.deploy({
     stacks,

@@ -79,7 +79,8 @@ export interface CustomResourceOutcome {
   durationMs: number;
 }
 
-const LOCAL_CREDENTIALS = {
+/** The credentials of the deploy: the functions', and what SigV4 callers of `AWS_IAM` routes must sign with. */
+export const LOCAL_CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'AKIDLOCALDEPLOY',
   AWS_SECRET_ACCESS_KEY: 'local-deploy-secret',
   AWS_SESSION_TOKEN: 'local-deploy-session',
@@ -324,6 +325,14 @@ export class LocalDeploy {
           authorizationType: route.authorizationType,
           integration: this.invoker(route.target),
         })),
+        {
+          // `AWS_IAM` routes take requests signed with the deploy's own credentials.
+          iam: {
+            region: this.region,
+            accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+            secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+          },
+        },
       );
     }
   }

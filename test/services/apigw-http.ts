@@ -8,12 +8,16 @@
  * that fails: 500 `{"message":"Internal Server Error"}`. The 10 MB payload limit is kept.
  *
  * `AWS_IAM` routes need a SigV4 `Authorization` header for service `execute-api` (403
- * `{"message":"Forbidden"}` otherwise); the signature itself is not verified (no IAM here).
+ * `{"message":"Forbidden"}` otherwise). Given the caller's credentials (`iam`), the signature is
+ * verified too: the request is signed again at its own `x-amz-date` and must match (403 if not).
+ * There are no IAM policies here: a valid signature is allowed.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { NodeSha256 } from '../../cli/src/aws-signing.ts';
 
 export interface HttpRoute {
   routeKey: string;
@@ -21,7 +25,16 @@ export interface HttpRoute {
   integration: (event: APIGatewayProxyEventV2) => Promise<unknown>;
 }
 
+/** The credentials and region an `AWS_IAM` route checks signatures with. */
+export interface IamVerification {
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const SIGV4 =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/execute-api\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/;
 
 interface CompiledRoute extends HttpRoute {
@@ -63,6 +76,7 @@ export class ApiGatewayHttpApi {
     routes: readonly HttpRoute[],
     private readonly server: Server,
     private readonly apiId: string,
+    private readonly iam: IamVerification | undefined,
   ) {
     this.routes = routes.map(compile).sort((a, b) => b.literals - a.literals);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -73,9 +87,12 @@ export class ApiGatewayHttpApi {
     });
   }
 
-  static async start(routes: readonly HttpRoute[], apiId = 'localhttp'): Promise<ApiGatewayHttpApi> {
+  static async start(
+    routes: readonly HttpRoute[],
+    options: { apiId?: string; iam?: IamVerification } = {},
+  ): Promise<ApiGatewayHttpApi> {
     const server = createServer();
-    const api = new ApiGatewayHttpApi(routes, server, apiId);
+    const api = new ApiGatewayHttpApi(routes, server, options.apiId ?? 'localhttp', options.iam);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     api.port = (server.address() as AddressInfo).port;
     return api;
@@ -89,6 +106,10 @@ export class ApiGatewayHttpApi {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private signedCorrectly(request: IncomingMessage, url: URL, body: Buffer): Promise<boolean> {
+    return verifySignature(request, url, body, this.iam);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -105,15 +126,6 @@ export class ApiGatewayHttpApi {
       return true;
     });
     if (!route) return send(response, 404, { message: 'Not Found' });
-    const authorization = String(request.headers.authorization ?? '');
-    if (
-      route.authorizationType === 'AWS_IAM' &&
-      !/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/.test(
-        authorization,
-      )
-    ) {
-      return send(response, 403, { message: 'Forbidden' });
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -122,6 +134,9 @@ export class ApiGatewayHttpApi {
     }
     if (size > MAX_PAYLOAD_BYTES) return send(response, 413, { message: 'Request Entity Too Large' });
     const body = Buffer.concat(chunks);
+    if (route.authorizationType === 'AWS_IAM' && !(await this.signedCorrectly(request, url, body))) {
+      return send(response, 403, { message: 'Forbidden' });
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -186,6 +201,50 @@ export class ApiGatewayHttpApi {
         : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
     );
   }
+}
+
+/** Whether the request carries a SigV4 signature (and, with `iam`, the right one). */
+async function verifySignature(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  iam: IamVerification | undefined,
+): Promise<boolean> {
+  const parts = SIGV4.exec(String(request.headers.authorization ?? ''));
+  if (!parts) return false;
+  const [, accessKeyId, , region, signedHeaderList = ''] = parts;
+  const signedHeaders = signedHeaderList.split(';');
+  if (!signedHeaders.includes('host')) return false;
+  if (!iam) return true;
+  if (accessKeyId !== iam.accessKeyId || region !== iam.region) return false;
+  const amzDate = String(request.headers['x-amz-date'] ?? '');
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
+  if (Number.isNaN(signingDate.getTime())) return false;
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) headers[name] = String(request.headers[name] ?? '');
+  const [hostname = '', port] = (request.headers.host ?? '').split(':');
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: iam.region,
+    credentials: { accessKeyId: iam.accessKeyId, secretAccessKey: iam.secretAccessKey },
+    sha256: NodeSha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: request.method ?? 'GET',
+      protocol: 'http:',
+      hostname,
+      ...(port ? { port: Number(port) } : {}),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
+    },
+    { signingDate },
+  );
+  return signed.headers.authorization === request.headers.authorization;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
