@@ -356,6 +356,7 @@ export class LocalDeploy {
         maximumRetryAttempts: mapping.maximumRetryAttempts,
         maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
         maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+        parallelizationFactor: mapping.parallelizationFactor,
         startingPosition: mapping.startingPosition,
         ...(queue
           ? { onFailure: new SqsOnFailureDestination(this.clients.sqs, this.queueUrls.get(queue.name) ?? '') }
