@@ -208,6 +208,22 @@ describe('API Gateway WebSocket stand-in', () => {
     expect(received.at(-1)?.requestContext.authorizer).toEqual({ serverId: 'srv_1', principalId: 'srv_1' });
   });
 
+  it('answers "Endpoint request timed out" when an integration takes longer than the integration timeout', async () => {
+    const { gateway } = await echoGateway({
+      limits: { integrationTimeoutMs: 100 },
+      routes: {
+        $default: {
+          integration: () =>
+            new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: 'late' }), 400)),
+          routeResponse: true,
+        },
+      },
+    });
+    const client = await open(gateway.url);
+    client.send('slow');
+    expect(JSON.parse(await nextMessage(client))).toMatchObject({ message: 'Endpoint request timed out' });
+  });
+
   it('refuses the handshake with the status a $connect integration answers', async () => {
     const { gateway } = await echoGateway({
       routes: { $connect: { integration: async () => ({ statusCode: 403 }), routeResponse: false } },

@@ -22,7 +22,8 @@
  *
  * Integrations are functions the test passes in (the Lambda proxy calls), so this stays free of
  * how the functions run. Not emulated: API keys, usage plans, throttling, route request models,
- * integration timeouts (29 s), outgoing frame splitting.
+ * outgoing frame splitting. A message route whose integration takes over 29 s answers
+ * `{"message":"Endpoint request timed out"}` (the function runs on, as on AWS).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -52,6 +53,8 @@ export interface WebSocketGatewayLimits {
   idleTimeoutMs: number;
   /** Longest life of a connection (AWS: 2 h). */
   maxConnectionMs: number;
+  /** How long a message route waits for its integration (AWS: 29 s); the function runs on. */
+  integrationTimeoutMs: number;
 }
 
 export const API_GATEWAY_WEBSOCKET_LIMITS: WebSocketGatewayLimits = {
@@ -60,6 +63,7 @@ export const API_GATEWAY_WEBSOCKET_LIMITS: WebSocketGatewayLimits = {
   maxPostBytes: 128_000,
   idleTimeoutMs: 10 * 60_000,
   maxConnectionMs: 2 * 60 * 60_000,
+  integrationTimeoutMs: 29_000,
 };
 
 /** A Lambda proxy integration: takes the event, answers what the function returned (or throws). */
@@ -358,8 +362,20 @@ export class ApiGatewayWebSocket {
       isBase64Encoded: false,
     };
     let answer: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed-out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed-out'), this.limits.integrationTimeoutMs);
+    });
     try {
-      answer = await route.integration(event);
+      answer = await Promise.race([route.integration(event), timedOut]);
+      if (answer === 'timed-out') {
+        this.reply(connection, {
+          message: 'Endpoint request timed out',
+          connectionId: connection.id,
+          requestId: context.requestId,
+        });
+        return;
+      }
     } catch (error) {
       this.errors.push({ routeKey, error });
       this.reply(connection, {
@@ -368,6 +384,8 @@ export class ApiGatewayWebSocket {
         requestId: context.requestId,
       });
       return;
+    } finally {
+      clearTimeout(timer);
     }
     if (!route.routeResponse) return;
     const replyBody =
