@@ -79,6 +79,12 @@ async function databaseAnsweringLate(url: string, afterMs: number) {
 }
 
 beforeAll(async () => {
+  // The stand-ins start (kinesis-local in its own process) while the app is synthesized.
+  const starting = Promise.allSettled([
+    startKinesisLocal().then((value) => (kinesis = value)),
+    startSqsLocal().then((value) => (sqs = value)),
+    createTestDatabase('geqo_aws_deploy').then((value) => (database = value)),
+  ]);
   // The templates, as `cdk synth` writes them with cdk.json's context (small profile, Kinesis).
   const app = synthApp();
   try {
@@ -89,11 +95,7 @@ beforeAll(async () => {
   } finally {
     app.cleanup();
   }
-  const started = await Promise.allSettled([
-    startKinesisLocal().then((value) => (kinesis = value)),
-    startSqsLocal().then((value) => (sqs = value)),
-    createTestDatabase('geqo_aws_deploy').then((value) => (database = value)),
-  ]);
+  const started = await starting;
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
   // `geqo server add --aws` signs with the default credential chain: the environment, here.

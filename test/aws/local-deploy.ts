@@ -188,20 +188,19 @@ export class LocalDeploy {
 
   private async run(): Promise<void> {
     const { options, deployment } = this;
-    // Queues and streams first: the wiring check resolves queue URLs.
-    await Promise.all([
-      ...deployment.queues.map(async (queue) =>
-        this.queueUrls.set(queue.name, await options.sqs.createQueue(queue.name)),
-      ),
+    const functions = [...deployment.functions.values()];
+    const folders = [...new Set(functions.map((fn) => fn.folder))];
+    mkdirSync(options.bundleDir, { recursive: true });
+    // Bundling runs while the queues and streams are created (the wiring check resolves queue URLs).
+    const [files] = await Promise.all([
+      bundleLambdas(folders, options.bundleDir),
+      ...deployment.queues.map(async (queue) => {
+        this.queueUrls.set(queue.name, await options.sqs.createQueue(queue.name));
+      }),
       ...deployment.streams.map((stream) => options.kinesis.createStream(stream.name, stream.shardCount)),
     ]);
     const problems = checkWiring(deployment, this.resolver, options.expected ?? PIPELINE_WIRING);
     if (problems.length > 0) throw new WiringError(problems);
-
-    const functions = [...deployment.functions.values()];
-    const folders = [...new Set(functions.map((fn) => fn.folder))];
-    mkdirSync(options.bundleDir, { recursive: true });
-    const files = await bundleLambdas(folders, options.bundleDir);
     const bundleOf = new Map(folders.map((folder, index) => [folder, files[index]!]));
 
     // The gateways start first: functions are given their URLs (the Management API endpoint).
