@@ -35,6 +35,9 @@ const DATABASE_LATE_MS = 2_000;
  */
 const MATCH_ROUNDS = Number(process.env.GEQO_AWS_MATCH_ROUNDS ?? 6);
 
+/** The cost profile deployed: `small` (the default of a new stage), or `GEQO_AWS_PROFILE=production`. */
+const PROFILE = process.env.GEQO_AWS_PROFILE ?? 'small';
+
 let kinesis: KinesisLocal | undefined;
 let sqs: SqsLocal | undefined;
 let database: TestDatabase | undefined;
@@ -85,8 +88,8 @@ beforeAll(async () => {
     startSqsLocal().then((value) => (sqs = value)),
     createTestDatabase('geqo_aws_deploy').then((value) => (database = value)),
   ]);
-  // The templates, as `cdk synth` writes them with cdk.json's context (small profile, Kinesis).
-  const app = synthApp();
+  // The templates, as `cdk synth` writes them with cdk.json's context (Kinesis).
+  const app = synthApp({ profile: PROFILE });
   try {
     stacks = [
       { stackName: app.stacks.data.stackName, template: app.data.toJSON() as CfnTemplate },
@@ -147,7 +150,7 @@ async function dashboardClient(url: string) {
   return { socket, messages, waitFor, send: (message: unknown) => socket.send(JSON.stringify(message)) };
 }
 
-describe('a local deploy of the synthesized templates (small profile, Kinesis)', () => {
+describe(`a local deploy of the synthesized templates (${PROFILE} profile, Kinesis)`, () => {
   it('created the migrations resource as CloudFormation does, after retrying until the database answered', async () => {
     const [migrations] = deploy!.customResources;
     expect(migrations?.resource.type).toBe('Custom::GeqoMigrations');
