@@ -77,14 +77,22 @@ export interface LambdaBundleBenchOptions {
   keepBundles?: boolean;
 }
 
-async function bundle(name: string, outdir: string): Promise<string> {
+/**
+ * Bundles `functions/<name>/handler.ts` of each name, as the CDK app does, in one esbuild run, into
+ * `<outdir>/<name>/index.mjs`; returns the files in the order of `names`. `outdir` must be inside
+ * the repository, so the AWS SDK (left out of the bundle, as the Lambda runtime provides it)
+ * resolves from its node_modules.
+ */
+export async function bundleLambdas(names: readonly string[], outdir: string): Promise<string[]> {
   // Loaded here, not at the top: esbuild is a dev dependency, and every `geqo` command loads this
   // module (an install without dev dependencies, as in the Dockerfile, must start).
   const { build } = await import('esbuild');
-  const outfile = join(outdir, name, 'index.mjs');
   await build({
-    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
-    outfile,
+    entryPoints: Object.fromEntries(
+      names.map((name) => [`${name}/index`, join(ROOT, 'functions', name, 'handler.ts')]),
+    ),
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -97,7 +105,12 @@ async function bundle(name: string, outdir: string): Promise<string> {
     alias: WASM_ALIAS,
     logLevel: 'error',
   });
-  return outfile;
+  return names.map((name) => join(outdir, name, 'index.mjs'));
+}
+
+async function bundle(name: string, outdir: string): Promise<string> {
+  const [file] = await bundleLambdas([name], outdir);
+  return file!;
 }
 
 /** Imports the bundle in a new Node process and reports how long the import took. */

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsRequestSigner, NodeSha256, regionOfApiUrl, restApiUrlOfStack } from './aws-signing.ts';
-import { adminRequest, resolveInstance } from './instance-client.ts';
+import { adminRequest, pipelineStackName, resolveInstance } from './instance-client.ts';
 
 const GEQO = resolve(import.meta.dirname, '../../bin/geqo.mjs');
 const CREDENTIALS = { accessKeyId: 'AKIDGEQOTEST', secretAccessKey: 'geqo-test-secret/not-a-real-one' };
@@ -226,5 +226,13 @@ describe('AWS mode of the instance client', () => {
     expect(request.url).toBe('/v1/servers');
     expect(String(request.headers.authorization)).toMatch(SIGV4);
     await expect(expectedAuthorization(request, port)).resolves.toBe(request.headers.authorization);
+  });
+});
+
+describe('the pipeline stack the AWS mode reads the API URL from', () => {
+  it('is geqo-<stage>-pipeline as deployed (dev by default), not the construct id GeqoPipeline', () => {
+    expect(pipelineStackName({})).toBe('geqo-dev-pipeline');
+    expect(pipelineStackName({ stage: 'prod' })).toBe('geqo-prod-pipeline');
+    expect(pipelineStackName({ stage: 'prod', stack: 'my-pipeline' })).toBe('my-pipeline');
   });
 });

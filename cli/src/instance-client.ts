@@ -17,6 +17,8 @@ export interface InstanceFlags {
   aws?: boolean;
   region?: string;
   stack?: string;
+  /** The CDK app's stage (`-c stage=`): the pipeline stack is `geqo-<stage>-pipeline`. */
+  stage?: string;
 }
 
 /** Where a command sends its admin requests, and how they are authorized. */
@@ -27,9 +29,18 @@ export interface Instance {
   sign?: RequestSigner;
 }
 
-export const DEFAULT_PIPELINE_STACK = 'GeqoPipeline';
+/** The stage a `cdk deploy` without `-c stage=` deploys. */
+export const DEFAULT_STAGE = 'dev';
 
-/** Adds `--aws`, `--region` and `--stack` (besides `--url` and `--admin-token`) to a command. */
+/**
+ * The CloudFormation name of the pipeline stack: `--stack`, else `geqo-<stage>-pipeline` (what
+ * the CDK app names it; `GeqoPipeline` is only its construct id, which CloudFormation never sees).
+ */
+export function pipelineStackName(flags: Pick<InstanceFlags, 'stack' | 'stage'>): string {
+  return flags.stack || `geqo-${flags.stage || DEFAULT_STAGE}-pipeline`;
+}
+
+/** Adds `--aws`, `--region`, `--stage` and `--stack` (besides `--url` and `--admin-token`) to a command. */
 export function awsInstanceOptions(command: Command): Command {
   return instanceOptions(command)
     .option('--aws', 'the deployment on AWS: sign requests with SigV4 (default AWS credential chain)')
@@ -38,9 +49,10 @@ export function awsInstanceOptions(command: Command): Command {
       'with --aws: the AWS region (AWS_REGION; else taken from an execute-api --url)',
     )
     .option(
-      '--stack <name>',
-      `with --aws and no --url: the pipeline stack whose RestApiUrl output to use (default ${DEFAULT_PIPELINE_STACK})`,
-    );
+      '--stage <name>',
+      `with --aws and no --url: the deployed stage, whose stack geqo-<stage>-pipeline has the API URL (default ${DEFAULT_STAGE})`,
+    )
+    .option('--stack <name>', 'with --aws and no --url: the pipeline stack by its CloudFormation name');
 }
 
 /**
@@ -58,7 +70,7 @@ export async function resolveInstance(
   if (!region) fail('--aws: which region? pass --region (or set AWS_REGION)');
   let url = given;
   if (!url) {
-    const stack = flags.stack || DEFAULT_PIPELINE_STACK;
+    const stack = pipelineStackName(flags);
     try {
       url = await restApiUrlOfStack(stack, region);
     } catch (error) {

@@ -36,6 +36,10 @@ describe('GeqoSite', () => {
     });
   });
 
+  it('names the dashboard URL output DashboardUrl, the name the README tells people to look for', async () => {
+    app.site.hasOutput('DashboardUrl', { Description: 'Dashboard' });
+  });
+
   it('deploys a placeholder page when the dashboard is not built', async () => {
     expect(app.stacks.site.site.usesPlaceholder).toBe(true);
     app.site.resourceCountIs('Custom::CDKBucketDeployment', 1);

@@ -245,6 +245,26 @@ describe('event source mapping rules for one Kinesis batch', () => {
     expect(run.checkpoints).toEqual([seq(0)]);
     expect(run.discarded).toEqual([]);
   });
+
+  it('discards records older than MaximumRecordAgeInSeconds to the on-failure destination, without invoking them', async () => {
+    // Prepare: records 0 and 1 are 60,002 and 60,001 ms old, record 2 exactly 60 s.
+    const fn = fakeFunction(() => ({ batchItemFailures: [] }));
+    const run = context(fn.invoke, { maximumRecordAgeInSeconds: 60, reportBatchItemFailures: true });
+    run.ctx.now = () => 1_700_000_000_000 + 60_002;
+
+    // Act
+    const result = await runEventSourceBatch(shardRecords(5), run.ctx);
+
+    // Assess
+    expect(result).toBe('completed');
+    expect(fn.calls).toEqual([['r2', 'r3', 'r4']]);
+    expect(run.discarded).toHaveLength(1);
+    expect(run.discarded[0]).toMatchObject({
+      requestContext: { condition: 'RecordAgeExceeded' },
+      KinesisBatchInfo: { startSequenceNumber: seq(0), endSequenceNumber: seq(1), batchSize: 2 },
+    });
+    expect(run.checkpoints.at(-1)).toBe(seq(4));
+  });
 });
 
 describe('readBatchResponse', () => {

@@ -17,6 +17,8 @@
  * - Every retry uses one of `maximumRetryAttempts` (-1: forever). When they are spent, the
  *   batch's *metadata* (shard, sequence range, arrival times, size; never the data) goes to the
  *   on-failure destination and the shard moves past it.
+ * - Records older than `maximumRecordAgeInSeconds` when an invocation is due are discarded the
+ *   same way (condition `RecordAgeExceeded`), without being invoked.
  */
 import { randomUUID } from 'node:crypto';
 import type { KinesisEvent, KinesisEventRecord } from '../../functions/lib/stream-event.ts';
@@ -31,6 +33,11 @@ export interface EventSourceMappingSettings {
   reportBatchItemFailures: boolean;
   /** `MaximumRetryAttempts`: -1 retries forever, else 0–10,000 [-1]. */
   maximumRetryAttempts: number;
+  /**
+   * `MaximumRecordAgeInSeconds`: -1 keeps records forever, else 60–604,800 [-1]. Before each
+   * invocation, records older than this (by their arrival time) are discarded.
+   */
+  maximumRecordAgeInSeconds?: number;
 }
 
 export const DEFAULT_MAPPING_SETTINGS: EventSourceMappingSettings = {
@@ -51,7 +58,7 @@ export interface KinesisOnFailureRecord {
   requestContext: {
     requestId: string;
     functionArn: string;
-    condition: 'RetryAttemptsExhausted';
+    condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
     approximateInvokeCount: number;
   };
   responseContext: {
@@ -161,6 +168,19 @@ async function runBatch(
   for (;;) {
     if (records.length === 0) return 'completed';
     if (context.stopping()) return 'stopped';
+    const expired = expiredCount(records, context);
+    if (expired > 0) {
+      const outcome = await discard(
+        records.slice(0, expired),
+        false,
+        invokeCount,
+        context,
+        'RecordAgeExceeded',
+      );
+      if (outcome === 'stopped') return 'stopped';
+      records = records.slice(expired);
+      continue;
+    }
     invokeCount += 1;
     const outcome = await invokeOnce(records, context);
     if (outcome.kind === 'success') {
@@ -178,7 +198,7 @@ async function runBatch(
       return runBatch(records.slice(half), context, retriesUsed);
     }
     if (settings.maximumRetryAttempts >= 0 && retriesUsed >= settings.maximumRetryAttempts) {
-      return discard(records, outcome.kind === 'error', invokeCount, context);
+      return discard(records, outcome.kind === 'error', invokeCount, context, 'RetryAttemptsExhausted');
     }
     retriesUsed += 1;
     stats.retries += 1;
@@ -239,11 +259,23 @@ function done(records: readonly KinesisEventRecord[], count: number, context: Ba
   context.checkpoint(last.kinesis.sequenceNumber);
 }
 
+/** How many records at the start of the batch are older than the mapping's maximum record age. */
+function expiredCount(records: readonly KinesisEventRecord[], context: BatchRunContext): number {
+  const maximumAge = context.settings.maximumRecordAgeInSeconds ?? -1;
+  if (maximumAge < 0) return 0;
+  const now = context.now?.() ?? Date.now();
+  const young = records.findIndex(
+    (record) => now - record.kinesis.approximateArrivalTimestamp * 1000 <= maximumAge * 1000,
+  );
+  return young === -1 ? records.length : young;
+}
+
 async function discard(
   records: readonly KinesisEventRecord[],
   functionError: boolean,
   invokeCount: number,
   context: BatchRunContext,
+  condition: KinesisOnFailureRecord['requestContext']['condition'],
 ): Promise<BatchRunResult> {
   const first = records[0]!;
   const last = records.at(-1)!;
@@ -253,7 +285,7 @@ async function discard(
     requestContext: {
       requestId: context.newRequestId?.() ?? randomUUID(),
       functionArn: context.functionArn,
-      condition: 'RetryAttemptsExhausted',
+      condition,
       approximateInvokeCount: invokeCount,
     },
     responseContext: {

@@ -15,7 +15,7 @@ import type { KinesisEvent } from '../../functions/lib/stream-event.ts';
 import { createKinesisClient } from '../../shared/adapters/kinesis/index.ts';
 import { createSqsClient } from '../../shared/adapters/sqs/index.ts';
 import type { KinesisOnFailureRecord } from './event-source-batch.ts';
-import { EventSourcePoller } from './event-source-poller.ts';
+import { EventSourcePoller, laneOf } from './event-source-poller.ts';
 import type { KinesisLocal } from './kinesis-local.ts';
 import { startKinesisLocal } from './kinesis-local.ts';
 import { type SqsLocal, startSqsLocal } from './sqs-local.ts';
@@ -176,5 +176,85 @@ describe('EventSourcePoller on kinesis-local', () => {
 
     // Assess
     expect(fn.handled.map((record) => record.label)).toEqual(['after']);
+  });
+
+  it('holds a short batch for up to MaximumBatchingWindowInSeconds and hands over what came meanwhile in one invocation', async () => {
+    // Prepare: a mapping with a one-second window; one record, then two more 300 ms later.
+    const stream = uniqueName('raw-game-events');
+    await kinesis!.createStream(stream, 1);
+    const batches: string[][] = [];
+    const poller = new EventSourcePoller({
+      client: kinesisClient,
+      stream,
+      handler: async (event) => {
+        batches.push(event.Records.map((record) => text(record.kinesis.data)));
+        return { batchItemFailures: [] };
+      },
+      maximumBatchingWindowInSeconds: 1,
+      pollIntervalMs: 50,
+    });
+    pollers.push(poller);
+    await poller.start();
+
+    // Act
+    await put(stream, 'srv_a', 'first');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await put(stream, 'srv_a', 'second');
+    await put(stream, 'srv_a', 'third');
+    const deadline = Date.now() + 10_000;
+    while (batches.flat().length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Assess
+    expect(batches).toEqual([['first', 'second', 'third']]);
+  });
+
+  it('with ParallelizationFactor 2 invokes the lanes of a shard at once, each partition key in order', async () => {
+    // Prepare: two keys in different lanes, three records each, and a function that takes its time.
+    const stream = uniqueName('raw-game-events');
+    await kinesis!.createStream(stream, 1);
+    const first = 'srv_lane_a';
+    const second = ['srv_lane_b', 'srv_lane_c', 'srv_lane_d', 'srv_lane_e'].find(
+      (key) => laneOf(key, 2) !== laneOf(first, 2),
+    )!;
+    for (let i = 0; i < 3; i += 1) {
+      await put(stream, first, `${first}:${i}`);
+      await put(stream, second, `${second}:${i}`);
+    }
+    let running = 0;
+    let mostAtOnce = 0;
+    const handled: string[] = [];
+    const poller = new EventSourcePoller({
+      client: kinesisClient,
+      stream,
+      handler: async (event) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        handled.push(...event.Records.map((record) => text(record.kinesis.data)));
+        running -= 1;
+        return { batchItemFailures: [] };
+      },
+      parallelizationFactor: 2,
+      pollIntervalMs: 50,
+    });
+    pollers.push(poller);
+
+    // Act
+    await poller.start();
+    const deadline = Date.now() + 10_000;
+    while (handled.length < 6 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await poller.waitUntilCaughtUp();
+
+    // Assess
+    expect(mostAtOnce).toBe(2);
+    for (const key of [first, second]) {
+      expect(handled.filter((label) => label.startsWith(`${key}:`))).toEqual(
+        [0, 1, 2].map((i) => `${key}:${i}`),
+      );
+    }
   });
 });

@@ -9,11 +9,20 @@
  * local runtime (`geqo up --stream kinesis`) calls the use cases directly through
  * `KinesisStreamConsumer`, without Lambda events.
  *
- * Left out: `MaximumRecordAgeInSeconds`, `MaximumBatchingWindowInSeconds` (it invokes as soon as a
- * GetRecords returns records), `ParallelizationFactor` above 1, tumbling windows, the 6 MB
+ * With `maximumBatchingWindowInSeconds`, a batch smaller than `batchSize` waits up to that long
+ * for more records before the function is invoked; records older than `maximumRecordAgeInSeconds`
+ * are discarded (see `event-source-batch.ts`).
+ *
+ * With `parallelizationFactor` N above 1, the records of a GetRecords are split into N lanes by
+ * partition key (one key always in the same lane, in order) and the lanes' batches are invoked
+ * concurrently; the shard moves on once every lane is done (AWS lets each lane go on alone).
+ *
+ * Left out: tumbling windows, the 6 MB
  * invocation payload limit, enhanced fan-out, and resharding after `start()` (the shard list is
  * read once; children listed then wait for their parents to be read to the end).
  */
+
+import { createHash } from 'node:crypto';
 import {
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
@@ -29,6 +38,7 @@ import type { KinesisEventRecord } from '../../functions/lib/stream-event.ts';
 import type { Logger } from '../../shared/ports/index.ts';
 import {
   type BatchRunContext,
+  type BatchRunResult,
   DEFAULT_MAPPING_SETTINGS,
   type EventSourceMappingSettings,
   type EventSourceStats,
@@ -45,6 +55,10 @@ export interface EventSourcePollerOptions extends Partial<EventSourceMappingSett
   handler: KinesisFunction;
   /** Names the function in the ARNs of the event and of on-failure records. Default `geqo-function`. */
   functionName?: string;
+  /** `ParallelizationFactor`: concurrent batches per shard, 1–10. Default 1. */
+  parallelizationFactor?: number;
+  /** `MaximumBatchingWindowInSeconds`: how long a short batch waits to fill up. Default 0. */
+  maximumBatchingWindowInSeconds?: number;
   /** Where shards without a checkpoint are read from. Default `TRIM_HORIZON`. */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** `DestinationConfig.OnFailure`: where discarded batches are recorded (metadata only). */
@@ -88,6 +102,7 @@ export class EventSourcePoller {
       reportBatchItemFailures:
         options.reportBatchItemFailures ?? DEFAULT_MAPPING_SETTINGS.reportBatchItemFailures,
       maximumRetryAttempts: options.maximumRetryAttempts ?? DEFAULT_MAPPING_SETTINGS.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds ?? -1,
     };
   }
 
@@ -198,11 +213,13 @@ export class EventSourcePoller {
       }
       const records = output.Records ?? [];
       state.caughtUp = false;
-      if (records.length > 0) {
-        const batch = records.map((record) => this.eventRecord(shardId, record));
-        if ((await runEventSourceBatch(batch, context)) === 'stopped') return;
-      }
       iterator = output.NextShardIterator;
+      if (records.length > 0) {
+        const gathered = [...records];
+        iterator = await this.fillBatchingWindow(gathered, iterator);
+        const batch = gathered.map((record) => this.eventRecord(shardId, record));
+        if ((await this.runLanes(batch, context)) === 'stopped') return;
+      }
       // An empty answer may still be behind the tip (Kinesis skips empty stretches one call at a
       // time): only an empty answer at the tip waits for the next poll.
       if (records.length === 0 && (output.MillisBehindLatest ?? 0) === 0) {
@@ -212,6 +229,55 @@ export class EventSourcePoller {
     }
     // A closed shard read to its end has nothing more to give.
     if (!iterator) state.caughtUp = true;
+  }
+
+  /** Runs a batch, split into concurrent lanes by partition key with a parallelization factor. */
+  private async runLanes(batch: KinesisEventRecord[], context: BatchRunContext): Promise<BatchRunResult> {
+    const factor = this.options.parallelizationFactor ?? 1;
+    if (factor <= 1) return runEventSourceBatch(batch, context);
+    const lanes = new Map<number, KinesisEventRecord[]>();
+    for (const record of batch) {
+      const lane = laneOf(record.kinesis.partitionKey, factor);
+      lanes.set(lane, [...(lanes.get(lane) ?? []), record]);
+    }
+    // A lane's progress is not the shard's: the shard moves past the batch once all lanes are done.
+    const laneContext: BatchRunContext = { ...context, checkpoint: () => {} };
+    const results = await Promise.all(
+      [...lanes.values()].map((records) => runEventSourceBatch(records, laneContext)),
+    );
+    if (results.includes('stopped')) return 'stopped';
+    const last = batch.at(-1);
+    if (last) context.checkpoint(last.kinesis.sequenceNumber);
+    return 'completed';
+  }
+
+  /**
+   * Within the batching window, reads on until the batch is full or the window closes; answers
+   * the iterator after what was read. A failed read ends the window early (what was read is kept).
+   */
+  private async fillBatchingWindow(
+    records: SdkRecord[],
+    iterator: string | undefined,
+  ): Promise<string | undefined> {
+    const windowMs = (this.options.maximumBatchingWindowInSeconds ?? 0) * 1000;
+    const closesAt = Date.now() + windowMs;
+    let next = iterator;
+    while (next && windowMs > 0 && records.length < this.settings.batchSize && !this.stopRequested) {
+      const left = closesAt - Date.now();
+      if (left <= 0) break;
+      await this.pause(Math.min(left, this.options.pollIntervalMs ?? 1_000));
+      try {
+        const output = await this.options.client.send(
+          new GetRecordsCommand({ ShardIterator: next, Limit: this.settings.batchSize - records.length }),
+        );
+        records.push(...(output.Records ?? []));
+        next = output.NextShardIterator;
+      } catch (error) {
+        this.failures.push(error);
+        break;
+      }
+    }
+    return next;
   }
 
   /** The iterator to go on with after a failed GetRecords (or undefined if none can be had yet). */
@@ -319,4 +385,9 @@ export class EventSourcePoller {
       this.wakers.add(wake);
     });
   }
+}
+
+/** The lane of a partition key under a parallelization factor (its MD5, as Kinesis hashes keys). */
+export function laneOf(partitionKey: string, factor: number): number {
+  return createHash('md5').update(partitionKey).digest().readUInt32BE(0) % factor;
 }

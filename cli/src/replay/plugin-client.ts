@@ -65,7 +65,11 @@ type Reply =
  * jitter, and resends unacked frames in order. Retriable errors (`UNAVAILABLE`, `RATE_LIMITED`)
  * are resent later; other rejections are final and reported.
  *
- * Events: `sent` (seq, at), `ack` (seq, events, latencyMs), `rejected` (Rejection), `connected`, `disconnected`.
+ * A server that refuses binary frames (closes with 1003, as API Gateway does) is answered by
+ * switching to base64 text for the rest of the run.
+ *
+ * Events: `sent` (seq, at), `ack` (seq, events, latencyMs), `rejected` (Rejection), `connected`,
+ * `disconnected`, `text-mode` (binary refused; base64 from now on).
  */
 export class PluginClient extends EventEmitter {
   readonly stats: ClientStats = {
@@ -212,7 +216,13 @@ export class PluginClient extends EventEmitter {
         settle();
       });
       socket.on('error', () => settle());
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
+        // 1003: the server takes no binary frames (API Gateway): go on in base64 text, which
+        // every Geqo server accepts; the unacked frames are resent that way after the reconnect.
+        if (code === 1003 && !this.options.base64) {
+          this.options.base64 = true;
+          this.emit('text-mode');
+        }
         if (this.ws === socket) {
           this.ws = null;
           this.emit('disconnected');

@@ -102,9 +102,11 @@ export class DashboardSite extends Construct {
         },
       );
     }
-    new CfnOutput(this, 'Url', {
+    const url = new CfnOutput(this, 'Url', {
       value: `https://${this.distribution.distributionDomainName}`,
       description: 'Dashboard',
     });
+    // A name a person can look for in the stack outputs (README, "Deploy to AWS"), not a hash.
+    url.overrideLogicalId('DashboardUrl');
   }
 }

@@ -36,6 +36,9 @@ export interface GeqoFunctionProps {
 const REQUIRE_SHIM =
   "import { createRequire as __geqoCreateRequire } from 'node:module'; const require = __geqoCreateRequire(import.meta.url);";
 
+/** The template metadata key that names a function's folder under `functions/`. */
+export const GEQO_FUNCTION_METADATA = 'geqo:function';
+
 /**
  * Every Geqo Lambda: `functions/<name>/handler.ts` bundled by the local esbuild (minified ESM
  * with source maps, AWS SDK v3 left to the runtime), Node 22 on ARM64, JSON logs kept a month.
@@ -84,6 +87,9 @@ export class GeqoFunction extends NodejsFunction {
         ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups }
         : {}),
     });
+    // Which `functions/<name>` folder the code is, for tools that read the template without the
+    // bundled assets (the local deploy of test/aws runs that folder's bundle).
+    (this.node.defaultChild as lambda.CfnFunction).addMetadata(GEQO_FUNCTION_METADATA, props.name);
     // cdk-nag (AwsSolutions), what every Geqo function accepts and why:
     Validations.of(this).acknowledge(
       ...['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole', 'AWSLambdaMSKExecutionRole'].map(
