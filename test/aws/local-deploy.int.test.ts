@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
+import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { adminRequest, resolveInstance } from '../../cli/src/instance-client.ts';
@@ -17,7 +18,6 @@ import { planFrames } from '../../cli/src/replay/frame-batcher.ts';
 import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { REPO_ROOT } from '../../infra/lib/paths.ts';
 import { synthApp } from '../../infra/test/synth-app.ts';
-import { generateSyntheticMatch } from '../../shared/domain/events/synthetic-match.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { countEvents, waitForCount } from '../helpers/stored-events.ts';
 import { type KinesisLocal, startKinesisLocal } from '../services/kinesis-local.ts';
