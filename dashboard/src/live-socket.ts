@@ -27,8 +27,15 @@ function topicKey(topic: Topic): string {
   return 'matchId' in topic ? `match:${topic.matchId}` : `topic:${topic.topic}`;
 }
 
+/**
+ * How often an open socket says it is still there. API Gateway closes a WebSocket connection that
+ * carries no message for 10 minutes; a dashboard mostly listens.
+ */
+export const KEEPALIVE_MS = 5 * 60_000;
+
 export class LiveSocket {
   private socket: WebSocket | null = null;
+  private keepalive: ReturnType<typeof setInterval> | null = null;
   private readonly topics = new Map<string, Topic>();
   /** Closes since the socket was last open: the backoff's attempt number. */
   private failures = 0;
@@ -40,6 +47,7 @@ export class LiveSocket {
     private readonly url: string,
     private readonly handlers: LiveSocketHandlers,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
+    private readonly keepaliveMs = KEEPALIVE_MS,
   ) {}
 
   start(): void {
@@ -50,6 +58,7 @@ export class LiveSocket {
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.stopKeepalive();
     this.socket?.close(1000, 'page closed');
     this.socket = null;
   }
@@ -66,6 +75,11 @@ export class LiveSocket {
     this.send({ action: 'unsubscribe', ...topic });
   }
 
+  private stopKeepalive(): void {
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = null;
+  }
+
   private send(request: Record<string, string>): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(request));
   }
@@ -78,6 +92,8 @@ export class LiveSocket {
       this.failures = 0;
       this.handlers.state({ status: 'open' });
       for (const topic of this.topics.values()) this.send({ action: 'subscribe', ...topic });
+      this.stopKeepalive();
+      this.keepalive = setInterval(() => this.send({ action: 'ping' }), this.keepaliveMs);
       if (this.everOpened) this.handlers.reconnected();
       this.everOpened = true;
     });
@@ -95,6 +111,7 @@ export class LiveSocket {
     socket.addEventListener('close', () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.stopKeepalive();
       if (this.stopped) return;
       this.failures += 1;
       const delay = backoffDelay(this.failures, this.backoff);

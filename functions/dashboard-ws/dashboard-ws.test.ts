@@ -51,6 +51,12 @@ describe('dashboard-ws handler', () => {
     expect(JSON.parse(result.body!)).toMatchObject({ type: 'error', code: 'BAD_ACTION' });
   });
 
+  it('answers a ping on $default with a pong, so a listening dashboard outlives the 10-minute idle timeout', async () => {
+    const { handler } = setup();
+    const result = await handler(wsMessageEvent('{"action":"ping"}', { routeKey: '$default' }));
+    expect(JSON.parse(result.body!)).toEqual({ type: 'pong' });
+  });
+
   it('removes every subscription of a connection on $disconnect', async () => {
     const { registry, handler } = setup();
     await registry.subscribe('d-1', 'm-1');

@@ -37,7 +37,8 @@ export function makeHandler({ registry, logger, metrics }: DashboardWsDeps) {
           const reply = await handleDashboardMessage(registry, connectionId, body);
           if (reply.type === 'error')
             logger.warn('dashboard message refused', { connectionId, code: reply.code });
-          else logger.info(`dashboard ${reply.type}`, { connectionId, topic: reply.topic });
+          else if (reply.type !== 'pong')
+            logger.info(`dashboard ${reply.type}`, { connectionId, topic: reply.topic });
           return jsonReply(reply);
         }
         default: {

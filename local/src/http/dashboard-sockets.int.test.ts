@@ -235,6 +235,7 @@ describe('dashboard socket /ws', () => {
     expect(await ask('null')).toMatchObject({ type: 'error', code: 'BAD_REQUEST' });
     expect(await ask('[1,2]')).toMatchObject({ type: 'error', code: 'BAD_REQUEST' });
     expect(await ask({ action: 'dance' })).toMatchObject({ type: 'error', code: 'BAD_ACTION' });
+    expect(await ask({ action: 'ping' })).toEqual({ type: 'pong' });
     expect(await ask({ action: 'subscribe', matchId: 42 })).toMatchObject({
       type: 'error',
       code: 'BAD_TOPIC',

@@ -8,10 +8,16 @@ export const MAX_DASHBOARD_MESSAGE_CHARS = 4 * 1024;
 
 export type DashboardRequest =
   | { action: 'subscribe' | 'unsubscribe'; matchId: string }
-  | { action: 'subscribe' | 'unsubscribe'; topic: string };
+  | { action: 'subscribe' | 'unsubscribe'; topic: string }
+  /**
+   * Keeps an idle connection open: API Gateway closes a WebSocket that carries no message for
+   * 10 minutes, and a dashboard that only listens would otherwise be dropped that often.
+   */
+  | { action: 'ping' };
 
 export type DashboardReply =
   | { type: 'subscribed' | 'unsubscribed'; topic: string }
+  | { type: 'pong' }
   | { type: 'error'; code: string; message: string; topic?: string };
 
 /** What a dashboard may subscribe to, beyond a well-formed request. */
@@ -43,20 +49,24 @@ function parseRequest(text: string): DashboardRequest | DashboardReply {
     return { type: 'error', code: 'BAD_REQUEST', message: 'messages are JSON objects' };
   }
   const { action, matchId, topic } = body as Record<string, unknown>;
+  if (action === 'ping') return { action };
   if (action !== 'subscribe' && action !== 'unsubscribe') {
-    return { type: 'error', code: 'BAD_ACTION', message: 'action must be "subscribe" or "unsubscribe"' };
+    return {
+      type: 'error',
+      code: 'BAD_ACTION',
+      message: 'action must be "subscribe", "unsubscribe" or "ping"',
+    };
   }
   if (typeof matchId === 'string' && matchId.length > 0 && matchId.length <= 200) return { action, matchId };
   if (topic === MATCHES_TOPIC) return { action, topic };
   return { type: 'error', code: 'BAD_TOPIC', message: `give a "matchId" or "topic": "${MATCHES_TOPIC}"` };
 }
 
-const topicOf = (request: DashboardRequest) => ('matchId' in request ? request.matchId : request.topic);
+type TopicRequest = Exclude<DashboardRequest, { action: 'ping' }>;
 
-async function unknownMatch(
-  request: DashboardRequest,
-  rules: DashboardRules,
-): Promise<DashboardReply | null> {
+const topicOf = (request: TopicRequest) => ('matchId' in request ? request.matchId : request.topic);
+
+async function unknownMatch(request: TopicRequest, rules: DashboardRules): Promise<DashboardReply | null> {
   if (!('matchId' in request) || !rules.matchExists || (await rules.matchExists(request.matchId)))
     return null;
   return {
@@ -79,6 +89,7 @@ export async function handleDashboardMessage(
 ): Promise<DashboardReply> {
   const request = parseRequest(text);
   if ('type' in request) return request;
+  if (request.action === 'ping') return { type: 'pong' };
   const topic = topicOf(request);
   if (request.action === 'subscribe') {
     const refused = await unknownMatch(request, rules);
@@ -112,6 +123,7 @@ export class DashboardSession {
   async handle(text: string): Promise<DashboardReply> {
     const request = parseRequest(text);
     if ('type' in request) return request;
+    if (request.action === 'ping') return { type: 'pong' };
     const topic = topicOf(request);
     if (request.action === 'unsubscribe') {
       this.topics.delete(topic);
