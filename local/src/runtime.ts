@@ -25,10 +25,8 @@ import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.t
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
 import { DashboardSockets } from './http/dashboard-sockets.ts';
-import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { HttpServer } from './http/http-server.ts';
 import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
-import { statsRoutes } from './http/stats-routes.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
@@ -209,12 +207,13 @@ async function startOnDatabase(
       allowedOrigins: config.allowedOrigins,
       health,
       serverEndpoints: (request, server) => serverEndpoints(request, server, ports),
+      stats: stats.service,
+      deadLetters: {
+        store: deadLetters,
+        replay: new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
+      },
+      logger,
       extraRoutes: [
-        statsRoutes(stats.service),
-        deadLetterRoutes(
-          deadLetters,
-          new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
-        ),
         dashboardRoutes({ logger: logger.child({ component: 'dashboard' }), radarDir: config.radarDir }),
         ...plainIngestRoutes({ pool, producer: rawProducer, config, servers, logger, metrics }),
       ],
@@ -263,7 +262,7 @@ async function startOnDatabase(
  * (its Host header) and the ports this instance listens on.
  */
 function serverEndpoints(
-  request: IncomingMessage,
+  request: Pick<IncomingMessage, 'headers'>,
   server: { serverId: string; token: string },
   ports: { http: number; ingest: number },
 ): { pluginUrl: string; logUrl: string } {

@@ -1,0 +1,5 @@
+export * from './api-request.ts';
+export * from './http-error.ts';
+export * from './openapi.ts';
+export * from './params.ts';
+export * from './routes.ts';
