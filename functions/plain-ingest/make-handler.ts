@@ -1,3 +1,4 @@
+import { errorBody, HttpError, INTERNAL_ERROR } from '@geqo/shared/app/http-api';
 import type { IngestChannels, LogIngestor, WebhookIngestor } from '@geqo/shared/app/log-ingest';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { WebhookSource } from '@geqo/shared/domain/webhooks';
@@ -45,18 +46,6 @@ export interface PlainIngestHandler {
 
 type Request = APIGatewayProxyEventV2;
 type Response = APIGatewayProxyStructuredResultV2;
-
-/** A request refused before any use case ran: `{code, message}` with `status`. */
-class RefusedError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RefusedError';
-  }
-}
 
 const DEFAULT_RECOVERY_LIMIT = 1_000;
 
@@ -146,7 +135,7 @@ export function makeHandler(deps: PlainIngestDeps): PlainIngestHandler {
     const token = presented.includes('.') ? presented : `${serverId}.${presented}`;
     const proven = await authenticate(token);
     if (serverId === '' || proven !== serverId) {
-      throw new RefusedError(401, 'UNAUTHORIZED', 'unknown server, or a wrong or revoked token');
+      throw new HttpError(401, 'UNAUTHORIZED', 'unknown server, or a wrong or revoked token');
     }
     const result = await logs.ingest({
       serverId,
@@ -161,10 +150,10 @@ export function makeHandler(deps: PlainIngestDeps): PlainIngestHandler {
   const ingestWebhook = async (request: Request, source: WebhookSource): Promise<Response> => {
     const serverId = await authenticate(bearerToken(request));
     if (serverId === null) {
-      throw new RefusedError(401, 'UNAUTHORIZED', 'send the server token as "Authorization: Bearer <token>"');
+      throw new HttpError(401, 'UNAUTHORIZED', 'send the server token as "Authorization: Bearer <token>"');
     }
     const result = await webhooks.ingest({ serverId, source, body: bodyBytes(request) });
-    if (result.status === 'invalid') throw new RefusedError(400, 'BAD_PAYLOAD', result.reason);
+    if (result.status === 'invalid') throw new HttpError(400, 'BAD_PAYLOAD', result.reason);
     return json(200, result);
   };
 
@@ -172,7 +161,7 @@ export function makeHandler(deps: PlainIngestDeps): PlainIngestHandler {
     if (request.routeKey === 'POST /v1/logs/{serverId}/{token}') return ingestLog(request);
     const source = WEBHOOK_ROUTES[request.routeKey as keyof typeof WEBHOOK_ROUTES];
     if (source !== undefined) return ingestWebhook(request, source);
-    throw new RefusedError(404, 'NOT_FOUND', `no route ${request.routeKey}`);
+    throw new HttpError(404, 'NOT_FOUND', `no route ${request.routeKey}`);
   };
 
   const serve = async (request: Request): Promise<Response> => {
@@ -183,18 +172,18 @@ export function makeHandler(deps: PlainIngestDeps): PlainIngestHandler {
     try {
       return answer(await route(request));
     } catch (error) {
-      if (error instanceof RefusedError) {
+      if (error instanceof HttpError) {
         logger.warn('ingest request refused', {
           routeKey: request.routeKey,
           serverId: request.pathParameters?.serverId,
           status: error.status,
           code: error.code,
         });
-        return answer(json(error.status, { code: error.code, message: error.message }));
+        return answer(json(error.status, errorBody(error.code, error.message)));
       }
       if (error instanceof PipelineError && error.retriable) {
         // Logged where it happened (the channel, the authentication); the sender retries.
-        return answer(json(503, { code: error.code, message: error.message }, { 'retry-after': '1' }));
+        return answer(json(503, errorBody(error.code, error.message), { 'retry-after': '1' }));
       }
       // A bug: logged in full here, a plain 500 for the sender (which sends the request again).
       logger.error('ingest request failed', {
@@ -202,7 +191,7 @@ export function makeHandler(deps: PlainIngestDeps): PlainIngestHandler {
         requestId: request.requestContext.requestId,
         error,
       });
-      return answer(json(500, { code: 'INTERNAL', message: 'the request failed; try again later' }));
+      return answer(json(INTERNAL_ERROR.status, INTERNAL_ERROR.body));
     }
   };
 

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { errorBody } from '@geqo/shared/app/http-api';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import { PipelineError } from '@geqo/shared/ports';
 import { sendJson } from './router.ts';
@@ -27,7 +28,7 @@ export async function sendRetryLater<T>(
   } catch (error) {
     if (!(error instanceof PipelineError) || !error.retriable) throw error;
     response.setHeader('Retry-After', '1');
-    sendJson(response, 503, { error: { code: error.code, message: error.message } });
+    sendJson(response, 503, errorBody(error.code, error.message));
     return undefined;
   }
 }
