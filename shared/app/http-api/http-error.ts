@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+
 /**
  * The one error of the HTTP API, on every transport: a request the API refuses, answered with
  * `status` and the body `{"error": {"code", "message"}}`, never a stack trace.
@@ -22,6 +24,12 @@ export interface ErrorBody {
 export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
+
+/** The error body as a schema, for the OpenAPI document. */
+export const ERROR_SCHEMA = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { description: 'Every refusal and failure: a stable code and a message for people.' },
+);
 
 /** The answer to a failure that is not the client's (the database, a bug): no detail leaks. */
 export const INTERNAL_ERROR: { status: 500; body: ErrorBody } = {

@@ -4,7 +4,7 @@
  * Served at `GET /v1/openapi.json` by both transports.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { ApiRoute } from './routes.ts';
+import type { ApiOperation } from './routes.ts';
 
 /** TypeBox schemas are JSON Schema plus symbol-keyed metadata, which JSON drops anyway. */
 const schemaOf = (schema: TSchema): object => JSON.parse(JSON.stringify(schema)) as object;
@@ -20,13 +20,17 @@ const COMMON_RESPONSES = {
   500: 'A failure that is not the caller’s (`INTERNAL`); nothing about it is in the answer.',
 } as const;
 
-function operationOf(route: ApiRoute): object {
+function operationOf(route: ApiOperation): object {
   const security =
     route.access === 'public'
       ? []
       : route.access === 'read'
         ? [{}, { readToken: [] }]
-        : [{ adminToken: [] }, { awsIam: [] }];
+        : route.access === 'server'
+          ? route.path.startsWith('/v1/logs/')
+            ? []
+            : [{ serverToken: [] }]
+          : [{ adminToken: [] }, { awsIam: [] }];
   const responses: Record<string, object> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
     responses[status] = {
@@ -37,6 +41,7 @@ function operationOf(route: ApiRoute): object {
   for (const [status, description] of Object.entries(COMMON_RESPONSES)) {
     if (responses[status] !== undefined) continue;
     if (route.access === 'public' && status !== '500') continue;
+    if (status === '403' && route.access === 'server') continue;
     if (status === '413' && route.requestBody === undefined) continue;
     responses[status] = { description, content: { 'application/json': { schema: ERROR_REF } } };
   }
@@ -55,7 +60,9 @@ function operationOf(route: ApiRoute): object {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schemaOf(route.requestBody) } },
+            content: {
+              [route.requestBodyType ?? 'application/json']: { schema: schemaOf(route.requestBody) },
+            },
           },
         }
       : {}),
@@ -64,7 +71,7 @@ function operationOf(route: ApiRoute): object {
 }
 
 /** The document: one path item per path, one operation per route. */
-export function openApiDocument(routes: readonly ApiRoute[], errorSchema: TSchema): object {
+export function openApiDocument(routes: readonly ApiOperation[], errorSchema: TSchema): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
     const item = paths[route.path] ?? {};
@@ -93,6 +100,11 @@ export function openApiDocument(routes: readonly ApiRoute[], errorSchema: TSchem
           type: 'http',
           scheme: 'bearer',
           description: '`geqo up`: GEQO_ADMIN_TOKEN; without one, admin routes answer this machine only.',
+        },
+        serverToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A game server token (`geqo server add` printed it), for the webhooks.',
         },
         awsIam: {
           type: 'apiKey',

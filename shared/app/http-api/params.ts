@@ -100,7 +100,7 @@ export function cursorParam(raw: string | null | undefined, name = 'after'): str
 /** One parameter of a route: how the OpenAPI document describes it, and how a request's is read. */
 export interface ParamSpec<T> {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   description: string;
   schema: TSchema;

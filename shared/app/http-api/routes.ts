@@ -12,7 +12,8 @@ import { EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, includesEmptyMatches } from '..
 import type { ServerRegistry } from '../servers/index.ts';
 import type { MatchStatsService } from '../stats/index.ts';
 import type { AccessLevel, ApiRequest, ApiResponse } from './api-request.ts';
-import { errorBody, HttpError } from './http-error.ts';
+import { ERROR_SCHEMA, errorBody, HttpError } from './http-error.ts';
+import { INGEST_OPERATIONS } from './ingest-operations.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ParamSpec, pathParams as path, queryParams as query, textParam } from './params.ts';
 
@@ -40,18 +41,26 @@ export interface ApiResponseSpec {
   schema?: TSchema;
 }
 
-export interface ApiRoute {
+/** What the OpenAPI document says of a route. */
+export interface ApiOperation {
   method: HttpMethod;
   /** OpenAPI and API Gateway path syntax: `{name}` for a path parameter. */
   path: string;
   operationId: string;
   summary: string;
-  access: AccessLevel;
+  /** Who may call it; `server` routes are authenticated by a game server's token. */
+  access: AccessLevel | 'server';
   parameters: readonly ParamSpec<unknown>[];
-  /** The JSON body it reads, if any. */
+  /** The body it reads, if any (JSON unless `requestBodyType` says otherwise). */
   requestBody?: TSchema;
+  requestBodyType?: 'application/json' | 'text/plain';
   /** Its answers besides the refusals every route may give (400, 401, 403, 413, 500). */
   responses: Readonly<Record<number, ApiResponseSpec>>;
+}
+
+/** A route of the REST API: its operation, and the handler both transports call. */
+export interface ApiRoute extends ApiOperation {
+  access: AccessLevel;
   /** Throws the 501 that says where this route's data is when this runtime does not serve it. */
   served?: (deps: HttpApiDeps) => void;
   handle: (request: ApiRequest, deps: HttpApiDeps) => Promise<ApiResponse>;
@@ -65,11 +74,6 @@ const ok = (body: unknown): ApiResponse => ({ status: 200, body });
 const anyObject = (description?: string) =>
   Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
 const notFound = (description: string): ApiResponseSpec => ({ description, schema: ERROR_SCHEMA });
-
-export const ERROR_SCHEMA = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
-  { description: 'Every refusal and failure: a stable code and a message for people.' },
-);
 
 const matchId = path.id('id', 'A match id (`m_…`).');
 const matchLimit = query.limit({ min: 1, max: 1_000, default: 100 });
@@ -151,7 +155,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'public',
     parameters: [],
     responses: { 200: { description: 'The OpenAPI 3.1 document of this API.', schema: anyObject() } },
-    handle: async () => ok(openApiDocument(API_ROUTES, ERROR_SCHEMA)),
+    handle: async () => ok(openApiDocument([...API_ROUTES, ...INGEST_OPERATIONS], ERROR_SCHEMA)),
   },
   {
     method: 'GET',
