@@ -144,6 +144,26 @@ const CASES: (() => ContractCase)[] = [
     params: { id: 'm nope' },
     expect: { status: 400, code: 'BAD_PARAMETER' },
   }),
+  // The Lambda handed path and filter values to PostgreSQL unchecked, which refuses a NUL: a 500.
+  () => ({
+    name: 'refuses a match id with a NUL',
+    route: 'GET /v1/matches/{id}',
+    params: { id: 'm_\u0000' },
+    expect: { status: 400, code: 'BAD_PARAMETER' },
+  }),
+  () => ({
+    name: 'refuses a status filter with a NUL',
+    route: 'GET /v1/matches',
+    query: { status: 'live\u0000' },
+    expect: { status: 400, code: 'BAD_PARAMETER' },
+  }),
+  () => ({
+    name: 'refuses an event type with a NUL',
+    route: 'GET /v1/matches/{id}/events',
+    params: { id: 'm_nope' },
+    query: { type: 'kill\u0000' },
+    expect: { status: 400, code: 'BAD_PARAMETER' },
+  }),
   () => ({
     name: 'refuses a match id of 129 characters',
     route: 'GET /v1/matches/{id}',

@@ -36,6 +36,7 @@ function operationOf(route: ApiOperation): object {
     responses[status] = {
       description: spec.description,
       ...(spec.schema ? { content: { 'application/json': { schema: schemaOf(spec.schema) } } } : {}),
+      ...(spec.links ? { links: spec.links } : {}),
     };
   }
   for (const [status, description] of Object.entries(COMMON_RESPONSES)) {

@@ -39,7 +39,17 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export interface ApiResponseSpec {
   description: string;
   schema?: TSchema;
+  /** OpenAPI links: which operation can take a value of this answer (`$response.body#/…`). */
+  links?: Readonly<Record<string, { operationId: string; parameters: Readonly<Record<string, string>> }>>;
 }
+
+/** Links from an answer that holds a match id to the routes that take one. */
+const matchLinks = (pointer: string): ApiResponseSpec['links'] => ({
+  match: { operationId: 'getMatch', parameters: { id: pointer } },
+  rounds: { operationId: 'listRounds', parameters: { id: pointer } },
+  summary: { operationId: 'getMatchSummary', parameters: { id: pointer } },
+  events: { operationId: 'listEvents', parameters: { id: pointer } },
+});
 
 /** What the OpenAPI document says of a route. */
 export interface ApiOperation {
@@ -165,7 +175,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'read',
     parameters: [matchLimit, statusFilter, serverFilter, include],
     responses: {
-      200: { description: 'The matches.', schema: Type.Object({ matches: Type.Array(anyObject()) }) },
+      200: {
+        description: 'The matches.',
+        schema: Type.Object({ matches: Type.Array(anyObject()) }),
+        links: matchLinks('$response.body#/matches/0/id'),
+      },
     },
     handle: async (request, { queries }) => {
       const includeEmpty = includesEmptyMatches(include.read(request));
@@ -217,7 +231,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'read',
     served: statsOf,
     parameters: [matchId],
-    responses: { 200: { description: 'The summary.', schema: anyObject() }, 404: matchNotFound },
+    responses: {
+      200: {
+        description: 'The summary.',
+        schema: anyObject(),
+        links: {
+          player: { operationId: 'getPlayer', parameters: { steamId: '$response.body#/players/0/steamId' } },
+        },
+      },
+      404: matchNotFound,
+    },
     handle: async (request, deps) => {
       const id = matchId.read(request);
       const summary = await statsOf(deps).summary(id);
@@ -235,6 +258,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: {
       200: {
         description: 'A page of events; `next` is the cursor of the following page, or null.',
+        links: {
+          nextPage: {
+            operationId: 'listEvents',
+            parameters: { id: '$request.path.id', after: '$response.body#/next' },
+          },
+        },
         schema: Type.Object({
           matchId: Type.String(),
           events: Type.Array(anyObject()),
@@ -287,6 +316,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
           { serverId: Type.String(), name: Type.String(), token: Type.String() },
           { additionalProperties: true },
         ),
+        links: {
+          revoke: { operationId: 'revokeServer', parameters: { id: '$response.body#/serverId' } },
+          log: {
+            operationId: 'ingestLog',
+            parameters: { serverId: '$response.body#/serverId', token: '$response.body#/token' },
+          },
+        },
       },
     },
     handle: async (request, deps) => {
