@@ -1,10 +1,11 @@
-import { type ApiRequest, HttpApi, INTERNAL_ERROR } from '@geqo/shared/app/http-api';
+import { errorBody, HttpApi, INTERNAL_ERROR } from '@geqo/shared/app/http-api';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { MatchStatsService } from '@geqo/shared/app/stats';
 import type { Logger, MatchQueries } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
 import { withMetrics } from '../lib/runtime.ts';
+import { apiRequestOf, jsonResult as json, resultOf } from './api-gateway-http.ts';
 
 export interface ApiDeps {
   queries: MatchQueries;
@@ -21,28 +22,6 @@ type Response = APIGatewayProxyStructuredResultV2;
 /** Where dead letters are on AWS, said in the 501 of the dead-letter routes. */
 const DEAD_LETTERS_ON_AWS =
   'on AWS, dead letters are messages in the SQS queue raw-game-events-dlq; replay them with the dlq-replay function';
-
-function json(statusCode: number, body: unknown): Response {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify(body),
-  };
-}
-
-/** The API's request from an HTTP API (payload format 2.0) event. */
-function apiRequestOf(event: Request): ApiRequest {
-  return {
-    params: event.pathParameters ?? {},
-    // API Gateway joins a repeated query parameter's values with commas, as `queryOf` does locally.
-    query: event.queryStringParameters ?? {},
-    headers: event.headers ?? {},
-    body: async () =>
-      new Uint8Array(Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8')),
-    // API Gateway authorizes the admin routes with IAM before this function runs; reads are open.
-    authorize: () => {},
-  };
-}
 
 /**
  * The REST API of DESIGN.md section 8 on an HTTP API (payload format 2.0): an adapter of the shared
@@ -61,10 +40,10 @@ export function makeHandler(deps: ApiDeps) {
 
   const answer = async (request: Request): Promise<Response> => {
     const route = api.route(request.routeKey);
-    if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `no route ${request.routeKey}` } });
+    if (!route) return json(404, errorBody('NOT_FOUND', `no route ${request.routeKey}`));
     try {
       const response = await api.handle(route, apiRequestOf(request));
-      return json(response.status, response.body);
+      return resultOf(response);
     } catch (error) {
       // The database or a bug: logged in full here, a plain 500 for the client.
       logger.error('request failed', {

@@ -5,6 +5,8 @@
  * must answer; both transports must answer it, and with the same body where the body is not
  * per-request (a new server's token). Where the transports differ by design, the case says so:
  * dead letters live in PostgreSQL locally and in an SQS queue on AWS (a 501 that says where).
+ * Plugin-free ingest (the CS2 log stream, webhooks) is in the table too: on AWS it is the
+ * plain-ingest function, on `geqo up` the same HTTP port.
  */
 import { fileURLToPath } from 'node:url';
 import { MemoryStream } from '@geqo/shared/adapters/memory';
@@ -13,6 +15,7 @@ import {
   migrate,
   PostgresDeadLetterStore,
   PostgresEventStore,
+  PostgresIngestChannelStore,
   PostgresMatchQueries,
   PostgresMatchStatsStore,
   PostgresServerRepository,
@@ -20,7 +23,8 @@ import {
 } from '@geqo/shared/adapters/postgres';
 import { readEventLines } from '@geqo/shared/app/analyze';
 import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
-import { API_ROUTES, routeKeyOf } from '@geqo/shared/app/http-api';
+import { API_ROUTES, INGEST_ROUTES, routeKeyOf } from '@geqo/shared/app/http-api';
+import { IngestChannels, LogIngestor, WebhookIngestor } from '@geqo/shared/app/log-ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import { MatchAggregator, MatchStatsService } from '@geqo/shared/app/stats';
 import { GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
@@ -30,9 +34,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeApiHandler } from '../../functions/api/make-handler.ts';
 import { API_ROUTES as CDK_ROUTES, routeKeyOf as cdkRouteKeyOf } from '../../functions/api/routes.ts';
+import { makeHandler as makePlainIngestHandler } from '../../functions/plain-ingest/make-handler.ts';
 import { RecordingDeadLetterSink, RecordingLogger, RecordingMetrics } from '../../functions/test/doubles.ts';
 import { httpApiEvent, kinesisEvent, sequenceNumber } from '../../functions/test/factories.ts';
 import { makeHandler as makeWorkerHandler } from '../../functions/worker/make-handler.ts';
+import { plainIngestRoutes } from '../../local/src/http/plain-ingest-routes.ts';
+import { silentLogger } from '../../shared/adapters/logging/index.ts';
+import { PrometheusMetrics } from '../../shared/adapters/metrics/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startTestHttpServer, type TestHttpServer } from '../helpers/http-server.ts';
 
@@ -57,6 +65,9 @@ interface ApiCall {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: string;
+  /** `text/plain` for a CS2 log body; JSON otherwise. */
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 type Expected = { status: number; code?: string; check?: (body: never) => void };
@@ -69,8 +80,9 @@ interface ContractCase extends ApiCall {
   sameBody?: boolean;
 }
 
-/** Filled in `beforeAll`: the stored match and a player of it. */
-const known = { matchId: '', steamId: '' };
+/** Filled in `beforeAll`: the stored match and a player of it, and a game server's token. */
+const known = { matchId: '', steamId: '', serverId: '', token: '' };
+const LOG_LINE = 'L 02/09/2026 - 18:00:00: World triggered "Round_Start"\n';
 const id = () => known.matchId;
 
 const CASES: (() => ContractCase)[] = [
@@ -357,6 +369,36 @@ const CASES: (() => ContractCase)[] = [
     params: { id: '999999' },
     expect: { local: { status: 404, code: 'NOT_FOUND' }, lambda: { status: 501, code: 'NOT_IMPLEMENTED' } },
   }),
+  () => ({
+    name: 'takes a CS2 log body with the server token in the path',
+    route: 'POST /v1/logs/{serverId}/{token}',
+    params: { serverId: known.serverId, token: known.token },
+    body: LOG_LINE,
+    contentType: 'text/plain',
+    sameBody: false,
+    expect: { status: 200 },
+  }),
+  () => ({
+    name: 'refuses a CS2 log body with a wrong token',
+    route: 'POST /v1/logs/{serverId}/{token}',
+    params: { serverId: known.serverId, token: `${known.serverId}.wrong` },
+    body: LOG_LINE,
+    contentType: 'text/plain',
+    expect: { status: 401, code: 'UNAUTHORIZED' },
+  }),
+  () => ({
+    name: 'refuses a webhook without a server token',
+    route: 'POST /v1/webhooks/matchzy',
+    body: '{"event":"series_start"}',
+    expect: { status: 401, code: 'UNAUTHORIZED' },
+  }),
+  () => ({
+    name: 'refuses a webhook body that is no JSON',
+    route: 'POST /v1/webhooks/get5',
+    body: '{event',
+    headers: { authorization: `Bearer ${known.token}` },
+    expect: { status: 400, code: 'BAD_PAYLOAD' },
+  }),
 ];
 
 async function readEvents(path: string): Promise<AnyEvent[]> {
@@ -375,7 +417,8 @@ async function callLocal(port: number, call: ApiCall): Promise<Answer> {
   // As the CLI sends them: a JSON body, and `X-Geqo-Admin: 1` (no page on another site can send it).
   const headers = {
     'x-geqo-admin': '1',
-    ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(call.body === undefined ? {} : { 'content-type': call.contentType ?? 'application/json' }),
+    ...call.headers,
   };
   const response = await fetch(`http://127.0.0.1:${port}${path}${search ? `?${search}` : ''}`, {
     method,
@@ -394,9 +437,11 @@ async function callLambda(
     httpApiEvent(call.route, {
       ...(call.params ? { pathParameters: call.params } : {}),
       ...(call.query ? { query: call.query } : {}),
-      ...(call.body === undefined
-        ? {}
-        : { body: call.body, headers: { 'content-type': 'application/json' } }),
+      ...(call.body === undefined ? {} : { body: call.body }),
+      headers: {
+        ...(call.body === undefined ? {} : { 'content-type': call.contentType ?? 'application/json' }),
+        ...call.headers,
+      },
     }),
   );
   return { status: response.statusCode ?? 200, body: JSON.parse(response.body ?? 'null') };
@@ -417,6 +462,12 @@ describe('the REST API contract, on both transports', () => {
   let pool: ReturnType<typeof createPool>;
   let local: TestHttpServer;
   let lambda: ReturnType<typeof makeApiHandler>;
+  let plainIngest: ReturnType<typeof makePlainIngestHandler>;
+  /** The function API Gateway sends a route to: the REST API, or plain-ingest. */
+  const lambdaFor = (route: string) =>
+    INGEST_ROUTES.some((ingest) => routeKeyOf(ingest) === route)
+      ? (event: APIGatewayProxyEventV2) => plainIngest(event)
+      : lambda;
 
   beforeAll(async () => {
     database = await createTestDatabase('geqo_api_contract');
@@ -466,7 +517,26 @@ describe('the REST API contract, on both transports', () => {
       aggregator: new MatchAggregator({ store, logger, metrics }),
     });
     known.steamId = (await stats.summary(known.matchId))?.players[0]?.steamId ?? '';
+    const servers = new ServerRegistry(new PostgresServerRepository(pool));
+    const added = await servers.add('contract ingest');
+    known.serverId = added.serverId;
+    known.token = added.token;
     const deadLetters = new PostgresDeadLetterStore(pool);
+    const channels = new IngestChannels({
+      store: new PostgresIngestChannelStore(pool),
+      producer: new MemoryStream(),
+      stream: 'raw-game-events',
+      logger,
+      metrics,
+    });
+    plainIngest = makePlainIngestHandler({
+      logs: new LogIngestor({ channels, logger, metrics }),
+      webhooks: new WebhookIngestor({ channels, logger, metrics }),
+      channels,
+      servers,
+      logger,
+      metrics,
+    });
     local = await startTestHttpServer({
       pool,
       servers: new ServerRegistry(new PostgresServerRepository(pool)),
@@ -475,6 +545,14 @@ describe('the REST API contract, on both transports', () => {
         store: deadLetters,
         replay: new DeadLetterReplay({ store: deadLetters, producer: new MemoryStream(), logger }),
       },
+      extraRoutes: plainIngestRoutes({
+        pool,
+        producer: new MemoryStream(),
+        config: { rawStream: 'raw-game-events' },
+        servers,
+        logger: silentLogger,
+        metrics: new PrometheusMetrics(),
+      }),
     });
     lambda = makeApiHandler({
       queries: new PostgresMatchQueries(pool),
@@ -505,7 +583,7 @@ describe('the REST API contract, on both transports', () => {
       // Act
       const [viaHttp, viaLambda] = [
         await callLocal(local.port, contract),
-        await callLambda(lambda, contract),
+        await callLambda(lambdaFor(contract.route), contract),
       ];
       // Assess
       const expected =
@@ -535,14 +613,20 @@ describe('the REST API contract, on both transports', () => {
     expect(viaHttp.body).not.toEqual(page);
   });
 
-  it('covers every route of the shared table, and the CDK app sends the API function exactly those', () => {
+  it('covers every route of the shared tables, and the CDK app sends each function exactly its own', () => {
     const covered = new Set(CASES.map((make) => make().route));
     const shared = API_ROUTES.map(routeKeyOf);
-    expect([...covered].sort()).toEqual([...shared].sort());
+    const ingest = INGEST_ROUTES.map(routeKeyOf);
+    expect([...covered].sort()).toEqual([...shared, ...ingest].sort());
     expect(
       CDK_ROUTES.filter((route) => route.target === 'api')
         .map(cdkRouteKeyOf)
         .sort(),
     ).toEqual([...shared].sort());
+    expect(
+      CDK_ROUTES.filter((route) => route.target === 'plain-ingest')
+        .map(cdkRouteKeyOf)
+        .sort(),
+    ).toEqual([...ingest].sort());
   });
 });

@@ -20,6 +20,8 @@ export async function startTestHttpServer(options: {
   /** The statistics and dead-letter routes, as `geqo up` wires them (else they answer 501). */
   stats?: ApiDeps['stats'];
   deadLetters?: ApiDeps['deadLetters'];
+  /** More route groups (plain-ingest), as `geqo up` adds them. */
+  extraRoutes?: ApiDeps['extraRoutes'];
 }) {
   const { pool, servers } = options;
   const metrics = new PrometheusMetrics();
@@ -41,6 +43,7 @@ export async function startTestHttpServer(options: {
       adminToken: null,
       ...(options.stats ? { stats: options.stats } : {}),
       ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
       health: async () => {
         await pool.query('SELECT 1');
         return { status: 'ok', database: 'ok' };

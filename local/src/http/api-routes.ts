@@ -1,17 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import type { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
-import {
-  type AccessLevel,
-  API_ROUTES,
-  type ApiRequest,
-  HttpApi,
-  idParam,
-  queryOf,
-} from '@geqo/shared/app/http-api';
+import { type AccessLevel, API_ROUTES, HttpApi, idParam } from '@geqo/shared/app/http-api';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { MatchStatsService } from '@geqo/shared/app/stats';
 import type { DeadLetterStore, Logger, MatchQueries } from '@geqo/shared/ports';
+import { serveApiRoute } from './api-adapter.ts';
 import type { DashboardSockets } from './dashboard-sockets.ts';
 import { HttpError, Router, readBody, sendJson } from './router.ts';
 import {
@@ -128,18 +122,12 @@ export function apiRoutes(deps: ApiDeps): Router {
       : undefined,
   });
   for (const route of API_ROUTES) {
-    router.on(route.method, route.path, async ({ request, response, params, query, body }) => {
-      const answer = await api.handle(route, {
-        params,
-        query: queryOf(query),
-        headers: headersOf(request),
-        body,
-        authorize: (level) => authorize(guards, level, request),
-      } satisfies ApiRequest);
-      // A refused request's unread body (a 413's above all) is not wanted: close once answered.
-      if (answer.status >= 400 && !request.complete) response.setHeader('Connection', 'close');
-      sendJson(response, answer.status, answer.body);
-    });
+    serveApiRoute(
+      router,
+      route,
+      (request) => api.handle(route, request),
+      (level, request) => authorize(guards, level, request),
+    );
   }
 
   // The API Gateway Management API, as the real @aws-sdk/client-apigatewaymanagementapi calls it.
@@ -181,13 +169,4 @@ function authorize(guards: RouteGuards, level: AccessLevel, request: IncomingMes
   if (level === 'read') guards.read(request);
   else if (level === 'admin') guards.admin(request);
   else if (level === 'admin-change') guards.adminChange(request);
-}
-
-/** Header values by lower-case name; a repeated header's values joined with commas. */
-function headersOf(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = Object.create(null);
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }

@@ -33,6 +33,8 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** Headers besides the JSON ones (`retry-after`), by lower-case name. */
+  headers?: Readonly<Record<string, string>>;
   /** Serialized as JSON by the transport (`application/json; charset=utf-8`, `no-store`). */
   body: unknown;
 }

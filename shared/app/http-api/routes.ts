@@ -13,7 +13,7 @@ import type { ServerRegistry } from '../servers/index.ts';
 import type { MatchStatsService } from '../stats/index.ts';
 import type { AccessLevel, ApiRequest, ApiResponse } from './api-request.ts';
 import { ERROR_SCHEMA, errorBody, HttpError } from './http-error.ts';
-import { INGEST_OPERATIONS } from './ingest-operations.ts';
+import { INGEST_ROUTES } from './ingest-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ParamSpec, pathParams as path, queryParams as query, textParam } from './params.ts';
 
@@ -165,7 +165,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'public',
     parameters: [],
     responses: { 200: { description: 'The OpenAPI 3.1 document of this API.', schema: anyObject() } },
-    handle: async () => ok(openApiDocument([...API_ROUTES, ...INGEST_OPERATIONS], ERROR_SCHEMA)),
+    handle: async () => ok(openApiDocument([...API_ROUTES, ...INGEST_ROUTES], ERROR_SCHEMA)),
   },
   {
     method: 'GET',
