@@ -51,7 +51,7 @@ export interface ApiDeps {
     request: Pick<IncomingMessage, 'headers'>,
     server: { serverId: string; token: string },
   ) => { pluginUrl: string; logUrl: string };
-  /** More route groups (log ingest, webhooks, statistics…), each adding its routes to the router. */
+  /** More route groups (plain-ingest, the dashboard), each adding its routes to the router. */
   extraRoutes?: readonly ((router: Router, guards: RouteGuards) => void)[];
 }
 
@@ -90,7 +90,11 @@ export function routeGuards(deps: Pick<ApiDeps, 'adminToken' | 'readToken' | 'al
   };
 }
 
-/** The REST API of DESIGN.md section 8, plus health, metrics and the Management API emulation. */
+/**
+ * The local HTTP port's routes: the REST API of DESIGN.md section 8 (the shared handlers of
+ * `@geqo/shared/app/http-api`, with the local access rules), health, metrics and the Management API
+ * emulation.
+ */
 export function apiRoutes(deps: ApiDeps): Router {
   const guards = routeGuards(deps);
   // The Management API emulation pushes to dashboards: only this machine (the broadcaster) or the admin.
