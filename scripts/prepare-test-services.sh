@@ -2,6 +2,8 @@
 # Fetches what the integration tests need beyond node_modules (`npm test` runs it first):
 # - Debian's Chromium for the dashboard's browser test (playwright-core downloads no browser);
 # - cfn-lint (PyPI) in a virtual environment at .cache/pyvenv, for infra/test/cfn-lint.int.test.ts;
+# - schemathesis (PyPI, pinned) in its own virtual environment at .cache/schemathesis, for the API
+#   fuzz run of test/api/api-fuzz.int.test.ts;
 # - an Apache Kafka broker (KRaft, single node) from Maven Central, run by
 #   test/services/kafka-broker.ts, once, into .cache/. No npm or Debian package holds a Kafka
 #   broker (DESIGN.md section 9).
@@ -47,6 +49,19 @@ if [[ ! -x "${PYVENV}/bin/cfn-lint" ]]; then
   echo "cfn-lint: installing into ${PYVENV}"
   python3 -m venv "${PYVENV}"
   "${PYVENV}/bin/pip" install --quiet --disable-pip-version-check cfn-lint
+fi
+
+# schemathesis in a virtual environment of its own (its dependencies are not cfn-lint's), pinned:
+# a new release may generate other requests, and a test run should not change under our feet.
+SCHEMATHESIS_VERSION=4.32.5
+STVENV=.cache/schemathesis
+if [[ "$("${STVENV}/bin/st" --version 2>/dev/null)" != *"${SCHEMATHESIS_VERSION}"* ]]; then
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    install_with_apt python3-venv
+  fi
+  echo "schemathesis ${SCHEMATHESIS_VERSION}: installing into ${STVENV}"
+  python3 -m venv "${STVENV}"
+  "${STVENV}/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
 fi
 
 if [[ -f "${MARKER}" ]]; then

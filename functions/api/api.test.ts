@@ -117,7 +117,7 @@ describe('api handler', () => {
     const { handler } = setup();
     const response = await handler(httpApiEvent('GET /v1/matches/{id}', { pathParameters: { id: 'nope' } }));
     expect(response.statusCode).toBe(404);
-    expect(body(response)).toEqual({ code: 'MATCH_NOT_FOUND', message: 'no match nope' });
+    expect(body(response)).toEqual({ error: { code: 'MATCH_NOT_FOUND', message: 'no match nope' } });
   });
 
   it('pages events with the default limit and a valid cursor', async () => {
@@ -143,7 +143,7 @@ describe('api handler', () => {
       httpApiEvent('GET /v1/matches/{id}/events', { pathParameters: { id: 'm-1' }, query }),
     );
     expect(response.statusCode).toBe(400);
-    expect(body(response).code).toBe(code);
+    expect(body(response).error.code).toBe(code);
   });
 
   it('adds a server, returns its token once, lists it without the hash and revokes it', async () => {
@@ -201,7 +201,7 @@ describe('api handler', () => {
     );
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(body(response)).toEqual({ code: 'MATCH_NOT_FOUND', message: 'no match nope' });
+    expect(body(response)).toEqual({ error: { code: 'MATCH_NOT_FOUND', message: 'no match nope' } });
   });
 
   it("serves a player's career, and 404 for an unknown player", async () => {
@@ -218,7 +218,7 @@ describe('api handler', () => {
     expect(known.statusCode).toBe(200);
     expect(body(known)).toEqual(CAREER);
     expect(unknown.statusCode).toBe(404);
-    expect(body(unknown).code).toBe('PLAYER_NOT_FOUND');
+    expect(body(unknown).error.code).toBe('PLAYER_NOT_FOUND');
     expect(asked).toEqual([`career ${STEAM_ID}`, 'career 76561190000000000']);
   });
 

@@ -15,6 +15,7 @@ export interface ApiRoute {
 }
 
 export const API_ROUTES = [
+  { method: 'GET', path: '/v1/openapi.json', admin: false, target: 'api' },
   { method: 'GET', path: '/v1/matches', admin: false, target: 'api' },
   { method: 'GET', path: '/v1/matches/{id}', admin: false, target: 'api' },
   { method: 'GET', path: '/v1/matches/{id}/rounds', admin: false, target: 'api' },

@@ -179,8 +179,7 @@ describe('plain-ingest handler: CS2 log stream', () => {
     // Assess
     expect(response.statusCode).toBe(401);
     expect(json(response)).toEqual({
-      code: 'UNAUTHORIZED',
-      message: 'unknown server, or a wrong or revoked token',
+      error: { code: 'UNAUTHORIZED', message: 'unknown server, or a wrong or revoked token' },
     });
     expect(await producer.frames()).toEqual([]);
   });
@@ -210,7 +209,7 @@ describe('plain-ingest handler: CS2 log stream', () => {
     // Assess
     expect(refused.statusCode).toBe(503);
     expect(refused.headers).toMatchObject({ 'retry-after': '1' });
-    expect(json(refused)).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(json(refused)).toMatchObject({ error: { code: 'UNAVAILABLE' } });
     expect(resent.statusCode).toBe(200);
     // The first attempt's frame was saved in the outbox and put by the resend, which is a duplicate.
     expect(json(resent)).toEqual({ status: 'duplicate' });
@@ -346,7 +345,7 @@ describe('plain-ingest handler: MatchZy and get5 webhooks', () => {
 
     // Assess
     expect([anonymous.statusCode, wrong.statusCode, broken.statusCode]).toEqual([401, 401, 400]);
-    expect(json(broken)).toEqual({ code: 'BAD_PAYLOAD', message: 'the body is not JSON' });
+    expect(json(broken)).toEqual({ error: { code: 'BAD_PAYLOAD', message: 'the body is not JSON' } });
     expect(await producer.frames()).toEqual([]);
   });
 

@@ -27,11 +27,9 @@ import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.t
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
 import { DashboardSockets } from './http/dashboard-sockets.ts';
-import { deadLetterRoutes } from './http/dead-letter-routes.ts';
 import { HttpServer } from './http/http-server.ts';
 import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
 import type { Router } from './http/router.ts';
-import { statsRoutes } from './http/stats-routes.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { checkPortsFree } from './port-check.ts';
@@ -248,12 +246,13 @@ async function startOnDatabase(
       allowedOrigins: config.allowedOrigins,
       health,
       serverEndpoints: (request, server) => serverEndpoints(request, server, ports),
+      stats: stats.service,
+      deadLetters: {
+        store: deadLetters,
+        replay: new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
+      },
+      logger,
       extraRoutes: [
-        statsRoutes(stats.service),
-        deadLetterRoutes(
-          deadLetters,
-          new DeadLetterReplay({ store: deadLetters, producer: rawProducer, logger }),
-        ),
         dashboardRoutes({ logger: logger.child({ component: 'dashboard' }), radarDir: config.radarDir }),
         ...roleRoutes,
       ],
@@ -317,7 +316,7 @@ async function startOnDatabase(
  * (its Host header) and the ports this instance listens on.
  */
 function serverEndpoints(
-  request: IncomingMessage,
+  request: Pick<IncomingMessage, 'headers'>,
   server: { serverId: string; token: string },
   ports: { http: number; ingest: number | null },
 ): { pluginUrl: string; logUrl: string } {

@@ -5,8 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { idParam, intParam, positiveIdParam, steamIdParam } from '../../local/src/http/params.ts';
-import { HttpError, Router } from '../../local/src/http/router.ts';
+import { Router } from '../../local/src/http/router.ts';
+import {
+  HttpError,
+  idParam,
+  intParam,
+  positiveIdParam,
+  steamIdParam,
+} from '../../shared/app/http-api/index.ts';
 import { parseToken } from '../../shared/app/servers/server-token.ts';
 import { decodeCursor } from '../../shared/ports/index.ts';
 import { fastRuns, fuzzParameters, fuzzTimeoutMs } from './support/fuzz-runs.ts';
@@ -36,7 +42,7 @@ describe('fuzz: REST parameters at the edge', () => {
           }
           if (found === null || found === 'method') return;
           // What reaches the queries is what each route's own parameter check lets through
-          // (local/src/http/params.ts; the log route reads its server id from the token).
+          // (shared/app/http-api/params.ts; the log route reads its server id from the token).
           let passed: string[];
           try {
             passed = Object.entries(found.params).flatMap(([name, value]) => {
@@ -75,7 +81,7 @@ describe('fuzz: REST parameters at the edge', () => {
           (text, bounds) => {
             let value: number | undefined;
             try {
-              value = intParam(new URLSearchParams({ limit: text }), 'limit', bounds);
+              value = intParam(text, 'limit', bounds);
             } catch (error) {
               if (isBadRequest(error)) return;
               throw error;

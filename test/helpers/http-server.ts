@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { apiRoutes } from '../../local/src/http/api-routes.ts';
+import { type ApiDeps, apiRoutes } from '../../local/src/http/api-routes.ts';
 import { type DashboardSocketOptions, DashboardSockets } from '../../local/src/http/dashboard-sockets.ts';
 import { HttpServer } from '../../local/src/http/http-server.ts';
 import { silentLogger } from '../../shared/adapters/logging/index.ts';
@@ -17,6 +17,11 @@ export async function startTestHttpServer(options: {
   pool: pg.Pool;
   servers: ServerRegistry;
   dashboards?: DashboardSocketOptions;
+  /** The statistics and dead-letter routes, as `geqo up` wires them (else they answer 501). */
+  stats?: ApiDeps['stats'];
+  deadLetters?: ApiDeps['deadLetters'];
+  /** More route groups (plain-ingest), as `geqo up` adds them. */
+  extraRoutes?: ApiDeps['extraRoutes'];
 }) {
   const { pool, servers } = options;
   const metrics = new PrometheusMetrics();
@@ -36,6 +41,9 @@ export async function startTestHttpServer(options: {
       dashboards,
       metrics,
       adminToken: null,
+      ...(options.stats ? { stats: options.stats } : {}),
+      ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
       health: async () => {
         await pool.query('SELECT 1');
         return { status: 'ok', database: 'ok' };

@@ -1,19 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
-import { EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, includesEmptyMatches } from '@geqo/shared/app/queries';
+import type { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
+import { type AccessLevel, API_ROUTES, HttpApi, idParam } from '@geqo/shared/app/http-api';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
-import type { MatchQueries } from '@geqo/shared/ports';
+import type { MatchStatsService } from '@geqo/shared/app/stats';
+import type { DeadLetterStore, Logger, MatchQueries } from '@geqo/shared/ports';
+import { serveApiRoute } from './api-adapter.ts';
 import type { DashboardSockets } from './dashboard-sockets.ts';
-import {
-  cursorParam,
-  flagParam,
-  idParam,
-  intParam,
-  optionalQuery,
-  textParam,
-  wordListParam,
-  wordParam,
-} from './params.ts';
 import { HttpError, Router, readBody, sendJson } from './router.ts';
 import {
   adminAllows,
@@ -40,6 +33,11 @@ export interface RouteGuards {
 export interface ApiDeps {
   queries: MatchQueries;
   servers: ServerRegistry;
+  /** Match summaries and player careers; without them those routes answer 501. */
+  stats?: Pick<MatchStatsService, 'summary' | 'career'>;
+  /** The dead letters in PostgreSQL; without them those routes answer 501. */
+  deadLetters?: { store: DeadLetterStore; replay: Pick<DeadLetterReplay, 'replay'> };
+  logger?: Logger;
   dashboards: DashboardSockets;
   metrics: PrometheusMetrics;
   adminToken: string | null;
@@ -50,10 +48,10 @@ export interface ApiDeps {
   health: () => Promise<Record<string, unknown>>;
   /** Where a new server's plugin and log stream reach this instance, as the caller sees it. */
   serverEndpoints?: (
-    request: IncomingMessage,
+    request: Pick<IncomingMessage, 'headers'>,
     server: { serverId: string; token: string },
   ) => { pluginUrl: string; logUrl: string };
-  /** More route groups (log ingest, webhooks, statistics…), each adding its routes to the router. */
+  /** More route groups (plain-ingest, the dashboard), each adding its routes to the router. */
   extraRoutes?: readonly ((router: Router, guards: RouteGuards) => void)[];
 }
 
@@ -92,10 +90,13 @@ export function routeGuards(deps: Pick<ApiDeps, 'adminToken' | 'readToken' | 'al
   };
 }
 
-/** The REST API of DESIGN.md section 8, plus health, metrics and the Management API emulation. */
+/**
+ * The local HTTP port's routes: the REST API of DESIGN.md section 8 (the shared handlers of
+ * `@geqo/shared/app/http-api`, with the local access rules), health, metrics and the Management API
+ * emulation.
+ */
 export function apiRoutes(deps: ApiDeps): Router {
   const guards = routeGuards(deps);
-  const { admin, adminChange, read } = guards;
   // The Management API emulation pushes to dashboards: only this machine (the broadcaster) or the admin.
   const connections = (request: IncomingMessage) => {
     const token = deps.adminToken;
@@ -114,75 +115,24 @@ export function apiRoutes(deps: ApiDeps): Router {
     response.end(await deps.metrics.text());
   });
 
-  router.on('GET', '/v1/matches', async ({ request, response, query }) => {
-    read(request);
-    const limit = intParam(query, 'limit', { min: 1, max: 1_000 }) ?? 100;
-    const matches = await deps.queries.listMatches({
-      limit,
-      status: optionalQuery(query, 'status', wordParam),
-      serverId: optionalQuery(query, 'server', idParam),
-      includeEmpty: includesEmptyMatches(optionalQuery(query, 'include', wordListParam)),
-    });
-    sendJson(response, 200, { matches });
+  const api = new HttpApi({
+    queries: deps.queries,
+    servers: deps.servers,
+    stats: deps.stats,
+    deadLetters: deps.deadLetters ?? { elsewhere: 'dead letters are not kept by this server' },
+    logger: deps.logger,
+    serverEndpoints: deps.serverEndpoints
+      ? (request, server) => deps.serverEndpoints?.({ headers: request.headers }, server) ?? {}
+      : undefined,
   });
-  router.on('GET', '/v1/matches/:id', async ({ request, response, params }) => {
-    read(request);
-    const id = idParam(params.id, 'id');
-    const match = await deps.queries.getMatch(id);
-    if (!match) throw new HttpError(404, 'MATCH_NOT_FOUND', `no match ${id}`);
-    sendJson(response, 200, match);
-  });
-  router.on('GET', '/v1/matches/:id/rounds', async ({ request, response, params, query }) => {
-    read(request);
-    const id = idParam(params.id, 'id');
-    const includeVoided = flagParam(query, 'voided');
-    const match = await deps.queries.getMatch(id);
-    if (!match) throw new HttpError(404, 'MATCH_NOT_FOUND', `no match ${id}`);
-    const rounds = await deps.queries.listRounds(id, { includeVoided });
-    sendJson(response, 200, { matchId: id, rounds });
-  });
-  router.on('GET', '/v1/matches/:id/events', async ({ request, response, params, query }) => {
-    read(request);
-    const id = idParam(params.id, 'id');
-    const limit = intParam(query, 'limit', { min: 1, max: EVENTS_MAX_LIMIT }) ?? EVENTS_DEFAULT_LIMIT;
-    const round = intParam(query, 'round', { min: 0, max: 1_000 });
-    const page = await deps.queries.listEvents(id, {
-      limit,
-      round,
-      type: optionalQuery(query, 'type', wordParam),
-      after: cursorParam(query),
-    });
-    sendJson(response, 200, { matchId: id, ...page });
-  });
-
-  router.on('POST', '/v1/servers', async ({ request, response, body }) => {
-    adminChange(request);
-    let name: unknown;
-    try {
-      name = (JSON.parse((await body()).toString('utf8') || '{}') as { name?: unknown }).name;
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, 'BAD_JSON', 'the body must be JSON: {"name": "…"}');
-    }
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
-      throw new HttpError(400, 'BAD_NAME', 'name: a non-empty string of at most 200 characters');
-    }
-    const added = await deps.servers.add(textParam(name.trim(), 'name', 200));
-    sendJson(response, 201, { ...added, ...deps.serverEndpoints?.(request, added) });
-  });
-  router.on('GET', '/v1/servers', async ({ request, response }) => {
-    admin(request);
-    const servers = await deps.servers.list();
-    sendJson(response, 200, {
-      servers: servers.map(({ tokenHash: _hash, ...server }) => server),
-    });
-  });
-  router.on('DELETE', '/v1/servers/:id', async ({ request, response, params }) => {
-    adminChange(request);
-    const id = idParam(params.id, 'id');
-    if (!(await deps.servers.revoke(id))) throw new HttpError(404, 'SERVER_NOT_FOUND', `no server ${id}`);
-    sendJson(response, 200, { id, revoked: true });
-  });
+  for (const route of API_ROUTES) {
+    serveApiRoute(
+      router,
+      route,
+      (request) => api.handle(route, request),
+      (level, request) => authorize(guards, level, request),
+    );
+  }
 
   // The API Gateway Management API, as the real @aws-sdk/client-apigatewaymanagementapi calls it.
   router.on('POST', '/@connections/:id', async ({ request, response, params }) => {
@@ -216,4 +166,11 @@ export function apiRoutes(deps: ApiDeps): Router {
   });
   for (const addRoutes of deps.extraRoutes ?? []) addRoutes(router, guards);
   return router;
+}
+
+/** The local access rules for a route's access level (see {@link RouteGuards}). */
+function authorize(guards: RouteGuards, level: AccessLevel, request: IncomingMessage): void {
+  if (level === 'read') guards.read(request);
+  else if (level === 'admin') guards.admin(request);
+  else if (level === 'admin-change') guards.adminChange(request);
 }

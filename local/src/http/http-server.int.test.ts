@@ -452,6 +452,17 @@ describe('the read token', () => {
     }
   });
 
+  it('serves the OpenAPI document without the read token, which lists it as the way to read', async () => {
+    // Act
+    const response = await fetch(`${guardedApi()}/v1/openapi.json`);
+    const document = (await response.json()) as {
+      paths: Record<string, { get?: { security?: object[] } }>;
+    };
+    // Assess
+    expect(response.status).toBe(200);
+    expect(document.paths['/v1/matches']?.get?.security).toContainEqual({ readToken: [] });
+  });
+
   it('without GEQO_READ_TOKEN, leaves REST reads open', async () => {
     expect((await fetch(`${api}/v1/matches`)).status).toBe(200);
   });

@@ -4,6 +4,7 @@
  * before or after the body was read; the process and the next request are untouched.
  */
 import { MemoryConnectionRegistry } from '@geqo/shared/adapters/memory';
+import { INTERNAL_ERROR } from '@geqo/shared/app/http-api';
 import type { LogFields, Logger } from '@geqo/shared/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DashboardSockets } from './dashboard-sockets.ts';
@@ -57,7 +58,7 @@ describe('HttpServer', () => {
       body: 'L 1',
     });
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
+    expect(await response.json()).toEqual(INTERNAL_ERROR.body);
     const logged = lines.slice(seen).filter((line) => line.level === 'error');
     expect(logged).toHaveLength(1);
     expect(logged[0]?.fields.path).toBe('/v1/logs/srv_abc123def456/[redacted]');

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { redactSecrets } from '@geqo/shared/adapters/logging';
+import { errorBody, INTERNAL_ERROR } from '@geqo/shared/app/http-api';
 import type { Logger } from '@geqo/shared/ports';
 import type { DashboardSockets } from './dashboard-sockets.ts';
 import { HttpError, parseRequestTarget, type Router, readBody, sendJson } from './router.ts';
@@ -127,7 +128,7 @@ export class HttpServer {
     if (error instanceof HttpError) {
       // A refused request's unread body (a 413's above all) is not wanted: close once answered.
       if (!request.complete) response.setHeader('Connection', 'close');
-      sendJson(response, error.status, { error: { code: error.code, message: error.message } });
+      sendJson(response, error.status, errorBody(error.code, error.message));
       return;
     }
     this.logger.error('request failed', {
@@ -135,7 +136,7 @@ export class HttpServer {
       path: this.pathOf(request),
       error: redactSecrets(error instanceof Error ? (error.stack ?? String(error)) : String(error)),
     });
-    sendJson(response, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
+    sendJson(response, INTERNAL_ERROR.status, INTERNAL_ERROR.body);
   }
 
   /** Where even answering failed: a log line and a closed socket, never a crashed process. */

@@ -1,17 +1,30 @@
 /**
  * The routes of plugin-free ingest (the CS2 HTTP log stream, MatchZy and get5 webhooks), wired
  * for `geqo up`: channels in PostgreSQL, frames on the runtime's raw stream, where the worker takes
- * them like any plugin's. The outboxes a crash left are put on the stream at start-up.
+ * them like any plugin's. The outboxes a crash left are put on the stream at start-up. The routes
+ * themselves are the shared ones (`INGEST_ROUTES` of `@geqo/shared/app/http-api`), as on AWS.
+ *
+ * A CS2 server sends its log here with
+ *
+ * ```
+ * log on
+ * logaddress_delall_http
+ * logaddress_add_http "http://<host>:8080/v1/logs/<serverId>/<token>"
+ * ```
+ *
+ * and MatchZy its events with `matchzy_remote_log_url "http://<host>:8080/v1/webhooks/matchzy"`,
+ * `matchzy_remote_log_header_key "Authorization"`, `matchzy_remote_log_header_value "Bearer <token>"`
+ * (get5: `get5_remote_log_url`, `get5_remote_log_header_key`, `get5_remote_log_header_value`).
  */
 import { PostgresIngestChannelStore } from '@geqo/shared/adapters/postgres';
+import { INGEST_ROUTES, IngestApi } from '@geqo/shared/app/http-api';
 import { IngestChannels, LogIngestor, WebhookIngestor } from '@geqo/shared/app/log-ingest';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { Logger, Metrics, StreamProducer } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from '../config.ts';
-import { logRoutes } from './log-routes.ts';
+import { serveApiRoute } from './api-adapter.ts';
 import type { Router } from './router.ts';
-import { webhookRoutes } from './webhook-routes.ts';
 
 export interface PlainIngestDeps {
   /** Where `ingest_channels` lives (migration 0004). */
@@ -43,19 +56,22 @@ export function plainIngestRoutes(deps: PlainIngestDeps): ((router: Router) => v
     (error: unknown) =>
       logger.warn('outbox recovery failed; it is retried at each request', { error: String(error) }),
   );
+  const api = new IngestApi({
+    logs: new LogIngestor({
+      channels,
+      logger,
+      metrics: deps.metrics,
+      ...(deps.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: deps.utcOffsetMinutes }),
+    }),
+    webhooks: new WebhookIngestor({ channels, logger, metrics: deps.metrics }),
+    servers: deps.servers,
+    logger,
+    metrics: deps.metrics,
+  });
   return [
-    logRoutes({
-      ingestor: new LogIngestor({
-        channels,
-        logger,
-        metrics: deps.metrics,
-        ...(deps.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: deps.utcOffsetMinutes }),
-      }),
-      servers: deps.servers,
-    }),
-    webhookRoutes({
-      ingestor: new WebhookIngestor({ channels, logger, metrics: deps.metrics }),
-      servers: deps.servers,
-    }),
+    (router) => {
+      for (const route of INGEST_ROUTES)
+        serveApiRoute(router, route, (request) => api.handle(route, request));
+    },
   ];
 }

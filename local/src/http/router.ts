@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from '@geqo/shared/app/http-api';
+
+export { HttpError };
 
 export interface RouteContext {
   request: IncomingMessage;
@@ -17,28 +20,20 @@ interface Route {
   handler: RouteHandler;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-/** A small method + path router: `/v1/matches/:id/events`. */
+/** A small method + path router: `/v1/matches/:id/events` (or `/v1/matches/{id}/events`). */
 export class Router {
   private readonly routes: Route[] = [];
 
   on(method: string, path: string, handler: RouteHandler): this {
     const names: string[] = [];
     const pattern = new RegExp(
-      `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/:([a-zA-Z]+)/g, (_m, name: string) => {
-        names.push(name);
-        return '/([^/]+)';
-      })}/?$`,
+      `^${path
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\/(?::([a-zA-Z]+)|\\\{([a-zA-Z]+)\\\})/g, (_m, colon?: string, braced?: string) => {
+          const name = colon ?? braced ?? '';
+          names.push(name);
+          return '/([^/]+)';
+        })}/?$`,
     );
     this.routes.push({ method, pattern, names, handler });
     return this;
