@@ -2,7 +2,8 @@
  * The Lambda side of the transport-free API (`@geqo/shared/app/http-api`), for the functions behind
  * the HTTP API (payload format 2.0): an event becomes an `ApiRequest`, an `ApiResponse` a result.
  */
-import type { ApiRequest, ApiResponse } from '@geqo/shared/app/http-api';
+import { type ApiRequest, type ApiResponse, errorBody, INTERNAL_ERROR } from '@geqo/shared/app/http-api';
+import type { Logger } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** A JSON result, never cached. */
@@ -39,4 +40,31 @@ export function apiRequestOf(event: APIGatewayProxyEventV2): ApiRequest {
       new Uint8Array(Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8')),
     authorize: () => {},
   };
+}
+
+/** A route table of the shared API (`HttpApi`, `IngestApi`): what a function serves. */
+export interface RouteTable<Route> {
+  route(routeKey: string): Route | undefined;
+  handle(route: Route, request: ApiRequest): Promise<ApiResponse>;
+}
+
+/**
+ * Answers one event with `api`. API Gateway has already matched the route, so it is looked up by
+ * `routeKey`; an error no handler turned into an answer (the database, a bug) is logged in full as
+ * `failure` and is a plain 500 for the client.
+ */
+export async function answerEvent<Route>(
+  api: RouteTable<Route>,
+  event: APIGatewayProxyEventV2,
+  logger: Logger,
+  failure: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const route = api.route(event.routeKey);
+  if (!route) return jsonResult(404, errorBody('NOT_FOUND', `no route ${event.routeKey}`));
+  try {
+    return resultOf(await api.handle(route, apiRequestOf(event)));
+  } catch (error) {
+    logger.error(failure, { routeKey: event.routeKey, requestId: event.requestContext.requestId, error });
+    return jsonResult(INTERNAL_ERROR.status, INTERNAL_ERROR.body);
+  }
 }

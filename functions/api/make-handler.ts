@@ -1,11 +1,11 @@
-import { errorBody, HttpApi, INTERNAL_ERROR } from '@geqo/shared/app/http-api';
+import { HttpApi } from '@geqo/shared/app/http-api';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { MatchStatsService } from '@geqo/shared/app/stats';
 import type { Logger, MatchQueries } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
 import { withMetrics } from '../lib/observability.ts';
-import { apiRequestOf, jsonResult as json, resultOf } from './api-gateway-http.ts';
+import { answerEvent } from './api-gateway-http.ts';
 
 export interface ApiDeps {
   queries: MatchQueries;
@@ -38,26 +38,9 @@ export function makeHandler(deps: ApiDeps) {
     logger,
   });
 
-  const answer = async (request: Request): Promise<Response> => {
-    const route = api.route(request.routeKey);
-    if (!route) return json(404, errorBody('NOT_FOUND', `no route ${request.routeKey}`));
-    try {
-      const response = await api.handle(route, apiRequestOf(request));
-      return resultOf(response);
-    } catch (error) {
-      // The database or a bug: logged in full here, a plain 500 for the client.
-      logger.error('request failed', {
-        routeKey: request.routeKey,
-        requestId: request.requestContext.requestId,
-        error,
-      });
-      return json(INTERNAL_ERROR.status, INTERNAL_ERROR.body);
-    }
-  };
-
   return (request: Request): Promise<Response> =>
     withMetrics(metrics, async () => {
-      const response = await answer(request);
+      const response = await answerEvent(api, request, logger, 'request failed');
       metrics.count('api_requests', 1, { status: String(response.statusCode ?? 200) });
       return response;
     });

@@ -1,9 +1,9 @@
-import { errorBody, INTERNAL_ERROR, IngestApi } from '@geqo/shared/app/http-api';
+import { IngestApi } from '@geqo/shared/app/http-api';
 import type { IngestChannels, LogIngestor, WebhookIngestor } from '@geqo/shared/app/log-ingest';
 import type { ServerRegistry } from '@geqo/shared/app/servers';
 import type { Logger } from '@geqo/shared/ports';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { apiRequestOf, jsonResult as json, resultOf } from '../api/api-gateway-http.ts';
+import { answerEvent } from '../api/api-gateway-http.ts';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
 import { withMetrics } from '../lib/observability.ts';
 
@@ -73,25 +73,9 @@ export function makeHandler(deps: PlainIngestDeps): PlainIngestHandler {
     metrics,
   });
 
-  const answer = async (request: Request): Promise<Response> => {
-    const route = api.route(request.routeKey);
-    if (!route) return json(404, errorBody('NOT_FOUND', `no route ${request.routeKey}`));
-    try {
-      const response = await api.handle(route, apiRequestOf(request));
-      return resultOf(response);
-    } catch (error) {
-      // A bug: logged in full here, a plain 500 for the sender (which sends the request again).
-      logger.error('ingest request failed', {
-        routeKey: request.routeKey,
-        requestId: request.requestContext.requestId,
-        error,
-      });
-      return json(INTERNAL_ERROR.status, INTERNAL_ERROR.body);
-    }
-  };
-
   const serve = async (request: Request): Promise<Response> => {
-    const response = await answer(request);
+    // A bug is a 500 for the sender, which sends the request again.
+    const response = await answerEvent(api, request, logger, 'ingest request failed');
     metrics.count('plain_ingest_requests', 1, { status: String(response.statusCode ?? 200) });
     return response;
   };

@@ -36,7 +36,7 @@ import { checkPortsFree } from './port-check.ts';
 import { openRawStream } from './raw-stream.ts';
 import { type Loop, startLoop } from './retrying-loop.ts';
 import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
-import { healthRoutes } from './roles/health-routes.ts';
+import { healthRoutes } from './http/health-routes.ts';
 import { openProcessedStream } from './roles/processed-stream.ts';
 import type { Role } from './roles/roles.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';

@@ -7,7 +7,8 @@ import type { MatchStatsService } from '@geqo/shared/app/stats';
 import type { DeadLetterStore, Logger, MatchQueries } from '@geqo/shared/ports';
 import { serveApiRoute } from './api-adapter.ts';
 import type { DashboardSockets } from './dashboard-sockets.ts';
-import { HttpError, Router, readBody, sendJson } from './router.ts';
+import { healthRoutes } from './health-routes.ts';
+import { HttpError, type Router, readBody, sendJson } from './router.ts';
 import {
   adminAllows,
   bearerOf,
@@ -104,16 +105,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     if (token && sameSecret(bearerOf(request.headers), token)) return;
     throw new HttpError(403, 'FORBIDDEN', '/@connections is for this machine (or the admin token) only');
   };
-  const router = new Router();
-
-  router.on('GET', '/healthz', async ({ response }) => {
-    const health = await deps.health();
-    sendJson(response, health.status === 'ok' ? 200 : 503, health);
-  });
-  router.on('GET', '/metrics', async ({ response }) => {
-    response.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType });
-    response.end(await deps.metrics.text());
-  });
+  const router = healthRoutes(deps);
 
   const api = new HttpApi({
     queries: deps.queries,
