@@ -27,6 +27,7 @@ import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.t
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
 import { DashboardSockets } from './http/dashboard-sockets.ts';
+import { healthRoutes } from './http/health-routes.ts';
 import { HttpServer } from './http/http-server.ts';
 import { plainIngestRoutes } from './http/plain-ingest-routes.ts';
 import type { Router } from './http/router.ts';
@@ -36,7 +37,6 @@ import { checkPortsFree } from './port-check.ts';
 import { openRawStream } from './raw-stream.ts';
 import { type Loop, startLoop } from './retrying-loop.ts';
 import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
-import { healthRoutes } from './http/health-routes.ts';
 import { openProcessedStream } from './roles/processed-stream.ts';
 import type { Role } from './roles/roles.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
