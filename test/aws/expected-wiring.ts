@@ -41,7 +41,12 @@ export interface ExpectedWiring {
 }
 
 const DATABASE = ['DB_HOST', 'DB_NAME', 'DB_USER'] as const;
-const READ_ROUTES = ['GET /v1/matches', 'GET /v1/matches/{id}', 'GET /v1/matches/{id}/rounds'];
+const READ_ROUTES = [
+  'GET /v1/openapi.json',
+  'GET /v1/matches',
+  'GET /v1/matches/{id}',
+  'GET /v1/matches/{id}/rounds',
+];
 
 export const PIPELINE_WIRING: ExpectedWiring = {
   webSocketApis: {
