@@ -13,6 +13,7 @@ import {
   createLiveStatsState,
   LiveMatchStats,
   type LiveStatsState,
+  type LiveStatsUpdate,
   type StatsOptionsInput,
 } from '../../domain/stats/index.ts';
 import type {
@@ -66,6 +67,13 @@ interface QueuedFrame {
   frame: Frame;
   position: string;
   /** Its events' stored-form JSON, when it came as a digest (`positions` then lack their players). */
+  eventJson?: readonly string[];
+}
+
+/** A record's frame, decoded here or taken from the frame source. */
+interface DecodedRecord {
+  record: ConsumedRecord;
+  frame: Frame;
   eventJson?: readonly string[];
 }
 
@@ -137,6 +145,21 @@ export interface BatchReport {
   gaps: SequenceGap[];
 }
 
+/** A batch of no records yet, started at `started`. */
+function emptyBatch(started: number): PreparedBatch {
+  return {
+    write: new BatchWrite(),
+    snapshots: [],
+    letters: [],
+    checkpoint: undefined,
+    report: { records: 0, frames: 0, duplicates: 0, events: 0, deadLettered: 0, gaps: [] },
+    started,
+    serverIds: [],
+    processed: [],
+    oldestArrival: started,
+  };
+}
+
 /**
  * The worker use case (DESIGN.md section 5): decode the raw records, apply each server's frames
  * in `seq` order through the match engine, and write events, match rows, snapshots (and the local
@@ -190,6 +213,9 @@ export class GameEventWorker {
    * `drop.records`: the records' own frames count as applied (their sessions move on) with none
    * of their events; `drop.released`: so does every other frame the sequencer releases with them,
    * each dead-lettered (re-encoded, with the position it came at) with `drop.reason`.
+   *
+   * Three steps: {@link decode} the records, {@link apply} their frames to the servers' states,
+   * {@link buildWrites} of the result. An extended batch is copied first: `extend` is left as it was.
    */
   private async prepareRecords(
     records: readonly ConsumedRecord[],
@@ -197,30 +223,44 @@ export class GameEventWorker {
     extend: PreparedBatch | undefined,
     drop: EventDrop,
   ): Promise<PreparedBatch> {
-    const withoutEvents = drop.records;
-    const started = extend?.started ?? this.now();
-    const report: BatchReport = extend?.report ?? {
-      records: 0,
-      frames: 0,
-      duplicates: 0,
-      events: 0,
-      deadLettered: 0,
-      gaps: [],
+    const base = extend ?? emptyBatch(this.now());
+    const batch: PreparedBatch = {
+      ...base,
+      write: base.write.clone(),
+      letters: [...base.letters],
+      report: { ...base.report, records: base.report.records + records.length, gaps: [...base.report.gaps] },
     };
-    report.records += records.length;
-    const write = extend?.write ?? new BatchWrite();
-    /** Servers touched by these records (their snapshots are made anew). */
-    const touched = new Map<string, string>();
-    const letters: DeadLetter[] = extend?.letters ?? [];
-    const eventsBefore = write.events.length;
-    const decoded: { record: ConsumedRecord; frame: Frame; eventJson?: readonly string[] }[] = [];
-    let predecoded = 0;
-
     const pause = new CooperativePause();
+    const frames = await this.decode(records, drop, batch.letters, pause);
+    const serverIds = [...new Set(frames.map((d) => d.frame.server))];
+    try {
+      await this.loadStates(serverIds);
+      const eventsBefore = batch.write.events.length;
+      const applied = await this.apply(records, frames, batch, drop, pause);
+      return this.buildWrites(batch, applied, { records, checkpoint, serverIds, eventsBefore });
+    } catch (error) {
+      for (const serverId of serverIds) this.states.delete(serverId);
+      throw error;
+    }
+  }
+
+  /**
+   * The records' frames: taken from the frame source when someone decoded them already, else
+   * decoded here. A record that cannot be decoded, or names another server than its key, goes to
+   * `letters`; one whose events alone were refused comes back as its frame without them.
+   */
+  private async decode(
+    records: readonly ConsumedRecord[],
+    drop: EventDrop,
+    letters: DeadLetter[],
+    pause: CooperativePause,
+  ): Promise<DecodedRecord[]> {
+    const decoded: DecodedRecord[] = [];
+    let predecoded = 0;
     for (const record of records) {
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
-      if (cached && withoutEvents) {
+      if (cached && drop.records) {
         decoded.push({ record, frame: { ...cached.frame, events: [] } });
         continue;
       }
@@ -248,10 +288,27 @@ export class GameEventWorker {
         );
         continue;
       }
-      decoded.push({ record, frame: withoutEvents ? { ...result.frame, events: [] } : result.frame });
+      decoded.push({ record, frame: drop.records ? { ...result.frame, events: [] } : result.frame });
     }
+    if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
+    return decoded;
+  }
 
-    const serverIds = [...new Set(decoded.map((d) => d.frame.server))];
+  /**
+   * Offers each frame to its server's sequencer and applies what it releases (then what waited
+   * on a gap whose time ran out) through the match engine and the live statistics, into
+   * `batch.write`. Changes the in-memory server states; returns which servers it touched (with
+   * their last record's position) and the live statistics of the rounds that ended.
+   */
+  private async apply(
+    records: readonly ConsumedRecord[],
+    frames: readonly DecodedRecord[],
+    batch: PreparedBatch,
+    drop: EventDrop,
+    pause: CooperativePause,
+  ): Promise<{ touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] }> {
+    const { write, report, letters } = batch;
+    const touched = new Map<string, string>();
     const live = new Map<string, LiveMatchStats>();
     const liveOf = (serverId: string, state: ServerState): LiveMatchStats => {
       let stats = live.get(serverId);
@@ -262,98 +319,111 @@ export class GameEventWorker {
       }
       return stats;
     };
-    try {
-      await this.loadStates(serverIds);
-      for (const { record, frame, eventJson } of decoded) {
-        await pause.maybe();
-        const state = this.states.get(frame.server)!;
-        touched.set(frame.server, record.position);
-        const offered = offerFrame(
-          state.sequencer,
-          {
-            session: frame.session,
-            seq: frame.seq,
-            arrivedAt: record.arrivedAt,
-            item:
-              eventJson === undefined
-                ? { frame, position: record.position }
-                : { frame, position: record.position, eventJson },
-          },
-          this.sequencerOptions,
-        );
-        if (offered.duplicate) report.duplicates += 1;
-        this.recordGaps(frame.server, state, offered.gaps, report, write);
-        for (const ready of offered.ready)
-          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state), drop);
-      }
-      // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
-      const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
-      for (const serverId of touched.keys()) {
-        const state = this.states.get(serverId)!;
-        const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
-        this.recordGaps(serverId, state, expired.gaps, report, write);
-        for (const ready of expired.ready)
-          this.applyFrame(
-            state,
-            ready,
-            write,
-            report,
-            letters,
-            records.at(-1)!,
-            liveOf(serverId, state),
-            drop,
-          );
-      }
-      // Rounds that ended in this batch: their kills go into the batch's writes, their figures to
-      // dashboards once it is committed.
-      const statsUpdates = [...live].flatMap(
-        ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
+    const stateOf = (serverId: string): ServerState => {
+      const state = this.states.get(serverId);
+      if (state === undefined) throw new Error(`no state loaded for server ${serverId}`);
+      return state;
+    };
+    for (const { record, frame, eventJson } of frames) {
+      await pause.maybe();
+      const state = stateOf(frame.server);
+      touched.set(frame.server, record.position);
+      const offered = offerFrame(
+        state.sequencer,
+        {
+          session: frame.session,
+          seq: frame.seq,
+          arrivedAt: record.arrivedAt,
+          item:
+            eventJson === undefined
+              ? { frame, position: record.position }
+              : { frame, position: record.position, eventJson },
+        },
+        this.sequencerOptions,
       );
-      for (const update of statsUpdates) {
-        if (update.voidedFrom === undefined)
-          write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
-      }
-
-      const snapshots: SnapshotWrite[] = (extend?.snapshots ?? [])
-        .filter((snapshot) => !touched.has(snapshot.serverId))
-        .concat(
-          [...touched].map(([serverId, position]) => ({
-            serverId,
-            stateJson: JSON.stringify(this.states.get(serverId)!),
-            position,
-          })),
-        );
-      // What dashboards get once the batch is committed, made now while the events are at hand.
-      const processed = this.deps.processed
-        ? processedRecords(
-            write.events.slice(eventsBefore),
-            write.roundRows,
-            write.matchRows,
-            write.eventJson.slice(eventsBefore),
-            this.deps.processed.wanted,
-          ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
-        : [];
-      write.encodeWith(this.deps.store);
-      if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
-      const oldestArrival = records.reduce(
-        (oldest, record) => Math.min(oldest, record.arrivedAt),
-        extend?.oldestArrival ?? started,
-      );
-      return {
-        write,
-        snapshots,
-        letters,
-        checkpoint,
-        report,
-        started,
-        serverIds: [...new Set([...(extend?.serverIds ?? []), ...serverIds])],
-        processed: (extend?.processed ?? []).concat(processed),
-        oldestArrival,
-      };
-    } catch (error) {
-      for (const serverId of serverIds) this.states.delete(serverId);
-      throw error;
+      if (offered.duplicate) report.duplicates += 1;
+      this.recordGaps(frame.server, state, offered.gaps, report, write);
+      for (const ready of offered.ready)
+        this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state), drop);
     }
+    // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
+    const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
+    const lastRecord = records.at(-1);
+    for (const serverId of touched.keys()) {
+      const state = stateOf(serverId);
+      const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
+      this.recordGaps(serverId, state, expired.gaps, report, write);
+      for (const ready of expired.ready)
+        if (lastRecord)
+          this.applyFrame(state, ready, write, report, letters, lastRecord, liveOf(serverId, state), drop);
+    }
+    const statsUpdates = [...live].flatMap(
+      ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
+    );
+    return { touched, statsUpdates };
+  }
+
+  /**
+   * What the applied frames write besides their events (the kills of the rounds that ended, the
+   * servers' snapshots) and publish once committed; then the events are encoded for the store.
+   */
+  private buildWrites(
+    batch: PreparedBatch,
+    applied: { touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] },
+    part: {
+      records: readonly ConsumedRecord[];
+      checkpoint: StreamCheckpoint | undefined;
+      serverIds: string[];
+      eventsBefore: number;
+    },
+  ): PreparedBatch {
+    const { write } = batch;
+    const { touched, statsUpdates } = applied;
+    for (const update of statsUpdates) {
+      if (update.voidedFrom === undefined)
+        write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
+    }
+    // What dashboards get once the batch is committed, made now while the events are at hand.
+    const processed = this.deps.processed
+      ? processedRecords(
+          write.events.slice(part.eventsBefore),
+          write.roundRows,
+          write.matchRows,
+          write.eventJson.slice(part.eventsBefore),
+          this.deps.processed.wanted,
+        ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
+      : [];
+    write.encodeWith(this.deps.store);
+    return {
+      ...batch,
+      snapshots: this.snapshotsOf(touched, batch.snapshots),
+      checkpoint: part.checkpoint,
+      serverIds: [...new Set([...batch.serverIds, ...part.serverIds])],
+      processed: batch.processed.concat(processed),
+      oldestArrival: part.records.reduce(
+        (oldest, record) => Math.min(oldest, record.arrivedAt),
+        batch.oldestArrival,
+      ),
+    };
+  }
+
+  /**
+   * The engine snapshots a batch writes: the state of each server its records touched, at the
+   * position of its last record; of an extended batch, also the earlier ones of the other servers.
+   */
+  private snapshotsOf(
+    touched: ReadonlyMap<string, string>,
+    earlier: readonly SnapshotWrite[],
+  ): SnapshotWrite[] {
+    return earlier
+      .filter((snapshot) => !touched.has(snapshot.serverId))
+      .concat(
+        [...touched].map(([serverId, position]) => ({
+          serverId,
+          stateJson: JSON.stringify(this.states.get(serverId)),
+          position,
+        })),
+      );
   }
 
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
@@ -361,9 +431,9 @@ export class GameEventWorker {
     const { logger, metrics } = this.deps;
     const { write, snapshots, letters, checkpoint, report, started, serverIds, processed } = prepared;
     try {
-      if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
-      else write.deadLetters.push(...letters);
-      await this.deps.store.commit(write.toWrite(snapshots, checkpoint));
+      const sentAside = this.deps.deadLetters !== undefined && letters.length > 0;
+      if (sentAside) await this.deps.deadLetters?.send(letters);
+      await this.deps.store.commit(write.toWrite(snapshots, checkpoint, sentAside ? [] : letters));
     } catch (error) {
       // The in-memory states hold changes that were never committed: forget them, so the
       // redelivered batch starts from the saved snapshots.
@@ -372,7 +442,6 @@ export class GameEventWorker {
     }
     if (!this.deps.cacheStates) this.states.clear();
 
-    report.deadLettered = letters.length;
     for (const letter of letters) {
       logger.warn('record dead-lettered', {
         code: letter.code,
@@ -394,7 +463,7 @@ export class GameEventWorker {
       await this.deps.processed.producer.put(this.deps.processed.stream, processed);
     }
     await this.reportEndedMatches(write);
-    return report;
+    return { ...report, deadLettered: letters.length };
   }
 
   private async reportEndedMatches(write: BatchWrite): Promise<void> {
@@ -559,19 +628,17 @@ export class GameEventWorker {
     for (const drop of attempts) {
       try {
         const prepared = await this.prepareRecords([record], checkpoint, undefined, drop);
-        if (drop.records) prepared.letters.unshift(letter);
-        await this.commit(prepared);
+        await this.commit(drop.records ? { ...prepared, letters: [letter, ...prepared.letters] } : prepared);
         return;
       } catch (failure) {
         if (classifyFailure(failure) === 'transient') throw failure;
         this.states.delete(record.partitionKey);
       }
     }
-    const write = new BatchWrite();
     if (this.deps.deadLetters) await this.deps.deadLetters.send([letter]);
-    else write.deadLetters.push(letter);
-    if (checkpoint !== undefined || write.deadLetters.length > 0)
-      await this.deps.store.commit(write.toWrite([], checkpoint));
+    const letters = this.deps.deadLetters ? [] : [letter];
+    if (checkpoint !== undefined || letters.length > 0)
+      await this.deps.store.commit(new BatchWrite().toWrite([], checkpoint, letters));
     this.deps.metrics.count('worker_dead_letters');
     this.deps.logger.warn('record dead-lettered', {
       code: letter.code,
