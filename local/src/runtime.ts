@@ -17,7 +17,7 @@ import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
-import { DecodedFrameCache, type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
+import { type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { type OpenDatabase, openDatabase, postgresDataDirOf } from './database.ts';
@@ -33,6 +33,7 @@ import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { type Loop, startLoop } from './loops.ts';
 import { checkPortsFree } from './port-check.ts';
+import { PredecodedFrames } from './predecoded-frames.ts';
 import { openRawStream } from './raw-stream.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
 import { startWorkerRunner } from './worker-runner.ts';
@@ -105,7 +106,7 @@ async function startOnDatabase(
   // The worker runs in its own thread on the PostgreSQL stream; otherwise (or when asked) here,
   // where it takes the frames ingest has just decoded instead of decoding them again.
   const threaded = appended !== undefined && config.workerThread && options.engine === undefined;
-  const frameCache = threaded ? undefined : new DecodedFrameCache();
+  const frameCache = threaded ? undefined : new PredecodedFrames({ maxEntries: 512 });
   // With the worker in its thread, frames are decoded and validated in a thread of their own too:
   // the main thread only moves bytes, commits them to the stream and acknowledges.
   const frameChecks = threaded ? startFrameCheckThread(logger.child({ component: 'ingest' })) : undefined;

@@ -29,8 +29,8 @@ import type {
   StreamRecord,
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
-import type { FrameSource } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
+import type { FrameSource } from './frame-source.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 import { classifyFailure, failureCode } from './record-isolation.ts';
 
