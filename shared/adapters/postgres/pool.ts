@@ -65,16 +65,13 @@ export async function inTransaction<T>(
   options: {
     /** Statements (no parameters) sent with BEGIN in one round trip, e.g. `SET LOCAL …`. */
     begin?: string;
-    /** Made once `work` is done: statements (no parameters) sent with COMMIT in one round trip. */
-    beforeCommit?: (client: pg.PoolClient) => string | undefined;
   } = {},
 ): Promise<T> {
   return withClient(pool, async (client) => {
     await client.query(options.begin ? `BEGIN; ${options.begin}` : 'BEGIN');
     try {
       const result = await work(client);
-      const last = options.beforeCommit?.(client);
-      await client.query(last ? `${last}; COMMIT` : 'COMMIT');
+      await client.query('COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

@@ -307,7 +307,6 @@ export class GameEventWorker {
     drop: EventDrop,
     pause: CooperativePause,
   ): Promise<{ touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] }> {
-    const { write, report, letters } = batch;
     const touched = new Map<string, string>();
     const live = new Map<string, LiveMatchStats>();
     const liveOf = (serverId: string, state: ServerState): LiveMatchStats => {
@@ -341,10 +340,10 @@ export class GameEventWorker {
         },
         this.sequencerOptions,
       );
-      if (offered.duplicate) report.duplicates += 1;
-      this.recordGaps(frame.server, state, offered.gaps, report, write);
+      if (offered.duplicate) batch.report.duplicates += 1;
+      this.recordGaps(frame.server, state, offered.gaps, batch);
       for (const ready of offered.ready)
-        this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state), drop);
+        this.applyFrame(state, ready, batch, record, liveOf(frame.server, state), drop);
     }
     // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
     const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
@@ -352,10 +351,9 @@ export class GameEventWorker {
     for (const serverId of touched.keys()) {
       const state = stateOf(serverId);
       const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
-      this.recordGaps(serverId, state, expired.gaps, report, write);
+      this.recordGaps(serverId, state, expired.gaps, batch);
       for (const ready of expired.ready)
-        if (lastRecord)
-          this.applyFrame(state, ready, write, report, letters, lastRecord, liveOf(serverId, state), drop);
+        if (lastRecord) this.applyFrame(state, ready, batch, lastRecord, liveOf(serverId, state), drop);
     }
     const statsUpdates = [...live].flatMap(
       ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
@@ -428,7 +426,7 @@ export class GameEventWorker {
 
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
   async commit(prepared: PreparedBatch): Promise<BatchReport> {
-    const { logger, metrics } = this.deps;
+    const { metrics } = this.deps;
     const { write, snapshots, letters, checkpoint, report, started, serverIds, processed } = prepared;
     try {
       const sentAside = this.deps.deadLetters !== undefined && letters.length > 0;
@@ -442,15 +440,7 @@ export class GameEventWorker {
     }
     if (!this.deps.cacheStates) this.states.clear();
 
-    for (const letter of letters) {
-      logger.warn('record dead-lettered', {
-        code: letter.code,
-        reason: letter.reason,
-        shardId: letter.shard,
-        sequenceNumber: letter.position,
-        serverId: letter.partitionKey,
-      });
-    }
+    for (const letter of letters) this.logDeadLetter(letter);
     metrics.count('worker_records', report.records);
     metrics.count('worker_events', report.events);
     if (report.duplicates > 0) metrics.count('worker_duplicate_frames', report.duplicates);
@@ -489,16 +479,16 @@ export class GameEventWorker {
     this.states.clear();
   }
 
+  /** One frame's events through the match engine and the live statistics, into `batch`. */
   private applyFrame(
     state: ServerState,
     queued: QueuedFrame,
-    write: BatchWrite,
-    report: BatchReport,
-    letters: DeadLetter[],
+    batch: PreparedBatch,
     record: ConsumedRecord,
     live: LiveMatchStats,
-    drop: EventDrop = NO_DROP,
+    drop: EventDrop,
   ): void {
+    const { write, report, letters } = batch;
     const { frame, eventJson } = queued;
     report.frames += 1;
     if (drop.released && frame.events.length > 0 && queued.position !== record.position) {
@@ -558,17 +548,11 @@ export class GameEventWorker {
     }
   }
 
-  private recordGaps(
-    serverId: string,
-    state: ServerState,
-    gaps: SequenceGap[],
-    report: BatchReport,
-    write: BatchWrite,
-  ): void {
+  private recordGaps(serverId: string, state: ServerState, gaps: SequenceGap[], batch: PreparedBatch): void {
     for (const gap of gaps) {
-      report.gaps.push(gap);
+      batch.report.gaps.push(gap);
       const matchId = this.deps.engine.currentMatchId(state.engine);
-      if (matchId) write.gaps.push({ matchId, ...gap, at: this.now() });
+      if (matchId) batch.write.gaps.push({ matchId, ...gap, at: this.now() });
       this.deps.metrics.count('worker_sequence_gaps');
       this.deps.logger.warn('sequence gap skipped', {
         serverId,
@@ -640,6 +624,10 @@ export class GameEventWorker {
     if (checkpoint !== undefined || letters.length > 0)
       await this.deps.store.commit(new BatchWrite().toWrite([], checkpoint, letters));
     this.deps.metrics.count('worker_dead_letters');
+    this.logDeadLetter(letter);
+  }
+
+  private logDeadLetter(letter: DeadLetter): void {
     this.deps.logger.warn('record dead-lettered', {
       code: letter.code,
       reason: letter.reason,
