@@ -13,13 +13,9 @@ import type {
 } from '../../ports/index.ts';
 import { CopyEncodedEvents, EVENT_COLUMNS, encodeEventsAsCopy } from './copy-text.ts';
 import { EventPartitions } from './partitions.ts';
-import { inTransaction } from './pool.ts';
+import { type QueryStatement, queryTogether, withClient } from './pool.ts';
 
-/** A parameterized statement: `text` with `$1`, `$2`… and their values. */
-interface Statement {
-  text: string;
-  values: unknown[];
-}
+type Statement = QueryStatement;
 
 /**
  * The worker's PostgreSQL writes. {@link PostgresEventStore.commit} writes a whole batch in one
@@ -76,17 +72,24 @@ export class PostgresEventStore implements EventStore {
     // With the stream checkpoint in this very transaction, losing it in a database crash only
     // means reading the same records again from the durable stream: no need to wait for the
     // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-    const begin = write.checkpoint ? 'SET LOCAL synchronous_commit = off' : undefined;
+    const begin: Statement[] = write.checkpoint
+      ? [
+          { text: 'BEGIN', values: [] },
+          { text: 'SET LOCAL synchronous_commit = off', values: [] },
+        ]
+      : [{ text: 'BEGIN', values: [] }];
+    // Three round trips: the statements before the events, the COPY, the statements after it.
     const inOneTransaction = (insertEvents: typeof copyEvents) =>
-      inTransaction(
-        this.pool,
-        async (client) => {
-          for (const statement of voidStatements(write)) await client.query(statement);
+      withClient(this.pool, async (client) => {
+        try {
+          await queryTogether(client, [...begin, ...voidStatements(write)]);
           if (events.count > 0) await insertEvents(client, events);
-          for (const statement of rowStatements(write)) await client.query(statement);
-        },
-        begin ? { begin } : {},
-      );
+          await queryTogether(client, [...rowStatements(write), { text: 'COMMIT', values: [] }]);
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      });
     try {
       await inOneTransaction(copyEvents);
     } catch (error) {
