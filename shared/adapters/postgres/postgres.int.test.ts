@@ -334,6 +334,40 @@ describe('PostgreSQL adapter', () => {
     expect(offsets.rows[0].n).toBe(0);
   });
 
+  it('commits the next batch on the same connection after one whose statements failed together', async () => {
+    // Arrange: one connection, so the second batch gets the client the failed one used
+    const single = createPool(database.url, { max: 1 });
+    const store = new PostgresEventStore(single);
+    const ts = Date.UTC(2026, 4, 17, 14);
+    const round = {
+      matchId: 'missing-match',
+      number: 1,
+      winnerSide: null,
+      winnerTeam: null,
+      reason: null,
+      scoreAfter: {},
+      startedAt: ts,
+      endedAt: null,
+    };
+    const snapshot = { serverId: 'srv_together0001', stateJson: '{"ok":true}', position: '3' };
+    // Act: a failing round row among the statements sent together, then a good batch
+    const failed = store.commit({
+      ...emptyWrite(),
+      events: [enriched(3, 0, ts)],
+      rounds: [round],
+      snapshots: [snapshot],
+    });
+    await expect(failed).rejects.toThrow(/foreign key/);
+    await store.commit({ ...emptyWrite(), events: [enriched(3, 0, ts)], snapshots: [snapshot] });
+    // Assert: only the second batch is stored, and the connection answers plain queries
+    const { rows } = await single.query('SELECT count(*)::int AS n FROM game_events WHERE seq = 3');
+    expect(rows[0].n).toBe(1);
+    expect((await store.loadSnapshots(['srv_together0001'])).get('srv_together0001')?.state).toEqual({
+      ok: true,
+    });
+    await single.end();
+  });
+
   it('streams records in order to a consumer that resumes from its committed offset', async () => {
     const stream = new PostgresStream(pool);
     const payload = (n: number) => new Uint8Array([n]);
