@@ -30,7 +30,7 @@ import type {
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
 import type { EngineDriver } from './engine-driver.ts';
-import type { FrameSource } from './frame-source.ts';
+import type { DecodedFrame, FrameSource } from './frame-source.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 import { classifyFailure, failureCode } from './record-isolation.ts';
 
@@ -71,10 +71,8 @@ interface QueuedFrame {
 }
 
 /** A record's frame, decoded here or taken from the frame source. */
-interface DecodedRecord {
+interface DecodedRecord extends DecodedFrame {
   record: ConsumedRecord;
-  frame: Frame;
-  eventJson?: readonly string[];
 }
 
 /** Everything the worker keeps per game server; saved as `match_state.state`. */
@@ -260,13 +258,11 @@ export class GameEventWorker {
     for (const record of records) {
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
-      if (cached && drop.records) {
-        decoded.push({ record, frame: { ...cached.frame, events: [] } });
-        continue;
-      }
       if (cached) {
-        predecoded += 1;
-        decoded.push({ record, ...cached });
+        if (!drop.records) predecoded += 1;
+        decoded.push(
+          drop.records ? { record, frame: { ...cached.frame, events: [] } } : { record, ...cached },
+        );
         continue;
       }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
