@@ -38,9 +38,11 @@ import { classifyFailure, failureCode } from './record-isolation.ts';
 const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
 
 /**
- * Preparing a batch is CPU work of tens of milliseconds. Pausing every few milliseconds lets the
+ * Preparing a batch is CPU work of tens of milliseconds. Pausing every millisecond lets the
  * event loop serve I/O meanwhile (the previous batch's commit, ingest's acks when they share the
- * thread), so the pipeline's prepare and commit really overlap.
+ * thread), so `geqo up`'s pipelined prepare and commit really overlap (with the worker thread,
+ * commit a53cdf3: 20.7k -> 28.9k events/s stored end to end). To turn it off, make `maybe`
+ * return at once.
  */
 class CooperativePause {
   private last = performance.now();
