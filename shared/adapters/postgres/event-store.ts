@@ -72,19 +72,15 @@ export class PostgresEventStore implements EventStore {
     // With the stream checkpoint in this very transaction, losing it in a database crash only
     // means reading the same records again from the durable stream: no need to wait for the
     // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-    const begin: Statement[] = write.checkpoint
-      ? [
-          { text: 'BEGIN', values: [] },
-          { text: 'SET LOCAL synchronous_commit = off', values: [] },
-        ]
-      : [{ text: 'BEGIN', values: [] }];
+    const begin: Statement[] = [{ text: 'BEGIN' }];
+    if (write.checkpoint) begin.push({ text: 'SET LOCAL synchronous_commit = off' });
     // Three round trips: the statements before the events, the COPY, the statements after it.
     const inOneTransaction = (insertEvents: typeof copyEvents) =>
       withClient(this.pool, async (client) => {
         try {
           await queryTogether(client, [...begin, ...voidStatements(write)]);
           if (events.count > 0) await insertEvents(client, events);
-          await queryTogether(client, [...rowStatements(write), { text: 'COMMIT', values: [] }]);
+          await queryTogether(client, [...rowStatements(write), { text: 'COMMIT' }]);
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
           throw error;

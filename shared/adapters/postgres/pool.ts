@@ -83,7 +83,7 @@ export async function inTransaction<T>(
 /** A parameterized statement: `text` with `$1`, `$2`… and their values. */
 export interface QueryStatement {
   text: string;
-  values: unknown[];
+  values?: unknown[];
 }
 
 /**
