@@ -74,12 +74,16 @@ export class PostgresEventStore implements EventStore {
     // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
     const begin: Statement[] = [{ text: 'BEGIN' }];
     if (write.checkpoint) begin.push({ text: 'SET LOCAL synchronous_commit = off' });
-    // Three round trips: the statements before the events, the COPY, the statements after it.
+    // Round trips: the statements before the events, the COPY, the statements after it with
+    // COMMIT. When those before hold no values (no round voids: the usual batch), they ride in
+    // the COPY's own message instead, one round trip fewer.
+    const before = [...begin, ...voidStatements(write)];
+    const ride = events.count > 0 && before.every((statement) => statement.values === undefined);
     const inOneTransaction = (insertEvents: typeof copyEvents) =>
       withClient(this.pool, async (client) => {
         try {
-          await queryTogether(client, [...begin, ...voidStatements(write)]);
-          if (events.count > 0) await insertEvents(client, events);
+          if (!ride) await queryTogether(client, before);
+          if (events.count > 0) await insertEvents(client, events, ride ? before : []);
           await queryTogether(client, [...rowStatements(write), { text: 'COMMIT' }]);
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
@@ -112,23 +116,49 @@ function voidStatements(write: WorkerWrite): Statement[] {
   ]);
 }
 
-const copyInto = (client: pg.PoolClient, table: string, events: CopyEncodedEvents) =>
+/** `leading` (statements without values) and then `text`, as one simple-query message. */
+const after = (leading: readonly Statement[], text: string) =>
+  leading.map((statement) => `${statement.text}; `).join('') + text;
+
+const copyInto = (
+  client: pg.PoolClient,
+  table: string,
+  events: CopyEncodedEvents,
+  leading: readonly Statement[],
+) =>
   pipeline(
     Readable.from([events.body]),
-    client.query(copyFrom(`COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`)),
+    client.query(copyFrom(after(leading, `COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`))),
   );
 
-/** COPY the batch's events: the fastest way into PostgreSQL, but it stops at a stored event. */
-async function copyEvents(client: pg.PoolClient, events: CopyEncodedEvents): Promise<void> {
-  await copyInto(client, 'game_events', events);
+/**
+ * COPY the batch's events, after `leading`: the fastest way into PostgreSQL, but it stops at a
+ * stored event.
+ */
+async function copyEvents(
+  client: pg.PoolClient,
+  events: CopyEncodedEvents,
+  leading: readonly Statement[],
+): Promise<void> {
+  await copyInto(client, 'game_events', events, leading);
 }
 
-/** The events through a temporary table, skipping those stored already (`ON CONFLICT DO NOTHING`). */
-async function insertEventsSkippingStored(client: pg.PoolClient, events: CopyEncodedEvents): Promise<void> {
+/**
+ * After `leading`, the events through a temporary table, skipping those stored already
+ * (`ON CONFLICT DO NOTHING`).
+ */
+async function insertEventsSkippingStored(
+  client: pg.PoolClient,
+  events: CopyEncodedEvents,
+  leading: readonly Statement[],
+): Promise<void> {
   await client.query(
-    'CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS',
+    after(
+      leading,
+      'CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS',
+    ),
   );
-  await copyInto(client, 'incoming_events', events);
+  await copyInto(client, 'incoming_events', events, []);
   await client.query(
     `INSERT INTO game_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM incoming_events ON CONFLICT DO NOTHING`,
   );
