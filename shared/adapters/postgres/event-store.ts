@@ -79,11 +79,12 @@ export class PostgresEventStore implements EventStore {
     // the COPY's own message instead, one round trip fewer.
     const before = [...begin, ...voidStatements(write)];
     const ride = events.count > 0 && before.every((statement) => statement.values === undefined);
-    const inOneTransaction = (insertEvents: typeof copyEvents) =>
+    const opening = ride ? before.map((statement) => `${statement.text}; `).join('') : '';
+    const inOneTransaction = (insertEvents: InsertEvents) =>
       withClient(this.pool, async (client) => {
         try {
           if (!ride) await queryTogether(client, before);
-          if (events.count > 0) await insertEvents(client, events, ride ? before : []);
+          if (events.count > 0) await insertEvents(client, events, opening);
           await queryTogether(client, [...rowStatements(write), { text: 'COMMIT' }]);
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
@@ -116,53 +117,29 @@ function voidStatements(write: WorkerWrite): Statement[] {
   ]);
 }
 
-/** `leading` (statements without values) and then `text`, as one simple-query message. */
-const after = (leading: readonly Statement[], text: string) =>
-  leading.map((statement) => `${statement.text}; `).join('') + text;
+/** How the events go in, after `opening` (statements without values, or ''), in the same message. */
+type InsertEvents = (client: pg.PoolClient, events: CopyEncodedEvents, opening: string) => Promise<unknown>;
 
-const copyInto = (
-  client: pg.PoolClient,
-  table: string,
-  events: CopyEncodedEvents,
-  leading: readonly Statement[],
-) =>
+const copyInto = (client: pg.PoolClient, table: string, events: CopyEncodedEvents, opening = '') =>
   pipeline(
     Readable.from([events.body]),
-    client.query(copyFrom(after(leading, `COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`))),
+    client.query(copyFrom(`${opening}COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`)),
   );
 
-/**
- * COPY the batch's events, after `leading`: the fastest way into PostgreSQL, but it stops at a
- * stored event.
- */
-async function copyEvents(
-  client: pg.PoolClient,
-  events: CopyEncodedEvents,
-  leading: readonly Statement[],
-): Promise<void> {
-  await copyInto(client, 'game_events', events, leading);
-}
+/** COPY the batch's events: the fastest way into PostgreSQL, but it stops at a stored event. */
+const copyEvents: InsertEvents = (client, events, opening) =>
+  copyInto(client, 'game_events', events, opening);
 
-/**
- * After `leading`, the events through a temporary table, skipping those stored already
- * (`ON CONFLICT DO NOTHING`).
- */
-async function insertEventsSkippingStored(
-  client: pg.PoolClient,
-  events: CopyEncodedEvents,
-  leading: readonly Statement[],
-): Promise<void> {
+/** The events through a temporary table, skipping those stored already (`ON CONFLICT DO NOTHING`). */
+const insertEventsSkippingStored: InsertEvents = async (client, events, opening) => {
   await client.query(
-    after(
-      leading,
-      'CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS',
-    ),
+    `${opening}CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
   );
-  await copyInto(client, 'incoming_events', events, []);
+  await copyInto(client, 'incoming_events', events);
   await client.query(
     `INSERT INTO game_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM incoming_events ON CONFLICT DO NOTHING`,
   );
-}
+};
 
 /**
  * The batch's writes after the events, in the order they must run (matches before their rounds
