@@ -15,8 +15,6 @@ import { CopyEncodedEvents, EVENT_COLUMNS, encodeEventsAsCopy } from './copy-tex
 import { EventPartitions } from './partitions.ts';
 import { type QueryStatement, queryTogether, withClient } from './pool.ts';
 
-type Statement = QueryStatement;
-
 /**
  * The worker's PostgreSQL writes. {@link PostgresEventStore.commit} writes a whole batch in one
  * transaction, in this order:
@@ -72,7 +70,7 @@ export class PostgresEventStore implements EventStore {
     // With the stream checkpoint in this very transaction, losing it in a database crash only
     // means reading the same records again from the durable stream: no need to wait for the
     // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
-    const begin: Statement[] = [{ text: 'BEGIN' }];
+    const begin: QueryStatement[] = [{ text: 'BEGIN' }];
     if (write.checkpoint) begin.push({ text: 'SET LOCAL synchronous_commit = off' });
     // Round trips: the statements before the events, the COPY, the statements after it with
     // COMMIT. When those before hold no values (no round voids: the usual batch), they ride in
@@ -103,7 +101,7 @@ export class PostgresEventStore implements EventStore {
 }
 
 /** Rounds voided by a backup restore: their rows, and the events stored for them until `at`. */
-function voidStatements(write: WorkerWrite): Statement[] {
+function voidStatements(write: WorkerWrite): QueryStatement[] {
   return write.roundVoids.flatMap(({ matchId, fromRound, at }) => [
     {
       text: 'UPDATE rounds SET voided = true WHERE match_id = $1 AND number >= $2',
@@ -145,8 +143,8 @@ const insertEventsSkippingStored: InsertEvents = async (client, events, opening)
  * The batch's writes after the events, in the order they must run (matches before their rounds
  * and players, rounds before their kills). Row sets go as one JSON parameter each.
  */
-function rowStatements(write: WorkerWrite): Statement[] {
-  const statements: Statement[] = write.deadLetters.map(deadLetterStatement);
+function rowStatements(write: WorkerWrite): QueryStatement[] {
+  const statements: QueryStatement[] = write.deadLetters.map(deadLetterStatement);
   for (const patch of write.matches) statements.push(...upsertMatchStatements(patch));
   if (write.rounds.length > 0) {
     statements.push({
@@ -244,7 +242,7 @@ const MATCH_COLUMNS = {
  * also ends the ones it cannot know of (a snapshot lost or reset, rows from before the engine
  * did), so no match stays "live" forever.
  */
-function upsertMatchStatements(patch: MatchPatch): Statement[] {
+function upsertMatchStatements(patch: MatchPatch): QueryStatement[] {
   const columns: string[] = [];
   const values: unknown[] = [patch.id];
   for (const [field, column] of Object.entries(MATCH_COLUMNS) as [keyof typeof MATCH_COLUMNS, string][]) {
@@ -274,7 +272,7 @@ function upsertMatchStatements(patch: MatchPatch): Statement[] {
   return columns.length > 0 ? [{ text: `UPDATE matches SET ${sets.join(', ')} WHERE id = $1`, values }] : [];
 }
 
-function deadLetterStatement(letter: DeadLetter): Statement {
+function deadLetterStatement(letter: DeadLetter): QueryStatement {
   return {
     text: `INSERT INTO dead_letters (stream, shard, position, partition_key, payload, code, reason, failed_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -93,8 +93,12 @@ export interface QueryStatement {
  * the bench machine. Every statement still gets its own answer; after a failure the rest fail
  * too (the transaction is aborted), and the first failure is thrown once all have answered.
  *
+ * pg documents `pipeline` as an option of a new client; here it is switched on a pooled client
+ * for one call and off once every answer is in (pg 8 reads it at each query). A COPY cannot be
+ * pipelined: the caller runs it between two calls of this. `postgres.int.test.ts` checks that a
+ * connection commits again after a failed call.
+ *
  * To turn it off, send them one by one: `for (const s of statements) await client.query(s)`.
- * (pg cannot pipeline a COPY: the caller runs that between two calls of this.)
  */
 export async function queryTogether(
   client: pg.PoolClient,
