@@ -19,7 +19,7 @@ import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
-import { DecodedFrameCache, type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
+import { type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { type OpenDatabase, openDatabase, postgresDataDirOf } from './database.ts';
@@ -34,6 +34,7 @@ import type { Router } from './http/router.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { checkPortsFree } from './port-check.ts';
+import { PredecodedFrames } from './predecoded-frames.ts';
 import { openRawStream } from './raw-stream.ts';
 import { type Loop, startLoop } from './retrying-loop.ts';
 import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
@@ -119,7 +120,8 @@ async function startOnDatabase(
   const runsWorker = has('worker');
   const threaded =
     runsWorker && appended !== undefined && config.workerThread && options.engine === undefined;
-  const frameCache = runsWorker && has('ingest') && !threaded ? new DecodedFrameCache() : undefined;
+  const frameCache =
+    runsWorker && has('ingest') && !threaded ? new PredecodedFrames({ maxEntries: 512 }) : undefined;
   // With the worker in its thread, frames are decoded and validated in a thread of their own too:
   // the main thread only moves bytes, commits them to the stream and acknowledges.
   const frameChecks =

@@ -17,6 +17,11 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * joins it (so a record waits for one commit, not two). Commits stay in order; when one fails,
  * every speculative state is dropped and reading restarts at the committed offset.
  *
+ * It is speed machinery for `geqo up` (a Lambda processes one batch at a time): it keeps the
+ * worker busy while PostgreSQL writes, and a record's wait to one commit. To turn it off, make
+ * `step` what `isolate` does with a healthy batch: poll, `worker.processBatch`, repeat. Figures
+ * in docs/write-path.md.
+ *
  * A failure that will pass (the database away) is thrown: the loop retries with backoff. One that
  * will not (a record the database or the code refuses) makes the next round read the same records
  * again and process them with `processWithIsolation`, without pipelining: halves are committed one

@@ -3,9 +3,9 @@ import { silentLogger } from '@geqo/shared/adapters/logging';
 import { MemoryStream } from '@geqo/shared/adapters/memory';
 import { noMetrics } from '@geqo/shared/adapters/metrics';
 import { checkFrame, FrameIngestor } from '@geqo/shared/app/ingest';
-import { FrameDigestCache } from '@geqo/shared/app/worker';
 import { DEFAULT_CODEC_LIMITS, encodeFrame } from '@geqo/shared/domain/codec';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PredecodedFrames } from '../predecoded-frames.ts';
 import { startFrameCheckThread } from './frame-check-thread.ts';
 import type { FrameDigestMessage } from './protocol.ts';
 
@@ -107,8 +107,8 @@ describe('frame-check thread', () => {
     await vi.waitFor(() => expect(received.length).toBe(2));
 
     // Assess: the bytes the stream holds, and what the worker takes from them
-    const cache = new FrameDigestCache();
-    for (const { partitionKey, bytes, digest } of received) cache.put(partitionKey, bytes, digest);
+    const cache = new PredecodedFrames();
+    for (const { partitionKey, bytes, digest } of received) cache.putDigest(partitionKey, bytes, digest);
     expect(cache.take('srv_aaaaaaaaaaaa', binary)?.frame.seq).toBe(20);
     const taken = cache.take('srv_aaaaaaaaaaaa', text);
     expect(taken?.frame.seq).toBe(21);

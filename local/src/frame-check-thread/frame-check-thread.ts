@@ -2,6 +2,11 @@
  * The main thread's side of the frame-check thread: hands each frame over and resolves with
  * the check. A thread that dies fails the checks in flight (ingest then checks those frames
  * itself) and is started again for the next ones.
+ *
+ * Speed machinery for `geqo up`'s acks: decoding off the main thread took its young-generation
+ * pauses away from every ack (commit b685e64: sustained frame-to-ack p99 about 18 ms, was
+ * 20-65 ms). It runs with the worker thread; `GEQO_WORKER_THREAD=off` turns both off, and then
+ * ingest checks each frame in place.
  */
 import { type MessagePort, Worker } from 'node:worker_threads';
 import type { FrameCheck, FrameChecker } from '@geqo/shared/app/ingest';

@@ -3,13 +3,14 @@
  * main thread, which acknowledges them, neither spends its time on it nor collects the garbage
  * of a hundred decoded events per frame (young-generation pauses held every ack behind them).
  *
- * A frame that passes also goes, as a digest (`digestFrame`), straight to the worker thread: the
- * worker then neither decodes it a second time nor writes its events' stored form.
+ * A frame that passes also goes, as a digest (`digestFrame`, see `../predecoded-frames.ts`), straight
+ * to the worker thread: the worker then neither decodes it a second time nor writes its events'
+ * stored form.
  */
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { checkFrame } from '@geqo/shared/app/ingest';
-import { digestFrame } from '@geqo/shared/app/worker';
 import type { Frame } from '@geqo/shared/domain/codec';
+import { digestFrame } from '../predecoded-frames.ts';
 import type { CheckResponse, FrameDigestMessage, ToCheckThread } from './protocol.ts';
 
 const port = parentPort;

@@ -7,9 +7,9 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '@geqo/shared/adapters/logging';
 import { createPool, PostgresStream } from '@geqo/shared/adapters/postgres';
-import { FrameDigestCache } from '@geqo/shared/app/worker';
 import type { StreamProducer, StreamRecord } from '@geqo/shared/ports';
 import type { FrameDigestMessage } from '../frame-check-thread/protocol.ts';
+import { PredecodedFrames } from '../predecoded-frames.ts';
 import { createStatsAggregation } from '../stats-aggregation.ts';
 import { startWorkerRunner, WORKER_CONSUMER } from '../worker-runner.ts';
 import { ForwardedMetrics } from './forwarded-metrics.ts';
@@ -36,7 +36,7 @@ if (config.databaseUrl === null) lowerBackendPriority(pool, logger);
 const stream = new PostgresStream(pool);
 const topics = new Set(initialTopics);
 // Frames the frame-check thread has decoded, as digests: the worker takes them instead of decoding.
-const digests = new FrameDigestCache();
+const digests = new PredecodedFrames();
 let digestPort: MessagePort | null = null;
 
 const processed: StreamProducer = {
@@ -72,7 +72,7 @@ port.on('message', (message: ToWorkerThread) => {
       digestPort?.close();
       digestPort = message.port;
       digestPort.on('message', ({ partitionKey, bytes, digest }: FrameDigestMessage) =>
-        digests.put(partitionKey, bytes, digest),
+        digests.putDigest(partitionKey, bytes, digest),
       );
       // Not a reason to stay alive.
       digestPort.unref();

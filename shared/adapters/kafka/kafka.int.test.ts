@@ -9,7 +9,12 @@ import {
   type PartitionsCheckpoint,
   PartitionsReassignedError,
 } from '../../ports/index.ts';
-import { commitPositionsSql, createPool, migrate, PostgresPartitionOwnership } from '../postgres/index.ts';
+import {
+  commitPositionsStatement,
+  createPool,
+  migrate,
+  PostgresPartitionOwnership,
+} from '../postgres/index.ts';
 import { KafkaStreamConsumer, KafkaStreamProducer } from './index.ts';
 
 const text = new TextDecoder();
@@ -125,7 +130,7 @@ describe('Kafka adapters against a real Kafka 4 broker', () => {
     const a = fenced('worker-a');
     const firstPass = await pollUntil(a, 40, { waitMs: 500 });
     const checkpoint = a.checkpointFor(firstPass.at(-1)!);
-    await pool.query(commitPositionsSql(checkpoint as PartitionsCheckpoint));
+    await pool.query(commitPositionsStatement(checkpoint as PartitionsCheckpoint));
     await producer.put(topic, recordsFor(keys, 20));
 
     // Act: B joins the group; A polls on until it is told of the rebalance, then rewinds.

@@ -13,7 +13,7 @@ export {
   migrate,
   tryExtension,
 } from './migrate.ts';
-export { commitPositionsSql, PostgresPartitionOwnership } from './partition-ownership.ts';
+export { commitPositionsStatement, PostgresPartitionOwnership } from './partition-ownership.ts';
 export { EventPartitions } from './partitions.ts';
 export { createPool, inTransaction } from './pool.ts';
 export { PostgresServerRepository } from './server-repository.ts';

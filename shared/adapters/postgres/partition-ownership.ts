@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PartitionClaim, PartitionOwnership, PartitionsCheckpoint } from '../../ports/index.ts';
-import { inlineSql } from './sql-literals.ts';
+import type { QueryStatement } from './pool.ts';
 
 /** Partition epochs and offsets in `partition_owners` (migration 8). */
 export class PostgresPartitionOwnership implements PartitionOwnership {
@@ -50,19 +50,19 @@ const toClaim = (row: ClaimRow): PartitionClaim => ({
 });
 
 /**
- * The statement a batch's transaction runs first when its reader holds partitions: it stores the
- * next offset of each partition read, and fails the transaction (SQLSTATE GQF01, nothing written)
- * if any epoch has moved on. It keeps those rows locked until COMMIT.
+ * The statement a batch's transaction runs (after its events, before its other rows) when its
+ * reader holds partitions: it stores the next offset of each partition read, and fails the
+ * transaction (SQLSTATE GQF01, nothing written) if any epoch has moved on. It keeps those rows
+ * locked until COMMIT.
  */
-export function commitPositionsSql(checkpoint: PartitionsCheckpoint): string {
+export function commitPositionsStatement(checkpoint: PartitionsCheckpoint): QueryStatement {
   const positions = checkpoint.partitions.map((p) => ({
     partition_id: p.partition,
     epoch: p.epoch,
     next_offset: p.nextOffset,
   }));
-  return inlineSql('CALL commit_partition_positions($1, $2, $3::jsonb)', [
-    checkpoint.consumer,
-    checkpoint.stream,
-    JSON.stringify(positions),
-  ]);
+  return {
+    text: 'CALL commit_partition_positions($1, $2, $3::jsonb)',
+    values: [checkpoint.consumer, checkpoint.stream, JSON.stringify(positions)],
+  };
 }

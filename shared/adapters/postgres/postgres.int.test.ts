@@ -334,6 +334,87 @@ describe('PostgreSQL adapter', () => {
     expect(offsets.rows[0].n).toBe(0);
   });
 
+  it("flags the rounds and events stored before a batch that voids them, never the batch's own events", async () => {
+    // Arrange: match m1 with round 1 and one event stored
+    const store = new PostgresEventStore(pool);
+    const ts = dayStart(Date.now()) + 13 * 3_600_000;
+    const round = {
+      matchId: 'm1',
+      number: 1,
+      winnerSide: null,
+      winnerTeam: null,
+      reason: null,
+      scoreAfter: {},
+      startedAt: ts,
+      endedAt: ts + 1_000,
+    };
+    const match = {
+      id: 'm1',
+      serverId: 'srv_aaaaaaaaaaaa',
+      externalId: null,
+      map: 'de_ancient',
+      tag: null,
+      status: 'live',
+      teams: [],
+      score: {},
+      startedAt: ts,
+      endedAt: null,
+    };
+    await store.commit({ ...emptyWrite(), matches: [match], events: [enriched(40, 0, ts)], rounds: [round] });
+    // Act: a batch that voids round 1 from after both events, with an event of its own
+    await store.commit({
+      ...emptyWrite(),
+      events: [enriched(41, 0, ts + 10)],
+      roundVoids: [{ matchId: 'm1', fromRound: 1, at: ts + 60_000 }],
+      checkpoint: { stream: 't-voids', consumer: 'worker', offset: '41' },
+    });
+    // Assert: the stored event and the round are voided, the batch's own event is not
+    const { rows } = await pool.query(
+      `SELECT seq, coalesce((flags->>'voided')::boolean, false) AS voided FROM game_events
+        WHERE seq IN (40, 41) ORDER BY seq`,
+    );
+    expect(rows).toEqual([
+      { seq: 40, voided: true },
+      { seq: 41, voided: false },
+    ]);
+    const rounds = await pool.query(`SELECT voided FROM rounds WHERE match_id = 'm1' AND number = 1`);
+    expect(rounds.rows).toEqual([{ voided: true }]);
+  });
+
+  it('commits the next batch on the same connection after one whose statements failed together', async () => {
+    // Arrange: one connection, so the second batch gets the client the failed one used
+    const single = createPool(database.url, { max: 1 });
+    const store = new PostgresEventStore(single);
+    const ts = Date.UTC(2026, 4, 17, 14);
+    const round = {
+      matchId: 'missing-match',
+      number: 1,
+      winnerSide: null,
+      winnerTeam: null,
+      reason: null,
+      scoreAfter: {},
+      startedAt: ts,
+      endedAt: null,
+    };
+    const snapshot = { serverId: 'srv_together0001', stateJson: '{"ok":true}', position: '3' };
+    // Act: a failing round row among the statements sent together, then a good batch
+    const failed = store.commit({
+      ...emptyWrite(),
+      events: [enriched(3, 0, ts)],
+      rounds: [round],
+      snapshots: [snapshot],
+    });
+    await expect(failed).rejects.toThrow(/foreign key/);
+    await store.commit({ ...emptyWrite(), events: [enriched(3, 0, ts)], snapshots: [snapshot] });
+    // Assert: only the second batch is stored, and the connection answers plain queries
+    const { rows } = await single.query('SELECT count(*)::int AS n FROM game_events WHERE seq = 3');
+    expect(rows[0].n).toBe(1);
+    expect((await store.loadSnapshots(['srv_together0001'])).get('srv_together0001')?.state).toEqual({
+      ok: true,
+    });
+    await single.end();
+  });
+
   it('streams records in order to a consumer that resumes from its committed offset', async () => {
     const stream = new PostgresStream(pool);
     const payload = (n: number) => new Uint8Array([n]);

@@ -137,4 +137,36 @@ describe('a prepared batch extended with the records that follow', () => {
     expect(actual.checkpoint?.offset).toBe(records.at(-1)!.position);
     expect(extendedStore.writes.every((write) => write.snapshots.length <= SERVERS.length)).toBe(true);
   });
+
+  it('leaves the batch it extends as it was (extending returns a new batch)', async () => {
+    // Arrange: a batch of the first two records, and a copy of what it held
+    const records = interleavedRecords();
+    const store = new CapturingStore();
+    const worker = newWorker(store, new MemoryStream());
+    const first = await worker.prepare(records.slice(0, 2), checkpointAt(records[1]!));
+    const before = structuredClone({
+      report: first.report,
+      letters: first.letters,
+      snapshots: first.snapshots,
+      serverIds: first.serverIds,
+      processed: first.processed.length,
+      write: first.write.toWrite(first.snapshots, first.checkpoint, first.letters),
+    });
+
+    // Act: extend it with the next four records
+    const extended = await worker.prepare(records.slice(2, 6), checkpointAt(records[5]!), first);
+
+    // Assert: the first batch is unchanged; the extended one holds all six records
+    expect(extended).not.toBe(first);
+    expect({
+      report: first.report,
+      letters: first.letters,
+      snapshots: first.snapshots,
+      serverIds: first.serverIds,
+      processed: first.processed.length,
+      write: first.write.toWrite(first.snapshots, first.checkpoint, first.letters),
+    }).toEqual(before);
+    expect(extended.report.records).toBe(6);
+    expect(extended.checkpoint?.offset).toBe(records[5]!.position);
+  });
 });

@@ -36,7 +36,6 @@ export class BatchWrite {
   readonly eventJson: string[] = [];
   /** The events, encoded by the store ahead of commit (then `events` and `eventJson` are emptied). */
   private encoded: EncodedEvents | undefined;
-  readonly deadLetters: DeadLetter[] = [];
   readonly gaps: WorkerWrite['gaps'][number][] = [];
   /** Kills of the rounds the live statistics (re)computed in this batch. */
   readonly roundKills: NonNullable<WorkerWrite['roundKills']>[number][] = [];
@@ -45,6 +44,23 @@ export class BatchWrite {
   private readonly roundVoids: { matchId: string; fromRound: number; at: number }[] = [];
   private readonly players = new Map<string, PlayerRow>();
   private readonly matchPlayers = new Map<string, MatchPlayerRow>();
+
+  /** A copy to add more to, leaving this one as it is (a prepared batch being extended). */
+  clone(): BatchWrite {
+    const copy = new BatchWrite();
+    // One at a time: a batch can hold more events than a spread can pass as arguments.
+    for (const event of this.events) copy.events.push(event);
+    for (const json of this.eventJson) copy.eventJson.push(json);
+    copy.encoded = this.encoded;
+    copy.gaps.push(...this.gaps);
+    copy.roundKills.push(...this.roundKills);
+    copy.roundVoids.push(...this.roundVoids);
+    for (const [key, row] of this.matches) copy.matches.set(key, row);
+    for (const [key, row] of this.rounds) copy.rounds.set(key, row);
+    for (const [key, row] of this.players) copy.players.set(key, row);
+    for (const [key, row] of this.matchPlayers) copy.matchPlayers.set(key, row);
+    return copy;
+  }
 
   add(effect: WorkerEffect): void {
     switch (effect.kind) {
@@ -95,7 +111,11 @@ export class BatchWrite {
     this.eventJson.length = 0;
   }
 
-  toWrite(snapshots: SnapshotWrite[], checkpoint?: StreamCheckpoint): WorkerWrite {
+  toWrite(
+    snapshots: readonly SnapshotWrite[],
+    checkpoint: StreamCheckpoint | undefined,
+    deadLetters: readonly DeadLetter[],
+  ): WorkerWrite {
     return {
       events: this.events,
       eventJson: this.eventJson,
@@ -108,7 +128,7 @@ export class BatchWrite {
       players: [...this.players.values()],
       matchPlayers: [...this.matchPlayers.values()],
       snapshots,
-      deadLetters: this.deadLetters,
+      deadLetters,
       ...(checkpoint ? { checkpoint } : {}),
     };
   }

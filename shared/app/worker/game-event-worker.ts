@@ -13,6 +13,7 @@ import {
   createLiveStatsState,
   LiveMatchStats,
   type LiveStatsState,
+  type LiveStatsUpdate,
   type StatsOptionsInput,
 } from '../../domain/stats/index.ts';
 import type {
@@ -28,8 +29,8 @@ import type {
   StreamRecord,
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
-import type { FrameSource } from './decoded-frame-cache.ts';
 import type { EngineDriver } from './engine-driver.ts';
+import type { DecodedFrame, FrameSource } from './frame-source.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 import { classifyFailure, failureCode } from './record-isolation.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
@@ -38,9 +39,11 @@ import { SnapshotSchedule } from './snapshot-schedule.ts';
 const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
 
 /**
- * Preparing a batch is CPU work of tens of milliseconds. Pausing every few milliseconds lets the
+ * Preparing a batch is CPU work of tens of milliseconds. Pausing every millisecond lets the
  * event loop serve I/O meanwhile (the previous batch's commit, ingest's acks when they share the
- * thread), so the pipeline's prepare and commit really overlap.
+ * thread), so `geqo up`'s pipelined prepare and commit really overlap (with the worker thread,
+ * commit a53cdf3: 20.7k -> 28.9k events/s stored end to end). To turn it off, make `maybe`
+ * return at once.
  */
 class CooperativePause {
   private last = performance.now();
@@ -68,6 +71,11 @@ interface QueuedFrame {
   position: string;
   /** Its events' stored-form JSON, when it came as a digest (`positions` then lack their players). */
   eventJson?: readonly string[];
+}
+
+/** A record's frame, decoded here or taken from the frame source. */
+interface DecodedRecord extends DecodedFrame {
+  record: ConsumedRecord;
 }
 
 /** Everything the worker keeps per game server; saved as `match_state.state`. */
@@ -99,10 +107,10 @@ export interface WorkerDeps {
    */
   cacheStates?: boolean;
   /**
-   * With `cacheStates` and a checkpoint committed in the batch's transaction: write a server's
-   * snapshot at most this often while it keeps changing, and hold the checkpoint back to what the
-   * written snapshots cover (see `SnapshotSchedule`). Unset: every batch writes every touched
-   * server's snapshot.
+   * With `cacheStates` and a single-offset checkpoint committed in the batch's transaction (the
+   * local stream): write a server's snapshot at most this often while it keeps changing, and hold
+   * the checkpoint back to what the written snapshots cover (see `SnapshotSchedule`). Unset: every
+   * batch writes every touched server's snapshot.
    */
   snapshotEveryMs?: number;
   clock?: () => number;
@@ -143,6 +151,21 @@ export interface BatchReport {
   events: number;
   deadLettered: number;
   gaps: SequenceGap[];
+}
+
+/** A batch of no records yet, started at `started`. */
+function emptyBatch(started: number): PreparedBatch {
+  return {
+    write: new BatchWrite(),
+    snapshots: [],
+    letters: [],
+    checkpoint: undefined,
+    report: { records: 0, frames: 0, duplicates: 0, events: 0, deadLettered: 0, gaps: [] },
+    started,
+    serverIds: [],
+    processed: [],
+    oldestArrival: started,
+  };
 }
 
 /**
@@ -194,8 +217,8 @@ export class GameEventWorker {
    * one before it to commit, so those records need not wait for another commit.
    *
    * With `snapshotEveryMs`, only the snapshots that are due go in, and the checkpoint may be held
-   * back (see `SnapshotSchedule`); with no records, the batch writes every snapshot still due
-   * (the pipeline does that when the stream is idle).
+   * back (see `SnapshotSchedule`); with no records, the batch writes every snapshot put off (the
+   * pipeline does that when the stream is idle).
    */
   prepare(
     records: readonly ConsumedRecord[],
@@ -205,7 +228,7 @@ export class GameEventWorker {
     return this.prepareRecords(records, checkpoint, extend, NO_DROP, records.length === 0 ? 'all' : 'due');
   }
 
-  /** Whether some server changed since its last snapshot (with `snapshotEveryMs`). */
+  /** How many servers changed since their last snapshot (with `snapshotEveryMs`). */
   get unsavedSnapshots(): number {
     return this.schedule?.pending ?? 0;
   }
@@ -219,6 +242,9 @@ export class GameEventWorker {
    * `drop.records`: the records' own frames count as applied (their sessions move on) with none
    * of their events; `drop.released`: so does every other frame the sequencer releases with them,
    * each dead-lettered (re-encoded, with the position it came at) with `drop.reason`.
+   *
+   * Three steps: {@link decode} the records, {@link apply} their frames to the servers' states,
+   * {@link buildWrites} of the result. An extended batch is copied first: `extend` is left as it was.
    */
   private async prepareRecords(
     records: readonly ConsumedRecord[],
@@ -227,41 +253,48 @@ export class GameEventWorker {
     drop: EventDrop,
     saving: 'due' | 'all' = 'all',
   ): Promise<PreparedBatch> {
-    const withoutEvents = drop.records;
-    const started = extend?.started ?? this.now();
-    const report: BatchReport = extend?.report ?? {
-      records: 0,
-      frames: 0,
-      duplicates: 0,
-      events: 0,
-      deadLettered: 0,
-      gaps: [],
+    const base = extend ?? emptyBatch(this.now());
+    const batch: PreparedBatch = {
+      ...base,
+      write: base.write.clone(),
+      letters: [...base.letters],
+      report: { ...base.report, records: base.report.records + records.length, gaps: [...base.report.gaps] },
     };
-    report.records += records.length;
-    const write = extend?.write ?? new BatchWrite();
-    /** Servers touched by these records (their snapshots are made anew). */
-    const touched = new Map<string, string>();
-    const letters: DeadLetter[] = extend?.letters ?? [];
-    const eventsBefore = write.events.length;
-    const decoded: { record: ConsumedRecord; frame: Frame; eventJson?: readonly string[] }[] = [];
-    let predecoded = 0;
-    /** Each record's predecessor on the stream (where reading it again starts). */
-    const before = new Map<ConsumedRecord, string | undefined>();
-
     const pause = new CooperativePause();
-    let previous: string | undefined;
+    const frames = await this.decode(records, drop, batch.letters, pause);
+    const serverIds = [...new Set(frames.map((d) => d.frame.server))];
+    try {
+      await this.loadStates(serverIds);
+      const eventsBefore = batch.write.events.length;
+      const applied = await this.apply(records, frames, batch, drop, pause);
+      return this.buildWrites(batch, applied, { records, checkpoint, serverIds, eventsBefore, saving });
+    } catch (error) {
+      this.forget(serverIds);
+      throw error;
+    }
+  }
+
+  /**
+   * The records' frames: taken from the frame source when someone decoded them already, else
+   * decoded here. A record that cannot be decoded, or names another server than its key, goes to
+   * `letters`; one whose events alone were refused comes back as its frame without them.
+   */
+  private async decode(
+    records: readonly ConsumedRecord[],
+    drop: EventDrop,
+    letters: DeadLetter[],
+    pause: CooperativePause,
+  ): Promise<DecodedRecord[]> {
+    const decoded: DecodedRecord[] = [];
+    let predecoded = 0;
     for (const record of records) {
-      before.set(record, previous);
-      previous = record.position;
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
-      if (cached && withoutEvents) {
-        decoded.push({ record, frame: { ...cached.frame, events: [] } });
-        continue;
-      }
       if (cached) {
-        predecoded += 1;
-        decoded.push({ record, ...cached });
+        if (!drop.records) predecoded += 1;
+        decoded.push(
+          drop.records ? { record, frame: { ...cached.frame, events: [] } } : { record, ...cached },
+        );
         continue;
       }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
@@ -283,10 +316,31 @@ export class GameEventWorker {
         );
         continue;
       }
-      decoded.push({ record, frame: withoutEvents ? { ...result.frame, events: [] } : result.frame });
+      decoded.push({ record, frame: drop.records ? { ...result.frame, events: [] } : result.frame });
     }
+    if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
+    return decoded;
+  }
 
-    const serverIds = [...new Set(decoded.map((d) => d.frame.server))];
+  /**
+   * Offers each frame to its server's sequencer and applies what it releases (then what waited
+   * on a gap whose time ran out) through the match engine and the live statistics, into
+   * `batch.write`. Changes the in-memory server states; returns which servers it touched (with
+   * their last record's position) and the live statistics of the rounds that ended.
+   */
+  private async apply(
+    records: readonly ConsumedRecord[],
+    frames: readonly DecodedRecord[],
+    batch: PreparedBatch,
+    drop: EventDrop,
+    pause: CooperativePause,
+  ): Promise<{ touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] }> {
+    const touched = new Map<string, string>();
+    /** Each record's predecessor on the stream (where reading it again starts). */
+    const before = new Map<ConsumedRecord, string | undefined>();
+    records.forEach((record, i) => {
+      before.set(record, records[i - 1]?.position);
+    });
     const live = new Map<string, LiveMatchStats>();
     const liveOf = (serverId: string, state: ServerState): LiveMatchStats => {
       let stats = live.get(serverId);
@@ -297,148 +351,150 @@ export class GameEventWorker {
       }
       return stats;
     };
-    try {
-      await this.loadStates(serverIds);
-      for (const { record, frame, eventJson } of decoded) {
-        await pause.maybe();
-        const state = this.states.get(frame.server)!;
-        touched.set(frame.server, record.position);
-        this.schedule?.changed(frame.server, record.position, before.get(record));
-        const offered = offerFrame(
-          state.sequencer,
-          {
-            session: frame.session,
-            seq: frame.seq,
-            arrivedAt: record.arrivedAt,
-            item:
-              eventJson === undefined
-                ? { frame, position: record.position }
-                : { frame, position: record.position, eventJson },
-          },
-          this.sequencerOptions,
-        );
-        if (offered.duplicate) report.duplicates += 1;
-        this.recordGaps(frame.server, state, offered.gaps, report, write);
-        for (const ready of offered.ready)
-          this.applyFrame(state, ready, write, report, letters, record, liveOf(frame.server, state), drop);
-      }
-      // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
-      const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
-      for (const serverId of touched.keys()) {
-        const state = this.states.get(serverId)!;
-        const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
-        this.recordGaps(serverId, state, expired.gaps, report, write);
-        for (const ready of expired.ready)
-          this.applyFrame(
-            state,
-            ready,
-            write,
-            report,
-            letters,
-            records.at(-1)!,
-            liveOf(serverId, state),
-            drop,
-          );
-      }
-      // Rounds that ended in this batch: their kills go into the batch's writes, their figures to
-      // dashboards once it is committed.
-      const statsUpdates = [...live].flatMap(
-        ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
+    const stateOf = (serverId: string): ServerState => {
+      const state = this.states.get(serverId);
+      if (state === undefined) throw new Error(`no state loaded for server ${serverId}`);
+      return state;
+    };
+    for (const { record, frame, eventJson } of frames) {
+      await pause.maybe();
+      const state = stateOf(frame.server);
+      touched.set(frame.server, record.position);
+      this.schedule?.changed(frame.server, record.position, before.get(record));
+      const offered = offerFrame(
+        state.sequencer,
+        {
+          session: frame.session,
+          seq: frame.seq,
+          arrivedAt: record.arrivedAt,
+          item:
+            eventJson === undefined
+              ? { frame, position: record.position }
+              : { frame, position: record.position, eventJson },
+        },
+        this.sequencerOptions,
       );
-      for (const update of statsUpdates) {
-        if (update.voidedFrom === undefined)
-          write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
-      }
-
-      const { snapshots, checkpoint: committed } = this.snapshotsOf(
-        touched,
-        saving,
-        records,
-        checkpoint,
-        extend,
-      );
-      // What dashboards get once the batch is committed, made now while the events are at hand.
-      const processed = this.deps.processed
-        ? processedRecords(
-            write.events.slice(eventsBefore),
-            write.roundRows,
-            write.matchRows,
-            write.eventJson.slice(eventsBefore),
-            this.deps.processed.wanted,
-          ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
-        : [];
-      write.encodeWith(this.deps.store);
-      if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
-      const oldestArrival = records.reduce(
-        (oldest, record) => Math.min(oldest, record.arrivedAt),
-        extend?.oldestArrival ?? started,
-      );
-      return {
-        write,
-        snapshots,
-        letters,
-        checkpoint: committed,
-        report,
-        started,
-        serverIds: [...new Set([...(extend?.serverIds ?? []), ...serverIds])],
-        processed: (extend?.processed ?? []).concat(processed),
-        oldestArrival,
-      };
-    } catch (error) {
-      this.forget(serverIds);
-      throw error;
+      if (offered.duplicate) batch.report.duplicates += 1;
+      this.recordGaps(frame.server, state, offered.gaps, batch);
+      for (const ready of offered.ready)
+        this.applyFrame(state, ready, batch, record, liveOf(frame.server, state), drop);
     }
+    // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
+    const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
+    const lastRecord = records.at(-1);
+    for (const serverId of touched.keys()) {
+      const state = stateOf(serverId);
+      const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
+      this.recordGaps(serverId, state, expired.gaps, batch);
+      for (const ready of expired.ready)
+        if (lastRecord) this.applyFrame(state, ready, batch, lastRecord, liveOf(serverId, state), drop);
+    }
+    const statsUpdates = [...live].flatMap(
+      ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
+    );
+    return { touched, statsUpdates };
   }
 
   /**
-   * The snapshots a batch writes and the checkpoint it commits. Without a schedule: every server
-   * the records touched, and the batch's own checkpoint. With one: the servers that are due (or
-   * `all` that changed), and the checkpoint held back to what the written snapshots cover.
+   * What the applied frames write besides their events (the kills of the rounds that ended, the
+   * servers' snapshots) and publish once committed; then the events are encoded for the store.
+   */
+  private buildWrites(
+    batch: PreparedBatch,
+    applied: { touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] },
+    part: {
+      records: readonly ConsumedRecord[];
+      checkpoint: StreamCheckpoint | undefined;
+      serverIds: string[];
+      eventsBefore: number;
+      saving: 'due' | 'all';
+    },
+  ): PreparedBatch {
+    const { write } = batch;
+    const { touched, statsUpdates } = applied;
+    for (const update of statsUpdates) {
+      if (update.voidedFrom === undefined)
+        write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
+    }
+    // What dashboards get once the batch is committed, made now while the events are at hand.
+    const processed = this.deps.processed
+      ? processedRecords(
+          write.events.slice(part.eventsBefore),
+          write.roundRows,
+          write.matchRows,
+          write.eventJson.slice(part.eventsBefore),
+          this.deps.processed.wanted,
+        ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
+      : [];
+    write.encodeWith(this.deps.store);
+    const { snapshots, checkpoint } = this.snapshotsOf(touched, batch.snapshots, part);
+    return {
+      ...batch,
+      snapshots,
+      checkpoint,
+      serverIds: [...new Set([...batch.serverIds, ...part.serverIds])],
+      processed: batch.processed.concat(processed),
+      oldestArrival: part.records.reduce(
+        (oldest, record) => Math.min(oldest, record.arrivedAt),
+        batch.oldestArrival,
+      ),
+    };
+  }
+
+  /**
+   * The engine snapshots a batch writes and the checkpoint it commits. Without a schedule: the
+   * state of each server its records touched, at the position of its last record (of an extended
+   * batch, also the earlier ones of the other servers), and the batch's own checkpoint. With one:
+   * the servers that are due (or all that changed), and the checkpoint held back to what the
+   * written snapshots cover.
    */
   private snapshotsOf(
     touched: ReadonlyMap<string, string>,
-    saving: 'due' | 'all',
-    records: readonly ConsumedRecord[],
-    checkpoint: StreamCheckpoint | undefined,
-    extend: PreparedBatch | undefined,
+    earlier: readonly SnapshotWrite[],
+    part: {
+      records: readonly ConsumedRecord[];
+      checkpoint: StreamCheckpoint | undefined;
+      saving: 'due' | 'all';
+    },
   ): { snapshots: SnapshotWrite[]; checkpoint: StreamCheckpoint | undefined } {
-    const schedule = this.schedule;
     const snapshotOf = (serverId: string, position: string | null): SnapshotWrite => ({
       serverId,
-      stateJson: JSON.stringify(this.states.get(serverId)!),
+      stateJson: JSON.stringify(this.states.get(serverId)),
       position,
     });
+    const schedule = this.schedule;
     if (schedule === null) {
-      const snapshots = (extend?.snapshots ?? [])
+      const snapshots = earlier
         .filter((snapshot) => !touched.has(snapshot.serverId))
         .concat([...touched].map(([serverId, position]) => snapshotOf(serverId, position)));
-      return { snapshots, checkpoint };
+      return { snapshots, checkpoint: part.checkpoint };
     }
-    const now = this.now();
-    const due = schedule.due(now, saving === 'all').filter((serverId) => this.states.has(serverId));
-    const snapshots = (extend?.snapshots ?? [])
-      .filter((snapshot) => !due.includes(snapshot.serverId))
-      .concat(due.map((serverId) => snapshotOf(serverId, schedule.positionOf(serverId))));
-    schedule.saved(due, now);
-    const last = records.at(-1)?.position;
-    if (last !== undefined) schedule.passed(last);
-    const offset = last ?? schedule.position;
-    if (checkpoint?.partitions !== undefined)
+    if (part.checkpoint?.partitions !== undefined)
       throw new Error(
         'snapshotEveryMs holds back a single stream offset; a partitioned checkpoint cannot be',
       );
-    if (checkpoint === undefined || offset === undefined) return { snapshots, checkpoint };
-    return { snapshots, checkpoint: { ...checkpoint, offset: schedule.checkpointOffset(offset) } };
+    const now = this.now();
+    const due = schedule.due(now, part.saving === 'all').filter((serverId) => this.states.has(serverId));
+    const snapshots = earlier
+      .filter((snapshot) => !due.includes(snapshot.serverId))
+      .concat(due.map((serverId) => snapshotOf(serverId, schedule.positionOf(serverId))));
+    schedule.saved(due, now);
+    const last = part.records.at(-1)?.position;
+    if (last !== undefined) schedule.passed(last);
+    const offset = last ?? schedule.position;
+    if (part.checkpoint === undefined || offset === undefined)
+      return { snapshots, checkpoint: part.checkpoint };
+    return { snapshots, checkpoint: { ...part.checkpoint, offset: schedule.checkpointOffset(offset) } };
   }
 
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
   async commit(prepared: PreparedBatch): Promise<BatchReport> {
-    const { logger, metrics } = this.deps;
+    const { metrics } = this.deps;
     const { write, snapshots, letters, checkpoint, report, started, serverIds, processed } = prepared;
     try {
-      if (this.deps.deadLetters && letters.length > 0) await this.deps.deadLetters.send(letters);
-      else write.deadLetters.push(...letters);
-      await this.deps.store.commit(write.toWrite(snapshots, checkpoint));
+      const sentAside = this.deps.deadLetters !== undefined && letters.length > 0;
+      if (sentAside) await this.deps.deadLetters?.send(letters);
+      await this.deps.store.commit(write.toWrite(snapshots, checkpoint, sentAside ? [] : letters));
     } catch (error) {
       // The in-memory states hold changes that were never committed: forget them, so the
       // redelivered batch starts from the saved snapshots.
@@ -447,16 +503,7 @@ export class GameEventWorker {
     }
     if (!this.deps.cacheStates) this.states.clear();
 
-    report.deadLettered = letters.length;
-    for (const letter of letters) {
-      logger.warn('record dead-lettered', {
-        code: letter.code,
-        reason: letter.reason,
-        shardId: letter.shard,
-        sequenceNumber: letter.position,
-        serverId: letter.partitionKey,
-      });
-    }
+    for (const letter of letters) this.logDeadLetter(letter);
     metrics.count('worker_records', report.records);
     metrics.count('worker_events', report.events);
     if (report.duplicates > 0) metrics.count('worker_duplicate_frames', report.duplicates);
@@ -469,7 +516,7 @@ export class GameEventWorker {
       await this.deps.processed.producer.put(this.deps.processed.stream, processed);
     }
     await this.reportEndedMatches(write);
-    return report;
+    return { ...report, deadLettered: letters.length };
   }
 
   private async reportEndedMatches(write: BatchWrite): Promise<void> {
@@ -506,16 +553,16 @@ export class GameEventWorker {
     this.schedule?.clear();
   }
 
+  /** One frame's events through the match engine and the live statistics, into `batch`. */
   private applyFrame(
     state: ServerState,
     queued: QueuedFrame,
-    write: BatchWrite,
-    report: BatchReport,
-    letters: DeadLetter[],
+    batch: PreparedBatch,
     record: ConsumedRecord,
     live: LiveMatchStats,
-    drop: EventDrop = NO_DROP,
+    drop: EventDrop,
   ): void {
+    const { write, report, letters } = batch;
     const { frame, eventJson } = queued;
     report.frames += 1;
     if (drop.released && frame.events.length > 0 && queued.position !== record.position) {
@@ -575,17 +622,11 @@ export class GameEventWorker {
     }
   }
 
-  private recordGaps(
-    serverId: string,
-    state: ServerState,
-    gaps: SequenceGap[],
-    report: BatchReport,
-    write: BatchWrite,
-  ): void {
+  private recordGaps(serverId: string, state: ServerState, gaps: SequenceGap[], batch: PreparedBatch): void {
     for (const gap of gaps) {
-      report.gaps.push(gap);
+      batch.report.gaps.push(gap);
       const matchId = this.deps.engine.currentMatchId(state.engine);
-      if (matchId) write.gaps.push({ matchId, ...gap, at: this.now() });
+      if (matchId) batch.write.gaps.push({ matchId, ...gap, at: this.now() });
       this.deps.metrics.count('worker_sequence_gaps');
       this.deps.logger.warn('sequence gap skipped', {
         serverId,
@@ -645,20 +686,22 @@ export class GameEventWorker {
     for (const drop of attempts) {
       try {
         const prepared = await this.prepareRecords([record], checkpoint, undefined, drop);
-        if (drop.records) prepared.letters.unshift(letter);
-        await this.commit(prepared);
+        await this.commit(drop.records ? { ...prepared, letters: [letter, ...prepared.letters] } : prepared);
         return;
       } catch (failure) {
         if (classifyFailure(failure) === 'transient') throw failure;
         this.states.delete(record.partitionKey);
       }
     }
-    const write = new BatchWrite();
     if (this.deps.deadLetters) await this.deps.deadLetters.send([letter]);
-    else write.deadLetters.push(letter);
-    if (checkpoint !== undefined || write.deadLetters.length > 0)
-      await this.deps.store.commit(write.toWrite([], checkpoint));
+    const letters = this.deps.deadLetters ? [] : [letter];
+    if (checkpoint !== undefined || letters.length > 0)
+      await this.deps.store.commit(new BatchWrite().toWrite([], checkpoint, letters));
     this.deps.metrics.count('worker_dead_letters');
+    this.logDeadLetter(letter);
+  }
+
+  private logDeadLetter(letter: DeadLetter): void {
     this.deps.logger.warn('record dead-lettered', {
       code: letter.code,
       reason: letter.reason,

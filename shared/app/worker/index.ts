@@ -1,6 +1,5 @@
-export * from './decoded-frame-cache.ts';
 export * from './engine-driver.ts';
-export * from './frame-digest.ts';
+export * from './frame-source.ts';
 export * from './game-event-worker.ts';
 export * from './match-engine-driver.ts';
 export * from './processed-messages.ts';

@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { silentLogger } from '@geqo/shared/adapters/logging';
+import { noMetrics } from '@geqo/shared/adapters/metrics';
+import { GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
+import { decodeFrame, encodeFrame, type Frame } from '@geqo/shared/domain/codec';
+import { type AnyEvent, storedFormJson } from '@geqo/shared/domain/events';
+import type { ConsumedRecord, EventStore } from '@geqo/shared/ports';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../adapters/logging/index.ts';
-import { noMetrics } from '../../adapters/metrics/index.ts';
-import { decodeFrame, encodeFrame, type Frame } from '../../domain/codec/index.ts';
-import { type AnyEvent, storedFormJson } from '../../domain/events/index.ts';
-import type { ConsumedRecord, EventStore } from '../../ports/index.ts';
-import { digestFrame, FrameDigestCache, readDigest } from './frame-digest.ts';
-import { GameEventWorker } from './game-event-worker.ts';
-import { matchEngineDriver } from './match-engine-driver.ts';
-import { CapturingStore } from './test-helpers.ts';
+import { CapturingStore } from '../../shared/app/worker/test-helpers.ts';
+import { digestFrame, PredecodedFrames, readDigest } from './predecoded-frames.ts';
 
-const FIXTURES = new URL('../../../../shared/fixtures/matches/', import.meta.url).pathname;
+const FIXTURES = new URL('../../../shared/fixtures/matches/', import.meta.url).pathname;
 const SERVER = 'srv_digest000001';
 
 function fixtureEvents(name: string): AnyEvent[] {
@@ -51,7 +50,7 @@ const matches: [string, AnyEvent[]][] = [
   ['a synthetic match with positions at 8 Hz', generateSyntheticMatch({ rounds: 6, seed: 11 })],
 ];
 
-const newWorker = (store: EventStore, frameCache?: FrameDigestCache) =>
+const newWorker = (store: EventStore, frameCache?: PredecodedFrames) =>
   new GameEventWorker({
     store,
     engine: matchEngineDriver,
@@ -95,8 +94,8 @@ describe('frame digests', () => {
       const frames = framesOf(events);
       const decoding = new CapturingStore();
       const digested = new CapturingStore();
-      const cache = new FrameDigestCache();
-      for (const bytes of frames) cache.put(SERVER, bytes, digestFrame(decoded(bytes)));
+      const cache = new PredecodedFrames();
+      for (const bytes of frames) cache.putDigest(SERVER, bytes, digestFrame(decoded(bytes)));
 
       // Act
       const plain = newWorker(decoding);
@@ -128,8 +127,8 @@ describe('frame digests', () => {
     const events = generateSyntheticMatch({ rounds: 1, seed: 5 }).slice(0, 200);
     const [first, second] = framesOf(events);
     const store = new CapturingStore();
-    const cache = new FrameDigestCache();
-    cache.put(SERVER, second!, digestFrame(decoded(second!)));
+    const cache = new PredecodedFrames();
+    cache.putDigest(SERVER, second!, digestFrame(decoded(second!)));
     await newWorker(store, cache).processBatch([record(second!, 1)]);
     expect(store.stored()).toHaveLength(0);
 
@@ -141,7 +140,7 @@ describe('frame digests', () => {
   });
 });
 
-describe('frame digest cache', () => {
+describe('predecoded frames', () => {
   const frame = (seq: number) =>
     encodeFrame({
       v: 1,
@@ -153,9 +152,9 @@ describe('frame digest cache', () => {
     });
 
   it('hands a digest over once, for exactly the bytes it was made from', () => {
-    const cache = new FrameDigestCache();
+    const cache = new PredecodedFrames();
     const bytes = frame(1);
-    cache.put(SERVER, bytes, digestFrame(decoded(bytes)));
+    cache.putDigest(SERVER, bytes, digestFrame(decoded(bytes)));
 
     expect(cache.take('srv_other0000001', bytes)).toBeUndefined();
     expect(cache.take(SERVER, frame(2))).toBeUndefined();
@@ -168,9 +167,9 @@ describe('frame digest cache', () => {
     const bytes = [1, 2, 3, 4].map(frame);
     const digests = bytes.map((b) => digestFrame(decoded(b)));
     const one = bytes[0]!.byteLength + digests[0]!.byteLength;
-    const cache = new FrameDigestCache(one * 2 + 4);
+    const cache = new PredecodedFrames({ maxBytes: one * 2 + 4 });
 
-    for (const [i, b] of bytes.entries()) cache.put(SERVER, b, digests[i]!);
+    for (const [i, b] of bytes.entries()) cache.putDigest(SERVER, b, digests[i]!);
 
     expect(cache.size).toBe(2);
     expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
@@ -179,11 +178,24 @@ describe('frame digest cache', () => {
   });
 
   it('counts a digest it cannot read as a miss', () => {
-    const cache = new FrameDigestCache();
+    const cache = new PredecodedFrames();
     const bytes = frame(1);
-    cache.put(SERVER, bytes, new Uint8Array([0xc1]));
+    cache.putDigest(SERVER, bytes, new Uint8Array([0xc1]));
 
     expect(cache.take(SERVER, bytes)).toBeUndefined();
     expect(cache.unreadable).toBe(1);
+  });
+
+  it('hands over a frame decoded on this thread as it is, and keeps at most maxEntries', () => {
+    const bytes = [1, 2, 3].map(frame);
+    const frames = bytes.map(decoded);
+    const cache = new PredecodedFrames({ maxEntries: 2 });
+
+    for (const [i, b] of bytes.entries()) cache.put(SERVER, b, frames[i]!);
+
+    expect(cache.size).toBe(2);
+    expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
+    expect(cache.take(SERVER, bytes[2]!)).toEqual({ frame: frames[2] });
+    expect(cache.take(SERVER, bytes[2]!)).toBeUndefined();
   });
 });
