@@ -163,7 +163,7 @@ describe('predecoded frames', () => {
     expect(cache.bytesHeld).toBe(0);
   });
 
-  it('drops the oldest digests when it holds too many bytes', () => {
+  it('full, keeps the oldest digests (the next the worker reads when it is behind) and refuses new ones', () => {
     const bytes = [1, 2, 3, 4].map(frame);
     const digests = bytes.map((b) => digestFrame(decoded(b)));
     const one = bytes[0]!.byteLength + digests[0]!.byteLength;
@@ -172,9 +172,26 @@ describe('predecoded frames', () => {
     for (const [i, b] of bytes.entries()) cache.putDigest(SERVER, b, digests[i]!);
 
     expect(cache.size).toBe(2);
+    expect(cache.refused).toBe(2);
+    expect(cache.take(SERVER, bytes[0]!)?.frame.seq).toBe(1);
+    expect(cache.take(SERVER, bytes[1]!)?.frame.seq).toBe(2);
+    expect(cache.take(SERVER, bytes[3]!)).toBeUndefined();
+  });
+
+  it('full, drops an entry nobody took for staleMs to make room', () => {
+    const bytes = [1, 2, 3].map(frame);
+    let now = 0;
+    const cache = new PredecodedFrames({ maxEntries: 2, staleMs: 1_000 }, () => now);
+    cache.put(SERVER, bytes[0]!, decoded(bytes[0]!));
+    now = 500;
+    cache.put(SERVER, bytes[1]!, decoded(bytes[1]!));
+    now = 1_200;
+    cache.put(SERVER, bytes[2]!, decoded(bytes[2]!));
+
+    expect(cache.refused).toBe(0);
     expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
-    expect(cache.take(SERVER, bytes[1]!)).toBeUndefined();
-    expect(cache.take(SERVER, bytes[3]!)?.frame.seq).toBe(4);
+    expect(cache.take(SERVER, bytes[1]!)?.frame.seq).toBe(2);
+    expect(cache.take(SERVER, bytes[2]!)?.frame.seq).toBe(3);
   });
 
   it('counts a digest it cannot read as a miss', () => {
@@ -194,8 +211,8 @@ describe('predecoded frames', () => {
     for (const [i, b] of bytes.entries()) cache.put(SERVER, b, frames[i]!);
 
     expect(cache.size).toBe(2);
-    expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
-    expect(cache.take(SERVER, bytes[2]!)).toEqual({ frame: frames[2] });
     expect(cache.take(SERVER, bytes[2]!)).toBeUndefined();
+    expect(cache.take(SERVER, bytes[0]!)).toEqual({ frame: frames[0] });
+    expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
   });
 });
