@@ -257,6 +257,54 @@ describe('dashboard socket /ws', () => {
     expect(code).toBe(1009);
   });
 
+  it('answers RATE_LIMITED without a query past the unknown match ids an address may look up in a second, even across reconnects; stored matches and the matches topic still work', async () => {
+    let lookups = 0;
+    const server = await startServer({
+      unknownLookupsPerSecondPerAddress: 5,
+      matchExists: async (matchId) => {
+        if (knownMatches.includes(matchId)) return true;
+        lookups += 1;
+        return false;
+      },
+    });
+    // Made-up ids, as a reconnecting client floods them: the first connection uses the budget,
+    // and a new one from the same address gets none back within the second.
+    const first = await connect(server.port);
+    const codes: string[] = [];
+    for (let n = 0; n < 6; n++)
+      codes.push(String((await first.ask({ action: 'subscribe', matchId: `m-${n}` })).code));
+    first.ws.terminate();
+    const second = await connect(server.port);
+    for (let n = 6; n < 12; n++)
+      codes.push(String((await second.ask({ action: 'subscribe', matchId: `m-${n}` })).code));
+    expect(await second.ask({ action: 'subscribe', topic: 'matches' })).toEqual({
+      type: 'subscribed',
+      topic: 'matches',
+    });
+    second.ws.close();
+
+    // 5 lookups a second: at most 10 of the 12 in the two seconds this can straddle.
+    expect(lookups).toBeGreaterThanOrEqual(5);
+    expect(lookups).toBeLessThanOrEqual(10);
+    expect(codes.filter((code) => code === 'UNKNOWN_MATCH')).toHaveLength(lookups);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(12 - lookups);
+
+    // Stored matches spend nothing: in a new second, ten of them and then four unknown ids all get
+    // their lookup.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const third = await connect(server.port);
+    for (const matchId of knownMatches.slice(0, 10))
+      expect(await third.ask({ action: 'subscribe', matchId })).toEqual({
+        type: 'subscribed',
+        topic: matchId,
+      });
+    for (let n = 0; n < 4; n++)
+      expect(await third.ask({ action: 'subscribe', matchId: `m-again-${n}` })).toMatchObject({
+        code: 'UNKNOWN_MATCH',
+      });
+    third.ws.close();
+  });
+
   it('refuses a connection over the per-address limit with 429, and accepts again once one closes', async () => {
     const server = await startServer({ maxConnectionsPerAddress: 3 });
     const open = [await connect(server.port), await connect(server.port), await connect(server.port)];

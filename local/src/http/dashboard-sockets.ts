@@ -14,6 +14,13 @@ export interface DashboardSocketOptions {
   /** Open `/ws` connections from one remote address (default 32); past it the upgrade gets 429. */
   maxConnectionsPerAddress?: number;
   /**
+   * Subscriptions to unknown match ids per second for one remote address (default 32); past it a
+   * subscription to a match gets RATE_LIMITED without a query. Each lookup is a database query: a
+   * reconnecting client subscribing to made-up ids would otherwise keep the database busy for
+   * everyone.
+   */
+  unknownLookupsPerSecondPerAddress?: number;
+  /**
    * Origins (`scheme://host[:port]`, or `*`) a browser page may connect from, besides the page's
    * own host (the request's `Host`). A request without `Origin` (not a browser) is let through.
    */
@@ -24,6 +31,7 @@ export interface DashboardSocketOptions {
 
 export const DEFAULT_MAX_SUBSCRIPTIONS = 64;
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 32;
+export const DEFAULT_UNKNOWN_LOOKUPS_PER_SECOND_PER_ADDRESS = 32;
 
 /**
  * Messages one connection may have waiting for their reply; more are answered RATE_LIMITED at
@@ -88,6 +96,8 @@ export class DashboardSockets implements ConnectionSender {
   });
   private readonly sockets = new Map<string, WebSocket>();
   private readonly connectionsByAddress = new Map<string, number>();
+  /** Unknown match ids looked up per remote address in the current one-second window. */
+  private readonly lookupsByAddress = new Map<string, { second: number; count: number }>();
   private readonly maxSubscriptions: number;
   private readonly maxConnectionsPerAddress: number;
   private readonly readTokenDigest: Buffer | null;
@@ -158,6 +168,10 @@ export class DashboardSockets implements ConnectionSender {
     const session = new DashboardSession(this.registry, connectionId, {
       maxSubscriptions: this.maxSubscriptions,
       ...(this.options.matchExists ? { matchExists: this.options.matchExists } : {}),
+      unknownLookups: {
+        available: () => this.lookupsAvailable(address),
+        spend: () => this.spendLookup(address),
+      },
     });
     const reply = (message: object) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -212,6 +226,33 @@ export class DashboardSockets implements ConnectionSender {
     });
     ws.on('error', () => ws.terminate());
     reply({ type: 'hello', connectionId });
+  }
+
+  private lookupWindow(address: string): { second: number; count: number } {
+    const second = Math.floor(Date.now() / 1000);
+    let window = this.lookupsByAddress.get(address);
+    if (window === undefined || window.second !== second) {
+      // Kept past the address's last connection (a client reconnecting gets no fresh budget);
+      // windows of past seconds are forgotten once many addresses have one.
+      if (this.lookupsByAddress.size >= 4_096)
+        for (const [other, { second: then }] of this.lookupsByAddress)
+          if (then !== second) this.lookupsByAddress.delete(other);
+      window = { second, count: 0 };
+      this.lookupsByAddress.set(address, window);
+    }
+    return window;
+  }
+
+  private lookupsAvailable(address: string): boolean {
+    const limit =
+      this.options.unknownLookupsPerSecondPerAddress ?? DEFAULT_UNKNOWN_LOOKUPS_PER_SECOND_PER_ADDRESS;
+    if (this.lookupWindow(address).count < limit) return true;
+    this.metrics.count('dashboard_messages_refused', 1, { code: 'RATE_LIMITED' });
+    return false;
+  }
+
+  private spendLookup(address: string): void {
+    this.lookupWindow(address).count += 1;
   }
 
   async send(connectionId: string, message: Uint8Array | string): Promise<SendOutcome> {

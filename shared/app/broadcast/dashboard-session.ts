@@ -29,6 +29,12 @@ export interface DashboardRules {
   matchExists?: (matchId: string) => Promise<boolean>;
   /** The most topics one connection may follow; past it, TOO_MANY_SUBSCRIPTIONS. */
   maxSubscriptions?: number;
+  /**
+   * A budget of match ids that turn out unknown (per remote address): while it is spent, a
+   * subscription to a match gets RATE_LIMITED without a query. Stored matches cost nothing from it
+   * (subscriptions are bounded anyway); the `matches` topic and repeats never need a lookup.
+   */
+  unknownLookups?: { available(): boolean; spend(): void };
 }
 
 function parseRequest(text: string): DashboardRequest | DashboardReply {
@@ -67,8 +73,17 @@ type TopicRequest = Exclude<DashboardRequest, { action: 'ping' }>;
 const topicOf = (request: TopicRequest) => ('matchId' in request ? request.matchId : request.topic);
 
 async function unknownMatch(request: TopicRequest, rules: DashboardRules): Promise<DashboardReply | null> {
-  if (!('matchId' in request) || !rules.matchExists || (await rules.matchExists(request.matchId)))
-    return null;
+  if (!('matchId' in request) || !rules.matchExists) return null;
+  if (rules.unknownLookups && !rules.unknownLookups.available()) {
+    return {
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: 'too many match subscriptions from this address; try again in a second',
+      topic: request.matchId,
+    };
+  }
+  if (await rules.matchExists(request.matchId)) return null;
+  rules.unknownLookups?.spend();
   return {
     type: 'error',
     code: 'UNKNOWN_MATCH',
