@@ -111,12 +111,15 @@ export class WorkerPipeline {
 
   private async pipelinedStep(): Promise<void> {
     const t0 = performance.now();
-    const records = await this.consumer.poll(this.options.batchSize, this.committing === null ? 250 : 0);
+    // With no commit in flight the poll waits for records: an empty answer then means the stream
+    // is idle (not merely that nothing came while a commit ran).
+    const waited = this.committing === null;
+    const records = await this.consumer.poll(this.options.batchSize, waited ? 250 : 0);
     const t1 = performance.now();
     let last = records.at(-1);
     if (!last) {
       await this.flush();
-      await this.saveSnapshots();
+      if (waited) await this.saveSnapshots();
       return;
     }
     this.timing.pollMs += t1 - t0;
