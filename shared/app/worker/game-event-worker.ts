@@ -35,6 +35,9 @@ import { processedRecords, statsRecords } from './processed-messages.ts';
 import { classifyFailure, failureCode } from './record-isolation.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
 
+/** Snapshots that came due a batch writes at most (see `SnapshotSchedule.due`). */
+const MAX_PUT_OFF_SNAPSHOTS_PER_BATCH = 8;
+
 /** Text PostgreSQL cannot store (NUL) made visible, so a dead letter's own fields never fail. */
 const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
 
@@ -474,7 +477,9 @@ export class GameEventWorker {
         'snapshotEveryMs holds back a single stream offset; a partitioned checkpoint cannot be',
       );
     const now = this.now();
-    const due = schedule.due(now, part.saving === 'all').filter((serverId) => this.states.has(serverId));
+    const due = schedule
+      .due(now, part.saving === 'all', part.saving === 'all' ? undefined : MAX_PUT_OFF_SNAPSHOTS_PER_BATCH)
+      .filter((serverId) => this.states.has(serverId));
     const snapshots = earlier
       .filter((snapshot) => !due.includes(snapshot.serverId))
       .concat(due.map((serverId) => snapshotOf(serverId, schedule.positionOf(serverId))));

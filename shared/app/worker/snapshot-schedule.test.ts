@@ -52,4 +52,13 @@ describe('SnapshotSchedule', () => {
     expect(schedule.pending).toBe(0);
     expect(schedule.position).toBeUndefined();
   });
+
+  it('gives at most `most` due servers, those changed first, so servers due together spread over batches', () => {
+    const schedule = new SnapshotSchedule(1_000);
+    for (const [i, id] of ['a', 'b', 'c'].entries()) schedule.changed(id, String(i + 1), String(i));
+    expect(schedule.due(5_000, false, 2)).toEqual(['a', 'b']);
+    // One whose change cannot be read again comes whatever the limit.
+    schedule.changed('d', '9', undefined);
+    expect(schedule.due(5_000, false, 2)).toEqual(['a', 'b', 'd']);
+  });
 });

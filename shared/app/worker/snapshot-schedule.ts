@@ -53,13 +53,23 @@ export class SnapshotSchedule {
 
   /**
    * The servers whose snapshot goes into the batch being prepared now: those not written for
-   * `everyMs`, those whose change cannot be read again, or all of them (`all`).
+   * `everyMs`, those whose change cannot be read again, or all of them (`all`); at most `most`,
+   * those changed first (they hold the checkpoint back), so servers that all came due together
+   * (they started together) spread over the next batches instead of making one slow batch.
    */
-  due(now: number, all = false): string[] {
+  due(now: number, all = false, most = Number.POSITIVE_INFINITY): string[] {
     const due: string[] = [];
+    let chosen = 0;
     for (const [serverId, since] of this.unsaved) {
-      if (all || since === undefined || now - (this.savedAt.get(serverId) ?? -Infinity) >= this.everyMs)
+      // A change that cannot be read again is always saved, whatever `most` says.
+      if (since === undefined) due.push(serverId);
+      else if (
+        chosen < most &&
+        (all || now - (this.savedAt.get(serverId) ?? Number.NEGATIVE_INFINITY) >= this.everyMs)
+      ) {
         due.push(serverId);
+        chosen += 1;
+      }
     }
     return due;
   }
@@ -79,7 +89,7 @@ export class SnapshotSchedule {
    */
   checkpointOffset(offset: string): string {
     // The first entry changed first; `due` never leaves one whose position is unknown.
-    for (const since of this.unsaved.values()) if (since !== undefined) return since;
+    for (const since of this.unsaved.values()) return since ?? offset;
     return offset;
   }
 
