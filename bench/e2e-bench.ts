@@ -188,13 +188,6 @@ async function runPhase(
   });
   await dashboard.subscribe({ topic: 'matches' });
 
-  const head = async () => {
-    const { rows } = await db.query(
-      `SELECT (SELECT max(id) FROM stream_records WHERE stream = 'raw-game-events')::float8 AS head,
-              (SELECT "offset" FROM stream_offsets WHERE stream = 'raw-game-events' AND consumer = 'worker')::float8 AS done`,
-    );
-    return { head: Number(rows[0].head ?? 0), done: Number(rows[0].done ?? 0) };
-  };
   const storedBefore = Number((await db.query('SELECT count(*) AS n FROM game_events')).rows[0].n);
   const cpuBefore = {
     runtime: cpuSeconds(runtime.child.pid!),
@@ -230,11 +223,13 @@ async function runPhase(
   );
   const ackedAt = Date.now();
   clearInterval(progress);
-  // Drained when the worker's committed offset reaches the stream's head (cheap to ask, unlike
-  // counting rows, which would load the database being measured).
+  // Drained when every acked event is stored. Counted (after the acks, so only the drain pays for
+  // the counting), not read off the worker's committed offset: with put-off snapshots that offset
+  // trails the events by up to a second and reaches the head only once the stream is idle.
+  const acked = stats.reduce((sum, s) => sum + s.ackedEvents, 0);
+  const count = async () => Number((await db.query('SELECT count(*) AS n FROM game_events')).rows[0].n);
   for (;;) {
-    const { head: last, done } = await head();
-    if (done >= last || Date.now() - ackedAt > 300_000) break;
+    if ((await count()) - storedBefore >= acked || Date.now() - ackedAt > 300_000) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const storedAt = Date.now();
@@ -246,9 +241,9 @@ async function runPhase(
   };
   await new Promise((r) => setTimeout(r, 300));
   dashboard.close();
-  const stored = Number((await db.query('SELECT count(*) AS n FROM game_events')).rows[0].n) - storedBefore;
+  const stored = (await count()) - storedBefore;
   return {
-    acked: stats.reduce((sum, s) => sum + s.ackedEvents, 0),
+    acked,
     stored,
     startedAt,
     ackedAt,
