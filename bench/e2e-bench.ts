@@ -188,6 +188,13 @@ async function runPhase(
   });
   await dashboard.subscribe({ topic: 'matches' });
 
+  const head = async () => {
+    const { rows } = await db.query(
+      `SELECT (SELECT max(id) FROM stream_records WHERE stream = 'raw-game-events')::float8 AS head,
+              (SELECT "offset" FROM stream_offsets WHERE stream = 'raw-game-events' AND consumer = 'worker')::float8 AS done`,
+    );
+    return { head: Number(rows[0].head ?? 0), done: Number(rows[0].done ?? 0) };
+  };
   const storedBefore = Number((await db.query('SELECT count(*) AS n FROM game_events')).rows[0].n);
   const cpuBefore = {
     runtime: cpuSeconds(runtime.child.pid!),
@@ -223,13 +230,16 @@ async function runPhase(
   );
   const ackedAt = Date.now();
   clearInterval(progress);
-  // Drained when every acked event is stored. Counted (after the acks, so only the drain pays for
-  // the counting), not read off the worker's committed offset: with put-off snapshots that offset
-  // trails the events by up to a second and reaches the head only once the stream is idle.
+  // Drained when every acked event is stored: the worker's committed offset reaching the stream's
+  // head says so cheaply, but with put-off snapshots that offset trails the events until the
+  // stream is idle (about 250 ms more), so the rows are also counted, every 100 ms (not more often:
+  // counting loads the database being measured).
   const acked = stats.reduce((sum, s) => sum + s.ackedEvents, 0);
   const count = async () => Number((await db.query('SELECT count(*) AS n FROM game_events')).rows[0].n);
-  for (;;) {
-    if ((await count()) - storedBefore >= acked || Date.now() - ackedAt > 300_000) break;
+  for (let poll = 1; ; poll += 1) {
+    const { head: last, done } = await head();
+    if (done >= last || Date.now() - ackedAt > 300_000) break;
+    if (poll % 5 === 0 && (await count()) - storedBefore >= acked) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const storedAt = Date.now();
