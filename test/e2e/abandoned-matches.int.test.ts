@@ -13,7 +13,7 @@ import { PluginClient } from '../../cli/src/replay/plugin-client.ts';
 import { type RuntimeProcess, startRuntimeProcess } from '../../local/src/process/runtime-process.ts';
 import type { AnyEvent } from '../../shared/domain/events/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { waitForCount } from '../helpers/stored-events.ts';
+import { waitForCount, waitForWorkerCheckpoint } from '../helpers/stored-events.ts';
 
 let database: TestDatabase;
 let runtime: RuntimeProcess;
@@ -57,6 +57,8 @@ async function play(name: string, events: AnyEvent[]): Promise<string> {
       ])
     ).rows[0]?.n ?? 0;
   await waitForCount(stored, events.length);
+  // And the snapshots the worker puts off written: each write is activity of the server.
+  await waitForWorkerCheckpoint(db);
   return serverId;
 }
 

@@ -65,3 +65,21 @@ export async function countEvents(databaseUrl: string): Promise<number> {
     await client.end();
   }
 }
+
+/**
+ * Polls until the local worker's checkpoint reaches the stream's head: every record applied and
+ * every snapshot the worker put off written (it writes them once the stream is idle).
+ */
+export async function waitForWorkerCheckpoint(db: pg.Client, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query<{ head: string | null; done: string | null }>(
+      `SELECT (SELECT max(id) FROM stream_records WHERE stream = 'raw-game-events')::text AS head,
+              (SELECT "offset" FROM stream_offsets WHERE stream = 'raw-game-events' AND consumer = 'worker')::text AS done`,
+    );
+    if (Number(rows[0]?.done ?? 0) >= Number(rows[0]?.head ?? 0)) return;
+    if (Date.now() > deadline)
+      throw new Error(`the worker's checkpoint did not reach the head in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
