@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { ConsumedRecord, StreamConsumer } from '../../ports/index.ts';
 import { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
+import { Wakeup } from './wakeup.ts';
 
 export interface KafkaLiveConsumerOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -43,7 +44,7 @@ export class KafkaLiveConsumer implements StreamConsumer {
   private messages: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
   private starting: Promise<void> | null = null;
   private buffer: KafkaMessage[] = [];
-  private wake: (() => void) | null = null;
+  private readonly wakeup = new Wakeup();
   private failure: Error | null = null;
 
   constructor(private readonly options: KafkaLiveConsumerOptions) {
@@ -89,11 +90,11 @@ export class KafkaLiveConsumer implements StreamConsumer {
     messages.on('data', (message: KafkaMessage) => {
       this.buffer.push(message);
       if (this.buffer.length >= this.maxBuffered) messages.pause();
-      this.wake?.();
+      this.wakeup.wake();
     });
     messages.on('error', (error: Error) => {
       this.failure = error;
-      this.wake?.();
+      this.wakeup.wake();
     });
     this.messages = messages;
     await offsetsFixed;
@@ -102,15 +103,7 @@ export class KafkaLiveConsumer implements StreamConsumer {
   async poll(maxRecords: number, waitMs: number): Promise<ConsumedRecord[]> {
     await this.start();
     if (this.buffer.length === 0 && waitMs > 0 && !this.failure) {
-      await new Promise<void>((resolve) => {
-        const finish = () => {
-          clearTimeout(timer);
-          this.wake = null;
-          resolve();
-        };
-        const timer = setTimeout(finish, waitMs);
-        this.wake = finish;
-      });
+      await this.wakeup.wait(waitMs);
     }
     if (this.failure) {
       const failure = this.failure;

@@ -10,6 +10,7 @@ import {
   type StreamConsumer,
 } from '../../ports/index.ts';
 import { kafkaConnectionOptions, type MskIamAuth } from './kafka-connection.ts';
+import { Wakeup } from './wakeup.ts';
 
 export interface KafkaStreamConsumerOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -77,7 +78,7 @@ export class KafkaStreamConsumer implements StreamConsumer {
   private buffer: KafkaMessage[] = [];
   /** Handed out since the last commit or rewind; `epoch`: the one held when fetched (fenced mode). */
   private uncommitted: { partition: number; offset: bigint; epoch: number }[] = [];
-  private wake: (() => void) | null = null;
+  private readonly wakeup = new Wakeup();
   private failure: Error | null = null;
   /** Counts rewinds, so a stream that finishes opening after one is closed, not used. */
   private generation = 0;
@@ -118,7 +119,7 @@ export class KafkaStreamConsumer implements StreamConsumer {
         // (An open still joining reads the new assignment anyway: only one past its take is stale.)
         if (this.handedOut) this.reassigned = true;
         if (this.messages !== null || this.claiming) this.dropStream();
-        this.wake?.();
+        this.wakeup.wake();
       }
     });
     this.owner =
@@ -130,15 +131,7 @@ export class KafkaStreamConsumer implements StreamConsumer {
     if (this.reassigned) throw new PartitionsReassignedError();
     await this.open();
     if (this.buffer.length === 0 && waitMs > 0 && !this.failure) {
-      await new Promise<void>((resolve) => {
-        const finish = () => {
-          clearTimeout(timer);
-          this.wake = null;
-          resolve();
-        };
-        const timer = setTimeout(finish, waitMs);
-        this.wake = finish;
-      });
+      await this.wakeup.wait(waitMs);
     }
     if (this.failure) {
       const failure = this.failure;
@@ -364,11 +357,11 @@ export class KafkaStreamConsumer implements StreamConsumer {
       if (offsets && !held.has(message.partition)) return;
       this.buffer.push(message);
       if (this.buffer.length >= this.maxBuffered) messages.pause();
-      this.wake?.();
+      this.wakeup.wake();
     });
     messages.on('error', (error: Error) => {
       this.failure = error;
-      this.wake?.();
+      this.wakeup.wake();
     });
     this.messages = messages;
     if (this.options.metrics?.gauge && !this.lagTimer) {
