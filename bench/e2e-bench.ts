@@ -13,6 +13,7 @@
  *    of one match in lockstep would swing the load with every round instead): whether storage
  *    keeps up (events/s stored over the time the connections send, from the last one's start),
  *    p50/p99 frame-to-ack and event-to-dashboard latency at that load;
+ *    The phase runs `sustainedRepeats` times and its figures pool the runs;
  * 3. the same at half that load: the latencies of a system below saturation.
  *
  * Also the runtime's peak RSS and the CPU time each part spent per 10,000 events.
@@ -37,6 +38,12 @@ export interface E2eBenchOptions {
   window: number;
   /** Offered load of the sustained phase, events/s over all connections. */
   targetRate: number;
+  /**
+   * How many times the sustained phase runs (fresh servers each time), its latencies pooled: one
+   * run lasts about 7 s and times about 110 dashboard frames, so its p99 is the second-worst
+   * frame and moves by a factor of three from one benchmark run to the next on this machine.
+   */
+  sustainedRepeats: number;
   log: (line: string) => void;
 }
 
@@ -45,6 +52,7 @@ export const DEFAULT_E2E_OPTIONS: Omit<E2eBenchOptions, 'log'> = {
   rounds: 8,
   window: 16,
   targetRate: 30_000,
+  sustainedRepeats: 3,
 };
 
 /** A `/proc/<pid>/status` figure in kB (`VmRSS`, `VmHWM`…). */
@@ -283,8 +291,12 @@ export async function startBenchRuntime(log: (line: string) => void): Promise<Be
   // As root the server runs as user postgres, which must be able to enter the folder.
   chmodSync(dataDir, 0o755);
   const pgPort = await freePort();
-  log(`starting geqo up (embedded PostgreSQL in ${dataDir})`);
+  // GEQO_BENCH_GEQO_BIN: another checkout's bin/geqo.mjs, to compare its runtime under this very
+  // benchmark (an A/B of a change).
+  const bin = process.env.GEQO_BENCH_GEQO_BIN || undefined;
+  log(`starting ${bin ?? 'geqo'} up (embedded PostgreSQL in ${dataDir})`);
   const runtime = await startRuntimeProcess({
+    ...(bin ? { bin } : {}),
     dataDir,
     env: {
       DATABASE_URL: '',
@@ -346,10 +358,16 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
     log(
       `phase 2: paced to ${options.targetRate.toLocaleString('en-US')} events/s (each match at about ${Number(sustainedReplays[0]?.speed).toFixed(0)}x real time)`,
     );
-    const sustained = await runPhase(runtime, db, postmasterPid, sustainedReplays, {
-      ...options,
-      prefix: 'sustained',
-    });
+    const sustainedRuns: PhaseResult[] = [];
+    for (let run = 1; run <= options.sustainedRepeats; run += 1) {
+      if (options.sustainedRepeats > 1) log(`  run ${run} of ${options.sustainedRepeats}`);
+      sustainedRuns.push(
+        await runPhase(runtime, db, postmasterPid, sustainedReplays, {
+          ...options,
+          prefix: `sustained-${run}`,
+        }),
+      );
+    }
     const half = options.targetRate / 2;
     log(`phase 3: paced to ${half.toLocaleString('en-US')} events/s (latency below saturation)`);
     const light = await runPhase(runtime, db, postmasterPid, pacedReplays(matches, half, options.rounds), {
@@ -363,6 +381,19 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
     // `lastStartMs` after the first; stored in that time (plus the drain) is keeping up.
     const pacedRate = (phase: PhaseResult) =>
       rate(phase.stored, phase.startedAt + phase.lastStartMs, phase.storedAt);
+    const sustained = {
+      stored: sustainedRuns.reduce((sum, run) => sum + run.stored, 0),
+      // Over the runs: stored in all, over the time they sent in all.
+      rate: Math.round(
+        sustainedRuns.reduce((sum, run) => sum + run.stored, 0) /
+          sustainedRuns.reduce(
+            (sum, run) => sum + (run.storedAt - run.startedAt - run.lastStartMs) / 1000,
+            0,
+          ),
+      ),
+      ackLatencies: sustainedRuns.flatMap((run) => run.ackLatencies),
+      dashboardLatencies: sustainedRuns.flatMap((run) => run.dashboardLatencies),
+    };
     return [
       {
         name: 'e2e capacity: events stored',
@@ -390,11 +421,11 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<Figure[]> {
         name: 'e2e sustained: events stored',
         value: sustained.stored,
         unit: 'events',
-        target: { op: '>=', value: total },
+        target: { op: '>=', value: total * options.sustainedRepeats },
       },
       {
         name: 'e2e sustained: events/s stored',
-        value: pacedRate(sustained),
+        value: sustained.rate,
         unit: 'events/s',
         target: { op: '>=', value: options.targetRate * 0.97 },
       },

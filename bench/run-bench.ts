@@ -29,6 +29,7 @@ export interface RunBenchOptions {
   connections?: number;
   rounds?: number;
   targetRate?: number;
+  sustainedRepeats?: number;
   log: (line: string) => void;
   print: (line: string) => void;
 }
@@ -103,6 +104,7 @@ export async function runBench(options: RunBenchOptions): Promise<{ figures: Fig
       ...(options.connections ? { connections: options.connections } : {}),
       ...(options.rounds ? { rounds: options.rounds } : {}),
       ...(options.targetRate ? { targetRate: options.targetRate } : {}),
+      ...(options.sustainedRepeats ? { sustainedRepeats: options.sustainedRepeats } : {}),
       log: options.log,
     });
     section('End to end against geqo up (replay clients and dashboard on the same machine)', e2e);

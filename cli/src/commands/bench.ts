@@ -16,6 +16,11 @@ export const registerBench: RegisterCommand = (program) => {
     .option('--connections <n>', 'end to end: replay connections (default 20)', positive)
     .option('--rounds <n>', 'end to end: rounds of each synthetic match (default 8)', positive)
     .option('--rate <events/s>', 'end to end: offered load of the sustained phase (default 30000)', positive)
+    .option(
+      '--sustained-runs <n>',
+      'end to end: runs of the sustained phase, latencies pooled (default 3)',
+      positive,
+    )
     .option('--json', 'also print every figure as JSON')
     .action(
       async (flags: {
@@ -23,6 +28,7 @@ export const registerBench: RegisterCommand = (program) => {
         connections?: number;
         rounds?: number;
         rate?: number;
+        sustainedRuns?: number;
         json?: boolean;
       }) => {
         const { figures, failed } = await runBench({
@@ -30,6 +36,7 @@ export const registerBench: RegisterCommand = (program) => {
           ...(flags.connections ? { connections: flags.connections } : {}),
           ...(flags.rounds ? { rounds: flags.rounds } : {}),
           ...(flags.rate ? { targetRate: flags.rate } : {}),
+          ...(flags.sustainedRuns ? { sustainedRepeats: flags.sustainedRuns } : {}),
           log: (line) => process.stderr.write(`${line}\n`),
           print: (line) => process.stdout.write(`${line}\n`),
         });

@@ -49,10 +49,12 @@ export async function startRuntimeProcess(options: {
   nodeArgs?: string[];
   /** Extra `geqo up` arguments, e.g. `['--role', 'worker']`. */
   args?: string[];
+  /** Another checkout's `bin/geqo.mjs` (the benchmark's A/B runs); this one's by default. */
+  bin?: string;
 }): Promise<RuntimeProcess> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), GEQO_BIN, 'up', ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), options.bin ?? GEQO_BIN, 'up', ...(options.args ?? [])],
     {
       env: {
         ...process.env,
