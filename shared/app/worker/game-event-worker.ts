@@ -50,17 +50,20 @@ const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
  */
 class CooperativePause {
   private last = performance.now();
-  constructor(private readonly everyMs = 1) {}
 
   async maybe(): Promise<void> {
-    const now = performance.now();
-    if (now - this.last < this.everyMs) return;
+    if (performance.now() - this.last < 1) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.last = performance.now();
   }
 }
 
-/** Which frames a batch applies without their events (only to put a failing record aside). */
+/**
+ * How a batch that isolates a failing record applies it (see {@link GameEventWorker.deadLetterRecord}):
+ * `records`: the records' own frames count as applied (their sessions move on) with none of their
+ * events; `released`: every other frame the sequencer releases with them is dead-lettered
+ * (re-encoded, with the position it came at) with `reason` instead of applied.
+ */
 interface EventDrop {
   records: boolean;
   released: boolean;
@@ -199,13 +202,14 @@ export class GameEventWorker {
         : null;
   }
 
-  /** Prepares and commits one batch. */
+  /**
+   * Prepares and commits one batch. Not pipelined (isolating a failed batch, a Lambda, a test):
+   * every change is saved, so a failure after it never drops a state that only memory held.
+   */
   async processBatch(
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
   ): Promise<BatchReport> {
-    // Not pipelined (isolating a failed batch, a Lambda, a test): every change is saved, so a
-    // failure after it never drops a cached state that only memory held.
     return this.commit(await this.prepareRecords(records, checkpoint, undefined, NO_DROP, 'all'));
   }
 
@@ -214,20 +218,16 @@ export class GameEventWorker {
    * With `cacheStates`, the next batch may be prepared while this one commits (pipelining); if a
    * commit then fails, call {@link discardStates} and redeliver from the last committed position.
    *
-   * With `extend`, the records that follow a prepared, not yet committed batch are added to it:
-   * the result is the batch those records and its own would have made together (its checkpoint
-   * then is `checkpoint`). The pipeline uses it for what arrived while the batch waited for the
-   * one before it to commit, so those records need not wait for another commit.
+   * With `extend`, the records that follow a prepared, not yet committed batch are added to a copy
+   * of it (`extend` is left as it was): the batch those records and its own would have made
+   * together, with `checkpoint` as its checkpoint. The pipeline uses it for what arrived while the
+   * batch waited for the one before it to commit, so those records need not wait for another commit.
    *
    * With `snapshotEveryMs`, only the snapshots that are due go in, and the checkpoint may be held
    * back (see `SnapshotSchedule`); with no records, the batch writes every snapshot put off (the
    * pipeline does that when the stream is idle).
    */
-  prepare(
-    records: readonly ConsumedRecord[],
-    checkpoint?: StreamCheckpoint,
-    extend?: PreparedBatch,
-  ): Promise<PreparedBatch> {
+  prepare(records: readonly ConsumedRecord[], checkpoint?: StreamCheckpoint, extend?: PreparedBatch) {
     return this.prepareRecords(records, checkpoint, extend, NO_DROP, records.length === 0 ? 'all' : 'due');
   }
 
@@ -241,14 +241,7 @@ export class GameEventWorker {
     return this.schedule?.position;
   }
 
-  /**
-   * `drop.records`: the records' own frames count as applied (their sessions move on) with none
-   * of their events; `drop.released`: so does every other frame the sequencer releases with them,
-   * each dead-lettered (re-encoded, with the position it came at) with `drop.reason`.
-   *
-   * Three steps: {@link decode} the records, {@link apply} their frames to the servers' states,
-   * {@link buildWrites} of the result. An extended batch is copied first: `extend` is left as it was.
-   */
+  /** Three steps: {@link decode}, {@link apply}, {@link buildWrites}. */
   private async prepareRecords(
     records: readonly ConsumedRecord[],
     checkpoint: StreamCheckpoint | undefined,
@@ -257,14 +250,18 @@ export class GameEventWorker {
     saving: 'due' | 'all' = 'all',
   ): Promise<PreparedBatch> {
     const base = extend ?? emptyBatch(this.now());
+    const { report } = base;
     const batch: PreparedBatch = {
       ...base,
       write: base.write.clone(),
       letters: [...base.letters],
-      report: { ...base.report, records: base.report.records + records.length, gaps: [...base.report.gaps] },
+      report: { ...report, records: report.records + records.length, gaps: [...report.gaps] },
     };
     const pause = new CooperativePause();
-    const frames = await this.decode(records, drop, batch.letters, pause);
+    const decoded = await this.decode(records, batch.letters, pause);
+    const frames = drop.records
+      ? decoded.map(({ record, frame }) => ({ record, frame: { ...frame, events: [] } }))
+      : decoded;
     const serverIds = [...new Set(frames.map((d) => d.frame.server))];
     try {
       await this.loadStates(serverIds);
@@ -280,11 +277,11 @@ export class GameEventWorker {
   /**
    * The records' frames: taken from the frame source when someone decoded them already, else
    * decoded here. A record that cannot be decoded, or names another server than its key, goes to
-   * `letters`; one whose events alone were refused comes back as its frame without them.
+   * `letters`; one whose events alone were refused comes back as its frame without them (so its
+   * session goes on at once rather than waiting for the gap to time out).
    */
   private async decode(
     records: readonly ConsumedRecord[],
-    drop: EventDrop,
     letters: DeadLetter[],
     pause: CooperativePause,
   ): Promise<DecodedRecord[]> {
@@ -294,32 +291,19 @@ export class GameEventWorker {
       await pause.maybe();
       const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
       if (cached) {
-        if (!drop.records) predecoded += 1;
-        decoded.push(
-          drop.records ? { record, frame: { ...cached.frame, events: [] } } : { record, ...cached },
-        );
+        predecoded += 1;
+        decoded.push({ record, ...cached });
         continue;
       }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
       if (!result.ok) {
         letters.push(this.letter(record, result.code, result.message));
-        // Only its events were refused: the frame counts as applied without them, so its
-        // session goes on at once rather than waiting for the gap to time out.
         if (result.envelope?.server === record.partitionKey)
           decoded.push({ record, frame: { ...result.envelope, events: [] } });
-        continue;
-      }
-      if (result.frame.server !== record.partitionKey) {
-        letters.push(
-          this.letter(
-            record,
-            'SERVER_MISMATCH',
-            `frame names server "${result.frame.server}", record key is "${record.partitionKey}"`,
-          ),
-        );
-        continue;
-      }
-      decoded.push({ record, frame: drop.records ? { ...result.frame, events: [] } : result.frame });
+      } else if (result.frame.server !== record.partitionKey) {
+        const message = `frame names server "${result.frame.server}", record key is "${record.partitionKey}"`;
+        letters.push(this.letter(record, 'SERVER_MISMATCH', message));
+      } else decoded.push({ record, frame: result.frame });
     }
     if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
     return decoded;
@@ -339,11 +323,6 @@ export class GameEventWorker {
     pause: CooperativePause,
   ): Promise<{ touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] }> {
     const touched = new Map<string, string>();
-    /** Each record's predecessor on the stream (where reading it again starts). */
-    const before = new Map<ConsumedRecord, string | undefined>();
-    records.forEach((record, i) => {
-      before.set(record, records[i - 1]?.position);
-    });
     const live = new Map<string, LiveMatchStats>();
     const liveOf = (serverId: string, state: ServerState): LiveMatchStats => {
       let stats = live.get(serverId);
@@ -359,22 +338,17 @@ export class GameEventWorker {
       if (state === undefined) throw new Error(`no state loaded for server ${serverId}`);
       return state;
     };
+    // Each record's predecessor on the stream is where reading it again starts.
+    const before = new Map(records.map((record, i) => [record, records[i - 1]?.position]));
     for (const { record, frame, eventJson } of frames) {
       await pause.maybe();
       const state = stateOf(frame.server);
       touched.set(frame.server, record.position);
       this.schedule?.changed(frame.server, record.position, before.get(record));
+      const item: QueuedFrame = { frame, position: record.position, ...(eventJson ? { eventJson } : {}) };
       const offered = offerFrame(
         state.sequencer,
-        {
-          session: frame.session,
-          seq: frame.seq,
-          arrivedAt: record.arrivedAt,
-          item:
-            eventJson === undefined
-              ? { frame, position: record.position }
-              : { frame, position: record.position, eventJson },
-        },
+        { session: frame.session, seq: frame.seq, arrivedAt: record.arrivedAt, item },
         this.sequencerOptions,
       );
       if (offered.duplicate) batch.report.duplicates += 1;
@@ -400,11 +374,12 @@ export class GameEventWorker {
 
   /**
    * What the applied frames write besides their events (the kills of the rounds that ended, the
-   * servers' snapshots) and publish once committed; then the events are encoded for the store.
+   * servers' snapshots, see {@link snapshotsOf}) and publish once committed (made now, while the
+   * events are at hand); then the events are encoded for the store.
    */
   private buildWrites(
     batch: PreparedBatch,
-    applied: { touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] },
+    { touched, statsUpdates }: { touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] },
     part: {
       records: readonly ConsumedRecord[];
       checkpoint: StreamCheckpoint | undefined;
@@ -414,27 +389,22 @@ export class GameEventWorker {
     },
   ): PreparedBatch {
     const { write } = batch;
-    const { touched, statsUpdates } = applied;
-    for (const update of statsUpdates) {
-      if (update.voidedFrom === undefined)
-        write.roundKills.push({ matchId: update.matchId, number: update.round, kills: update.kills });
-    }
-    // What dashboards get once the batch is committed, made now while the events are at hand.
+    for (const { voidedFrom, matchId, round, kills } of statsUpdates)
+      if (voidedFrom === undefined) write.roundKills.push({ matchId, number: round, kills });
+    const wanted = this.deps.processed?.wanted;
     const processed = this.deps.processed
       ? processedRecords(
           write.events.slice(part.eventsBefore),
           write.roundRows,
           write.matchRows,
           write.eventJson.slice(part.eventsBefore),
-          this.deps.processed.wanted,
-        ).concat(statsRecords(statsUpdates, this.deps.processed.wanted))
+          wanted,
+        ).concat(statsRecords(statsUpdates, wanted))
       : [];
     write.encodeWith(this.deps.store);
-    const { snapshots, checkpoint } = this.snapshotsOf(touched, batch.snapshots, part);
     return {
       ...batch,
-      snapshots,
-      checkpoint,
+      ...this.snapshotsOf(touched, batch.snapshots, part),
       serverIds: [...new Set([...batch.serverIds, ...part.serverIds])],
       processed: batch.processed.concat(processed),
       oldestArrival: part.records.reduce(
@@ -460,30 +430,36 @@ export class GameEventWorker {
       saving: 'due' | 'all';
     },
   ): { snapshots: SnapshotWrite[]; checkpoint: StreamCheckpoint | undefined } {
-    const snapshotOf = (serverId: string, position: string | null): SnapshotWrite => ({
-      serverId,
-      stateJson: JSON.stringify(this.states.get(serverId)),
-      position,
-    });
-    const schedule = this.schedule;
-    if (schedule === null) {
-      const snapshots = earlier
-        .filter((snapshot) => !touched.has(snapshot.serverId))
-        .concat([...touched].map(([serverId, position]) => snapshotOf(serverId, position)));
-      return { snapshots, checkpoint: part.checkpoint };
-    }
+    const { schedule } = this;
+    const now = this.now();
+    const saving: ReadonlyMap<string, string | null> =
+      schedule === null
+        ? touched
+        : new Map(
+            schedule
+              .due(
+                now,
+                part.saving === 'all',
+                part.saving === 'all' ? undefined : MAX_PUT_OFF_SNAPSHOTS_PER_BATCH,
+              )
+              .filter((serverId) => this.states.has(serverId))
+              .map((serverId) => [serverId, schedule.positionOf(serverId)]),
+          );
+    const snapshots = earlier
+      .filter((snapshot) => !saving.has(snapshot.serverId))
+      .concat(
+        [...saving].map(([serverId, position]) => ({
+          serverId,
+          stateJson: JSON.stringify(this.states.get(serverId)),
+          position,
+        })),
+      );
+    if (schedule === null) return { snapshots, checkpoint: part.checkpoint };
     if (part.checkpoint?.partitions !== undefined)
       throw new Error(
         'snapshotEveryMs holds back a single stream offset; a partitioned checkpoint cannot be',
       );
-    const now = this.now();
-    const due = schedule
-      .due(now, part.saving === 'all', part.saving === 'all' ? undefined : MAX_PUT_OFF_SNAPSHOTS_PER_BATCH)
-      .filter((serverId) => this.states.has(serverId));
-    const snapshots = earlier
-      .filter((snapshot) => !due.includes(snapshot.serverId))
-      .concat(due.map((serverId) => snapshotOf(serverId, schedule.positionOf(serverId))));
-    schedule.saved(due, now);
+    schedule.saved([...saving.keys()], now);
     const last = part.records.at(-1)?.position;
     if (last !== undefined) schedule.passed(last);
     const offset = last ?? schedule.position;
@@ -494,16 +470,16 @@ export class GameEventWorker {
 
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */
   async commit(prepared: PreparedBatch): Promise<BatchReport> {
-    const { metrics } = this.deps;
-    const { write, snapshots, letters, checkpoint, report, started, serverIds, processed } = prepared;
+    const { metrics, deadLetters } = this.deps;
+    const { write, snapshots, letters, checkpoint, report, processed } = prepared;
     try {
-      const sentAside = this.deps.deadLetters !== undefined && letters.length > 0;
-      if (sentAside) await this.deps.deadLetters?.send(letters);
+      const sentAside = deadLetters !== undefined && letters.length > 0;
+      if (sentAside) await deadLetters.send(letters);
       await this.deps.store.commit(write.toWrite(snapshots, checkpoint, sentAside ? [] : letters));
     } catch (error) {
       // The in-memory states hold changes that were never committed: forget them, so the
       // redelivered batch starts from the saved snapshots.
-      this.forget(serverIds);
+      this.forget(prepared.serverIds);
       throw error;
     }
     if (!this.deps.cacheStates) this.states.clear();
@@ -513,24 +489,22 @@ export class GameEventWorker {
     metrics.count('worker_events', report.events);
     if (report.duplicates > 0) metrics.count('worker_duplicate_frames', report.duplicates);
     if (letters.length > 0) metrics.count('worker_dead_letters', letters.length);
-    metrics.observe('worker_batch_ms', this.now() - started);
+    metrics.observe('worker_batch_ms', this.now() - prepared.started);
     // From the stream accepting a record to its events being stored (the stream's "iterator age").
     metrics.observe('worker_lag_ms', Math.max(0, this.now() - prepared.oldestArrival));
 
-    if (this.deps.processed && processed.length > 0) {
+    if (this.deps.processed && processed.length > 0)
       await this.deps.processed.producer.put(this.deps.processed.stream, processed);
-    }
     await this.reportEndedMatches(write);
     return { ...report, deadLettered: letters.length };
   }
 
   private async reportEndedMatches(write: BatchWrite): Promise<void> {
-    const onMatchesEnded = this.deps.onMatchesEnded;
-    if (onMatchesEnded === undefined) return;
+    const { onMatchesEnded } = this.deps;
     const ended = write.matchRows
       .filter((patch) => patch.status === 'finished' || patch.status === 'abandoned')
       .map((patch) => patch.id);
-    if (ended.length === 0) return;
+    if (onMatchesEnded === undefined || ended.length === 0) return;
     try {
       await onMatchesEnded(ended);
     } catch (error) {
@@ -571,11 +545,12 @@ export class GameEventWorker {
     const { frame, eventJson } = queued;
     report.frames += 1;
     if (drop.released && frame.events.length > 0 && queued.position !== record.position) {
+      const reason = `frame ${frame.seq} of session ${frame.session} was released together with a record that failed alone: ${drop.reason}`;
       letters.push(
         this.letter(
           { ...record, position: queued.position, data: encodeFrame(frame) },
           'UNPROCESSABLE',
-          `frame ${frame.seq} of session ${frame.session} was released together with a record that failed alone: ${drop.reason}`,
+          reason,
         ),
       );
       return;
@@ -596,19 +571,10 @@ export class GameEventWorker {
       } catch (error) {
         // A bug in the engine for this event: never retried (it would fail again and block the
         // shard); the event goes to the dead letters with the frame, and the rest goes on.
-        this.deps.logger.error('engine failed on an event', {
-          serverId: frame.server,
-          seq: frame.seq,
-          index,
-          error: String(error),
-        });
-        letters.push(
-          this.letter(
-            { ...record, position: queued.position },
-            'ENGINE_ERROR',
-            `event ${index} (${event.type}) of frame ${frame.seq}: ${(error as Error).message}`,
-          ),
-        );
+        const { server: serverId, seq } = frame;
+        this.deps.logger.error('engine failed on an event', { serverId, seq, index, error: String(error) });
+        const reason = `event ${index} (${event.type}) of frame ${seq}: ${(error as Error).message}`;
+        letters.push(this.letter({ ...record, position: queued.position }, 'ENGINE_ERROR', reason));
       }
     });
   }
@@ -633,14 +599,8 @@ export class GameEventWorker {
       const matchId = this.deps.engine.currentMatchId(state.engine);
       if (matchId) batch.write.gaps.push({ matchId, ...gap, at: this.now() });
       this.deps.metrics.count('worker_sequence_gaps');
-      this.deps.logger.warn('sequence gap skipped', {
-        serverId,
-        session: gap.session,
-        from: gap.from,
-        to: gap.to,
-        reason: gap.reason,
-        matchId,
-      });
+      const { session, from, to, reason } = gap;
+      this.deps.logger.warn('sequence gap skipped', { serverId, session, from, to, reason, matchId });
     }
   }
 
@@ -661,10 +621,12 @@ export class GameEventWorker {
    * Puts aside a record that failed on its own for a reason that will not pass (see
    * `processWithIsolation`): it goes to the dead letters with its payload, position and the error
    * (code `UNPROCESSABLE`), and its frame counts as applied without its events, so its session goes
-   * on at once instead of waiting for the gap to time out. When what fails is a frame it releases
-   * from the sequencer (see below), that frame is the one put aside. If nothing works (the frame's
-   * own fields are what the database refuses), the letter is written alone and the state is left
-   * as it was. A transient failure is thrown, as every other.
+   * on at once instead of waiting for the gap to time out. If that still fails, what fails is a
+   * frame it releases from the sequencer (one that came early and waited for it): then the record
+   * is applied whole and the released frames are put aside, each a dead letter of its own (or they
+   * would fail every later record of the server); last, both. If nothing works (the frame's own
+   * fields are what the database refuses), the letter is written alone and the state is left as
+   * it was. A transient failure is thrown, as every other.
    */
   async deadLetterRecord(
     record: ConsumedRecord,
@@ -673,46 +635,43 @@ export class GameEventWorker {
   ): Promise<void> {
     const detail = (error as { detail?: unknown } | null)?.detail;
     const message = error instanceof Error ? error.message : String(error);
-    const letter = this.letter(
-      record,
-      'UNPROCESSABLE',
-      `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`,
-    );
+    const reason = `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`;
+    const letter = this.letter(record, 'UNPROCESSABLE', reason);
     this.deps.metrics.count('worker_isolated_records');
-    // First the record's own frame without its events. If that still fails, what fails is a frame
-    // it releases from the sequencer (one that came early and waited for it): then the record is
-    // applied whole and the released frames are put aside, each a dead letter of its own (or they
-    // would fail every later record of the server); last, both.
-    const attempts: EventDrop[] = [
-      { records: true, released: false, reason: letter.reason },
-      { records: false, released: true, reason: letter.reason },
-      { records: true, released: true, reason: letter.reason },
-    ];
-    for (const drop of attempts) {
+    for (const [records, released] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       try {
-        const prepared = await this.prepareRecords([record], checkpoint, undefined, drop);
-        await this.commit(drop.records ? { ...prepared, letters: [letter, ...prepared.letters] } : prepared);
+        const prepared = await this.prepareRecords([record], checkpoint, undefined, {
+          records,
+          released,
+          reason,
+        });
+        await this.commit(records ? { ...prepared, letters: [letter, ...prepared.letters] } : prepared);
         return;
       } catch (failure) {
         if (classifyFailure(failure) === 'transient') throw failure;
         this.states.delete(record.partitionKey);
       }
     }
-    if (this.deps.deadLetters) await this.deps.deadLetters.send([letter]);
-    const letters = this.deps.deadLetters ? [] : [letter];
+    const { deadLetters } = this.deps;
+    if (deadLetters) await deadLetters.send([letter]);
+    const letters = deadLetters ? [] : [letter];
     if (checkpoint !== undefined || letters.length > 0)
       await this.deps.store.commit(new BatchWrite().toWrite([], checkpoint, letters));
     this.deps.metrics.count('worker_dead_letters');
     this.logDeadLetter(letter);
   }
 
-  private logDeadLetter(letter: DeadLetter): void {
+  private logDeadLetter({ code, reason, shard, position, partitionKey }: DeadLetter): void {
     this.deps.logger.warn('record dead-lettered', {
-      code: letter.code,
-      reason: letter.reason,
-      shardId: letter.shard,
-      sequenceNumber: letter.position,
-      serverId: letter.partitionKey,
+      code,
+      reason,
+      shardId: shard,
+      sequenceNumber: position,
+      serverId: partitionKey,
     });
   }
 
