@@ -142,7 +142,7 @@ const insertEventsSkippingStored: InsertEvents = async (client, events, opening)
 
 /**
  * The batch's writes after the events, in the order they must run (matches before their rounds
- * and players, rounds before their kills). Row sets go as one JSON parameter each.
+ * and players, rounds before their kills).
  */
 function rowStatements(write: WorkerWrite): QueryStatement[] {
   const statements: QueryStatement[] = [];
@@ -151,53 +151,39 @@ function rowStatements(write: WorkerWrite): QueryStatement[] {
   if (write.checkpoint?.partitions !== undefined) statements.push(commitPositionsStatement(write.checkpoint));
   statements.push(...write.deadLetters.map(deadLetterStatement));
   for (const patch of write.matches) statements.push(...upsertMatchStatements(patch));
-  if (write.rounds.length > 0) {
-    statements.push({
-      text: `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
-             SELECT r.m, r.n, r.ws, r.wt, r.re, r.sa, to_timestamp(r.st / 1000.0), to_timestamp(r.et / 1000.0), false
-               FROM json_to_recordset($1::json) AS r(m text, n int, ws text, wt text, re text, sa jsonb, st float8, et float8)
-             ON CONFLICT (match_id, number) DO UPDATE SET winner_side = EXCLUDED.winner_side,
-               winner_team = EXCLUDED.winner_team, reason = EXCLUDED.reason, score_after = EXCLUDED.score_after,
-               started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, voided = false`,
-      values: [
-        JSON.stringify(
-          write.rounds.map((r) => ({
-            m: r.matchId,
-            n: r.number,
-            ws: r.winnerSide,
-            wt: r.winnerTeam,
-            re: r.reason,
-            sa: r.scoreAfter,
-            st: r.startedAt,
-            et: r.endedAt,
-          })),
-        ),
-      ],
-    });
-  }
-  if (write.roundKills !== undefined && write.roundKills.length > 0) {
-    statements.push({
-      text: `UPDATE rounds SET kills = k.k FROM json_to_recordset($1::json) AS k(m text, n int, k int)
-             WHERE rounds.match_id = k.m AND rounds.number = k.n`,
-      values: [JSON.stringify(write.roundKills.map((r) => ({ m: r.matchId, n: r.number, k: r.kills })))],
-    });
-  }
-  if (write.players.length > 0) {
-    statements.push({
-      text: `INSERT INTO players (steam_id, name, updated_at)
-             SELECT DISTINCT ON (p.s) p.s, p.n, now() FROM json_to_recordset($1::json) AS p(s text, n text)
-             ON CONFLICT (steam_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
-      values: [JSON.stringify(write.players.map((p) => ({ s: p.steamId, n: p.name })))],
-    });
-  }
-  if (write.matchPlayers.length > 0) {
-    statements.push({
-      text: `INSERT INTO match_players (match_id, steam_id, team)
-             SELECT DISTINCT ON (p.m, p.s) p.m, p.s, p.t FROM json_to_recordset($1::json) AS p(m text, s text, t text)
-             ON CONFLICT (match_id, steam_id) DO UPDATE SET team = COALESCE(EXCLUDED.team, match_players.team)`,
-      values: [JSON.stringify(write.matchPlayers.map((p) => ({ m: p.matchId, s: p.steamId, t: p.team })))],
-    });
-  }
+  // Row sets go as one JSON parameter each, read back by their field names.
+  const recordset = (rows: readonly object[] | undefined, text: string) => {
+    if (rows !== undefined && rows.length > 0) statements.push({ text, values: [JSON.stringify(rows)] });
+  };
+  recordset(
+    write.rounds,
+    `INSERT INTO rounds (match_id, number, winner_side, winner_team, reason, score_after, started_at, ended_at, voided)
+     SELECT r."matchId", r.number, r."winnerSide", r."winnerTeam", r.reason, r."scoreAfter",
+            to_timestamp(r."startedAt" / 1000.0), to_timestamp(r."endedAt" / 1000.0), false
+       FROM json_to_recordset($1::json) AS r("matchId" text, number int, "winnerSide" text, "winnerTeam" text,
+            reason text, "scoreAfter" jsonb, "startedAt" float8, "endedAt" float8)
+     ON CONFLICT (match_id, number) DO UPDATE SET winner_side = EXCLUDED.winner_side,
+       winner_team = EXCLUDED.winner_team, reason = EXCLUDED.reason, score_after = EXCLUDED.score_after,
+       started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, voided = false`,
+  );
+  recordset(
+    write.roundKills,
+    `UPDATE rounds SET kills = k.kills FROM json_to_recordset($1::json) AS k("matchId" text, number int, kills int)
+      WHERE rounds.match_id = k."matchId" AND rounds.number = k.number`,
+  );
+  recordset(
+    write.players,
+    `INSERT INTO players (steam_id, name, updated_at)
+     SELECT DISTINCT ON (p."steamId") p."steamId", p.name, now() FROM json_to_recordset($1::json) AS p("steamId" text, name text)
+     ON CONFLICT (steam_id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
+  );
+  recordset(
+    write.matchPlayers,
+    `INSERT INTO match_players (match_id, steam_id, team)
+     SELECT DISTINCT ON (p."matchId", p."steamId") p."matchId", p."steamId", p.team
+       FROM json_to_recordset($1::json) AS p("matchId" text, "steamId" text, team text)
+     ON CONFLICT (match_id, steam_id) DO UPDATE SET team = COALESCE(EXCLUDED.team, match_players.team)`,
+  );
   for (const { matchId, ...gap } of write.gaps) {
     statements.push({
       text: 'UPDATE matches SET gaps = gaps || jsonb_build_array($2::jsonb) WHERE id = $1',
