@@ -182,11 +182,12 @@ describe('predecoded frames', () => {
     const bytes = [1, 2, 3].map(frame);
     let now = 0;
     const cache = new PredecodedFrames({ maxEntries: 2, staleMs: 1_000 }, () => now);
-    cache.put(SERVER, bytes[0]!, decoded(bytes[0]!));
+    const put = (b: Uint8Array) => cache.putDigest(SERVER, b, digestFrame(decoded(b)));
+    put(bytes[0]!);
     now = 500;
-    cache.put(SERVER, bytes[1]!, decoded(bytes[1]!));
+    put(bytes[1]!);
     now = 1_200;
-    cache.put(SERVER, bytes[2]!, decoded(bytes[2]!));
+    put(bytes[2]!);
 
     expect(cache.refused).toBe(0);
     expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
@@ -203,16 +204,15 @@ describe('predecoded frames', () => {
     expect(cache.unreadable).toBe(1);
   });
 
-  it('hands over a frame decoded on this thread as it is, and keeps at most maxEntries', () => {
+  it('keeps at most maxEntries', () => {
     const bytes = [1, 2, 3].map(frame);
-    const frames = bytes.map(decoded);
     const cache = new PredecodedFrames({ maxEntries: 2 });
 
-    for (const [i, b] of bytes.entries()) cache.put(SERVER, b, frames[i]!);
+    for (const b of bytes) cache.putDigest(SERVER, b, digestFrame(decoded(b)));
 
     expect(cache.size).toBe(2);
     expect(cache.take(SERVER, bytes[2]!)).toBeUndefined();
-    expect(cache.take(SERVER, bytes[0]!)).toEqual({ frame: frames[0] });
+    expect(cache.take(SERVER, bytes[0]!)?.frame.seq).toBe(1);
     expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
   });
 });

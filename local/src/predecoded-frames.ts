@@ -1,22 +1,18 @@
 /**
- * Frames `geqo up` has decoded already, handed to the worker when the same bytes come back from
- * the stream, so the worker neither decodes them a second time nor writes their events' stored
- * form. Two kinds come in:
- *
- * - worker and ingest on one thread (`GEQO_WORKER_THREAD=off`, or a runtime in tests): the frame
- *   ingest has just decoded and validated ({@link PredecodedFrames.put});
- * - worker in its thread: a *digest* from the frame-check thread ({@link digestFrame}), plain
- *   MessagePack of the frame and each event's stored-form JSON, where a `positions` event keeps
- *   only `type`, `ts` and `tick` (its players, most of a frame and most of the work of decoding
- *   one, are in its JSON, and nothing in the worker reads them otherwise). Reading a digest costs
- *   a tenth of decoding the frame (LZ4, then every player's object) and writing the JSON.
+ * Frames `geqo up`'s frame-check thread has decoded already, handed to the worker thread when the
+ * same bytes come back from the stream, so the worker neither decodes them a second time nor
+ * writes their events' stored form. Each comes as a *digest* ({@link digestFrame}): plain
+ * MessagePack of the frame and each event's stored-form JSON, where a `positions` event keeps
+ * only `type`, `ts` and `tick` (its players, most of a frame and most of the work of decoding
+ * one, are in its JSON, and nothing in the worker reads them otherwise). Reading a digest costs
+ * a tenth of decoding the frame (LZ4, then every player's object) and writing the JSON.
  *
  * What it buys (commit 43995a5, `npm run bench` end to end at 30,000 events/s): worker thread CPU
  * per event down by about 8 µs, dashboard p50 latency about halved. The worker-alone bench does not
  * use it (its stream is pre-filled).
  *
- * To turn it off, leave out the `frameCache` option where `runtime.ts` and
- * `worker-thread/thread-main.ts` start the worker runner: the worker then decodes every record
+ * To turn it off, leave out the `frameCache` option where `worker-thread/thread-main.ts`
+ * starts the worker runner (`GEQO_WORKER_THREAD=off` runs without it): the worker then decodes every record
  * itself. Nothing else changes; a miss (a restart, an evicted entry) already means exactly that.
  */
 import type { DecodedFrame, FrameSource } from '@geqo/shared/app/worker';
@@ -71,14 +67,13 @@ function fnv1a(bytes: Uint8Array): number {
 
 interface Entry {
   bytes: Uint8Array;
-  decoded: { frame: Frame } | { digest: Uint8Array };
+  digest: Uint8Array;
   /** When it came (ms, this process's clock). */
   at: number;
 }
 
 /** How much a {@link PredecodedFrames} holds before the oldest entries go. */
 export interface PredecodedLimits {
-  /** Entries (decoded frames are objects: keep them few, or the garbage collector copies them). */
   maxEntries: number;
   /** Bytes of frames and digests. */
   maxBytes: number;
@@ -90,7 +85,7 @@ export interface PredecodedLimits {
 }
 
 /**
- * Decoded frames (or their digests) waiting for their records, keyed by partition key and the
+ * Frame digests waiting for their records, keyed by partition key and the
  * frame's exact bytes (a hit is confirmed byte for byte).
  *
  * Bounded, and full it keeps the oldest: when the worker falls behind by more than the cache holds,
@@ -121,14 +116,9 @@ export class PredecodedFrames implements FrameSource {
     };
   }
 
-  /** A frame decoded on this thread (held as it is). */
-  put(partitionKey: string, bytes: Uint8Array, frame: Frame): void {
-    this.hold(partitionKey, { bytes, decoded: { frame }, at: this.now() });
-  }
-
   /** A frame's digest (see {@link digestFrame}), read only when it is taken. */
   putDigest(partitionKey: string, bytes: Uint8Array, digest: Uint8Array): void {
-    this.hold(partitionKey, { bytes, decoded: { digest }, at: this.now() });
+    this.hold(partitionKey, { bytes, digest, at: this.now() });
   }
 
   take(partitionKey: string, bytes: Uint8Array): DecodedFrame | undefined {
@@ -138,9 +128,8 @@ export class PredecodedFrames implements FrameSource {
     this.drop(key);
     if (!Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength).equals(bytes))
       return undefined;
-    if ('frame' in entry.decoded) return { frame: entry.decoded.frame };
     try {
-      return readDigest(entry.decoded.digest);
+      return readDigest(entry.digest);
     } catch {
       this.unreadable += 1;
       return undefined;
@@ -151,7 +140,7 @@ export class PredecodedFrames implements FrameSource {
     return this.entries.size;
   }
 
-  /** Bytes held (frames and digests). */
+  /** Bytes held (frames and their digests). */
   get bytesHeld(): number {
     return this.held;
   }
@@ -184,5 +173,4 @@ export class PredecodedFrames implements FrameSource {
 }
 
 const keyOf = (partitionKey: string, bytes: Uint8Array) => `${partitionKey}|${bytes.length}|${fnv1a(bytes)}`;
-const sizeOf = (entry: Entry) =>
-  entry.bytes.byteLength + ('digest' in entry.decoded ? entry.decoded.digest.byteLength : 0);
+const sizeOf = (entry: Entry) => entry.bytes.byteLength + entry.digest.byteLength;

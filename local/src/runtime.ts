@@ -34,7 +34,6 @@ import type { Router } from './http/router.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { checkPortsFree } from './port-check.ts';
-import { PredecodedFrames } from './predecoded-frames.ts';
 import { openRawStream } from './raw-stream.ts';
 import { type Loop, startLoop } from './retrying-loop.ts';
 import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
@@ -115,13 +114,10 @@ async function startOnDatabase(
   });
   const stats = createStatsAggregation({ pool, logger, metrics });
 
-  // The worker runs in its own thread on the PostgreSQL stream; otherwise (or when asked) here,
-  // where it takes the frames ingest has just decoded instead of decoding them again.
+  // The worker runs in its own thread on the PostgreSQL stream; otherwise (or when asked) here.
   const runsWorker = has('worker');
   const threaded =
     runsWorker && appended !== undefined && config.workerThread && options.engine === undefined;
-  const frameCache =
-    runsWorker && has('ingest') && !threaded ? new PredecodedFrames({ maxEntries: 512 }) : undefined;
   // With the worker in its thread, frames are decoded and validated in a thread of their own too:
   // the main thread only moves bytes, commits them to the stream and acknowledges.
   const frameChecks =
@@ -131,7 +127,6 @@ async function startOnDatabase(
     stream: config.rawStream,
     logger,
     metrics,
-    ...(frameCache ? { onAccepted: (serverId, bytes, frame) => frameCache.put(serverId, bytes, frame) } : {}),
     ...(frameChecks ? { check: frameChecks.check } : {}),
   });
 
@@ -181,7 +176,6 @@ async function startOnDatabase(
             ? { store: withDeadLettersOnTopic(new PostgresEventStore(pool), processed.deadLetterTopic) }
             : {}),
           ...(options.engine ? { engine: options.engine } : {}),
-          ...(frameCache ? { frameCache } : {}),
         }),
       );
     }

@@ -36,8 +36,6 @@ export interface FrameIngestorDeps {
   logger: Logger;
   metrics: Metrics;
   limits?: Partial<CodecLimits>;
-  /** Called with each accepted frame once it is on the stream (the in-process worker reuses it). */
-  onAccepted?: (serverId: string, bytes: Uint8Array, frame: Frame) => void;
   /**
    * Where frames are decoded and validated (default: here). If it fails (a thread that died),
    * the frame is checked here instead.
@@ -95,12 +93,8 @@ export class FrameIngestor {
     }
     const bytes = typeof message === 'string' ? Buffer.from(message, 'base64') : message;
     // Only what the reply needs is held while the stream commits: the decoded events are garbage
-    // now (unless a consumer here takes them), instead of surviving a young-generation collection.
+    // now, instead of surviving a young-generation collection.
     const { seq, events } = checked;
-    const accepted =
-      this.deps.onAccepted && checked.frame
-        ? { onAccepted: this.deps.onAccepted, frame: checked.frame }
-        : null;
     try {
       await this.deps.producer.put(this.deps.stream, [{ partitionKey: serverId, data: bytes }]);
     } catch (error) {
@@ -114,7 +108,6 @@ export class FrameIngestor {
         retriable: true,
       };
     }
-    accepted?.onAccepted(serverId, bytes, accepted.frame);
     metrics.count('ingest_frames');
     metrics.count('ingest_events', events);
     // Frame in to ack out: checked, and committed to the stream.
