@@ -18,9 +18,10 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * every speculative state is dropped and reading restarts at the committed offset.
  *
  * It is speed machinery for `geqo up` (a Lambda processes one batch at a time): it keeps the
- * worker busy while PostgreSQL writes, and a record's wait to one commit. To turn it off, make
- * `step` what `isolate` does with a healthy batch: poll, `worker.processBatch`, repeat. Figures
- * in docs/write-path.md.
+ * worker busy while PostgreSQL writes, and a record's wait to one commit: end to end at 30,000
+ * events/s, 29.1k events/s stored and a dashboard p50 of 66 ms, against 20.2k and 1,311 ms
+ * sequential (docs/write-path.md). To turn it off, make `step` what `isolate` does with a healthy
+ * batch: poll, `worker.processBatch`, repeat.
  *
  * A failure that will pass (the database away) is thrown: the loop retries with backoff. One that
  * will not (a record the database or the code refuses) makes the next round read the same records
