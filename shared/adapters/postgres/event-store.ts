@@ -1,7 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
 import type {
   DeadLetter,
@@ -12,9 +9,10 @@ import type {
   WorkerWrite,
 } from '../../ports/index.ts';
 import { CopyEncodedEvents, EVENT_COLUMNS, encodeEventsAsCopy } from './copy-text.ts';
+import { sendInOneTrip, type TripStep } from './one-trip.ts';
 import { commitPositionsStatement } from './partition-ownership.ts';
 import { EventPartitions } from './partitions.ts';
-import { type QueryStatement, queryTogether, withClient } from './pool.ts';
+import { type QueryStatement, withClient } from './pool.ts';
 
 /**
  * The worker's PostgreSQL writes. {@link PostgresEventStore.commit} writes a whole batch in one
@@ -73,30 +71,42 @@ export class PostgresEventStore implements EventStore {
     // WAL flush. (With an external checkpoint, e.g. Kinesis, the commit must be durable.)
     const begin: QueryStatement[] = [{ text: 'BEGIN' }];
     if (write.checkpoint) begin.push({ text: 'SET LOCAL synchronous_commit = off' });
-    // Round trips: the statements before the events, the COPY, the statements after it with
-    // COMMIT. When those before hold no values (no round voids: the usual batch), they ride in
-    // the COPY's own message instead, one round trip fewer.
-    const before = [...begin, ...voidStatements(write)];
-    const ride = events.count > 0 && before.every((statement) => statement.values === undefined);
-    const opening = ride ? before.map((statement) => `${statement.text}; `).join('') : '';
-    const inOneTransaction = (insertEvents: InsertEvents) =>
+    const copyInto = (table: string) => ({
+      copy: `COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`,
+      body: events.body,
+    });
+    const inOneTransaction = (insertEvents: TripStep[]) =>
       withClient(this.pool, async (client) => {
         try {
-          if (!ride) await queryTogether(client, before);
-          if (events.count > 0) await insertEvents(client, events, opening);
-          await queryTogether(client, [...rowStatements(write), { text: 'COMMIT' }]);
+          await sendInOneTrip(client, [
+            ...begin,
+            ...voidStatements(write),
+            ...(events.count > 0 ? insertEvents : []),
+            ...rowStatements(write),
+            { text: 'COMMIT' },
+          ]);
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
           throw error;
         }
       });
     try {
-      await inOneTransaction(copyEvents);
+      // COPY: the fastest way into PostgreSQL, but it stops at an event stored already.
+      await inOneTransaction([copyInto('game_events')]);
     } catch (error) {
       // Duplicates cannot normally reach the COPY (the snapshot that skips applied frames commits
-      // with the events). A redelivered batch whose events are stored already: again, skipping those.
+      // with the events). A redelivered batch whose events are stored already: again, through a
+      // temporary table, skipping those.
       if ((error as { code?: string }).code !== '23505') throw error;
-      await inOneTransaction(insertEventsSkippingStored);
+      await inOneTransaction([
+        {
+          text: 'CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS',
+        },
+        copyInto('incoming_events'),
+        {
+          text: `INSERT INTO game_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM incoming_events ON CONFLICT DO NOTHING`,
+        },
+      ]);
     }
   }
 }
@@ -115,30 +125,6 @@ function voidStatements(write: WorkerWrite): QueryStatement[] {
     },
   ]);
 }
-
-/** How the events go in, after `opening` (statements without values, or ''), in the same message. */
-type InsertEvents = (client: pg.PoolClient, events: CopyEncodedEvents, opening: string) => Promise<unknown>;
-
-const copyInto = (client: pg.PoolClient, table: string, events: CopyEncodedEvents, opening = '') =>
-  pipeline(
-    Readable.from([events.body]),
-    client.query(copyFrom(`${opening}COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`)),
-  );
-
-/** COPY the batch's events: the fastest way into PostgreSQL, but it stops at a stored event. */
-const copyEvents: InsertEvents = (client, events, opening) =>
-  copyInto(client, 'game_events', events, opening);
-
-/** The events through a temporary table, skipping those stored already (`ON CONFLICT DO NOTHING`). */
-const insertEventsSkippingStored: InsertEvents = async (client, events, opening) => {
-  await client.query(
-    `${opening}CREATE TEMP TABLE IF NOT EXISTS incoming_events (LIKE game_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
-  );
-  await copyInto(client, 'incoming_events', events);
-  await client.query(
-    `INSERT INTO game_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM incoming_events ON CONFLICT DO NOTHING`,
-  );
-};
 
 /**
  * The batch's writes after the events, in the order they must run (matches before their rounds

@@ -85,32 +85,3 @@ export interface QueryStatement {
   text: string;
   values?: unknown[];
 }
-
-/**
- * Runs `statements` in order on `client`, sent together (pg's pipeline mode, on for this call
- * only) rather than each after the answer to the one before: one round trip for them all. Under
- * load each round trip is a wait for two busy processes to be scheduled, about 0.7 ms at p50 on
- * the bench machine. Every statement still gets its own answer; after a failure the rest fail
- * too (the transaction is aborted), and the first failure is thrown once all have answered.
- *
- * pg documents `pipeline` as an option of a new client; here it is switched on a pooled client
- * for one call and off once every answer is in (pg 8 reads it at each query). A COPY cannot be
- * pipelined: the caller runs it between two calls of this. `postgres.int.test.ts` checks that a
- * connection commits again after a failed call.
- *
- * To turn it off, send them one by one: `for (const s of statements) await client.query(s)`.
- */
-export async function queryTogether(
-  client: pg.PoolClient,
-  statements: readonly QueryStatement[],
-): Promise<void> {
-  const connection = client as unknown as { pipeline: boolean };
-  connection.pipeline = true;
-  try {
-    const answers = await Promise.allSettled(statements.map((statement) => client.query(statement)));
-    const failed = answers.find((answer) => answer.status === 'rejected');
-    if (failed) throw failed.reason;
-  } finally {
-    connection.pipeline = false;
-  }
-}
