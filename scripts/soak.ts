@@ -34,6 +34,13 @@ import { frameCase, garbageText } from '../test/fuzz/support/frame-inputs.ts';
 import { HostilePluginSocket, rawHttpRequest } from '../test/fuzz/support/hostile-client.ts';
 import { hostileRequest } from '../test/fuzz/support/http-inputs.ts';
 
+/**
+ * Where the dashboard storm and the slow requests come from: another client than the honest
+ * viewer, as they would be. geqo up bounds what one address may cost it (connections, lookups of
+ * unknown matches); from the viewer's own address the storm spends the viewer's budget too.
+ */
+const HOSTILE_ADDRESS = '127.0.0.2';
+
 const HOSTILE_KINDS = ['frames', 'dashboards', 'slow-http', 'requests'] as const;
 type HostileKind = (typeof HOSTILE_KINDS)[number];
 
@@ -261,6 +268,8 @@ class HonestLedger {
   plannedEvents = 0;
   ackedEvents = 0;
   rejected = 0;
+  /** The viewer's subscriptions answered RATE_LIMITED (and asked again). */
+  subscriptionsRefused = 0;
   readonly ackLatencies: number[] = [];
   readonly dashboardLatencies: number[] = [];
   constructor(readonly timeline: Timeline) {}
@@ -413,7 +422,7 @@ async function hostileFrames(
 async function dashboardStorm(httpPort: number, deadline: Deadline, sockets: number) {
   const storm = async (slot: number) => {
     for (let cycle = 0; deadline.open(); cycle++) {
-      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
+      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`, { localAddress: HOSTILE_ADDRESS });
       hostileCounts.dashboardConnects++;
       ws.on('message', () => {
         hostileCounts.dashboardMessages++;
@@ -447,7 +456,7 @@ async function slowRequests(httpPort: number, token: string, deadline: Deadline,
   const slow = async (slot: number) => {
     while (deadline.open()) {
       hostileCounts.slowRequests++;
-      const socket: Socket = connect(httpPort, '127.0.0.1');
+      const socket: Socket = connect({ port: httpPort, host: '127.0.0.1', localAddress: HOSTILE_ADDRESS });
       socket.on('error', () => {});
       let closed = false;
       socket.on('close', () => {
@@ -541,6 +550,12 @@ async function main(): Promise<number> {
           followedMatches.add(matchId);
           dashboard.send({ action: 'subscribe', matchId });
         }
+      } else if (message.type === 'error' && message.code === 'RATE_LIMITED') {
+        // Refused for now (the address's lookup budget): asked again a second later, as the reply says.
+        const matchId = String(message.topic);
+        ledger.subscriptionsRefused += 1;
+        if (followedMatches.has(matchId))
+          setTimeout(() => dashboard.send({ action: 'subscribe', matchId }), 1_000).unref();
       } else if (message.type === 'events') {
         const now = Date.now();
         let last = '';
@@ -713,6 +728,8 @@ async function main(): Promise<number> {
     if (hostileCounts.healthFailures.length > 0)
       print(`  /healthz failures: ${hostileCounts.healthFailures.slice(0, 10).join('; ')}`);
     if (ledger.rejected > 0) print(`  honest frames rejected:   ${ledger.rejected}`);
+    if (ledger.subscriptionsRefused > 0)
+      print(`  viewer subscriptions refused (RATE_LIMITED, asked again): ${ledger.subscriptionsRefused}`);
     print(
       `  lost: ${format(lost)}, duplicates: ${format(duplicates)}${runtimeDied ? ', and geqo up died' : ''}`,
     );
