@@ -1,19 +1,27 @@
 /**
- * `npm run soak -- --minutes N [--rate 30000] [--servers 50] [--hostile all|none|frames,dashboards,slow-http,requests]`
+ * `npm run soak -- --minutes N [--rate 30000] [--servers 50] [--rounds 8] [--window 16]
+ *   [--hostile all|none|frames,dashboards,slow-http,requests] [--verbose]`
  *
  * `geqo up` (on a fresh embedded PostgreSQL, started as the end-to-end benchmark starts it) for
  * N minutes under honest and hostile traffic at once, all on loopback:
- * - honest: `--servers` replay connections, each its own server playing synthetic matches one
- *   after another (a fresh session each), paced to `--rate` events/s in all, with the replay
- *   client the benchmark uses (windowed, acks, reconnects);
+ * - honest: `--servers` replay connections, each its own server playing synthetic matches of
+ *   `--rounds` rounds one after another (a fresh session each), paced to `--rate` events/s in all,
+ *   with the replay client the benchmark uses (windowed, acks, reconnects). The matches are split
+ *   into frames and compressed once, before the clock starts (see `PackedMatch`): encoding them as
+ *   each match began took the harness 75-250 ms per server, seconds at a time when many matches
+ *   ended together, and that delay was counted in the latencies;
  * - hostile (bounded counts): a server sending mutated and garbage frames; dashboard sockets
  *   subscribing and unsubscribing to many matches, sending junk and dropping their connections
  *   (reconnect storms); slow HTTP requests that dribble their body (slowloris); broken REST,
- *   log and webhook requests.
+ *   log and webhook requests. The storm and the slow requests come from another address than the
+ *   viewer ({@link HOSTILE_ADDRESS}), as another client's would.
  * Prints throughput, frame-to-ack and event-to-dashboard latency percentiles (timed as the
- * benchmark times them), the runtime's RSS once a minute, and the honest events lost or stored
- * twice (sent vs stored, key for key). Exits non-zero if any was lost or duplicated, or if the
- * runtime died.
+ * benchmark times them: a viewer follows the first server's matches), the runtime's RSS once a
+ * minute, the honest events lost or stored twice (sent vs stored, key for key), and the slowest
+ * seconds of a per-second timeline (with `--verbose`, the whole timeline as it goes): acks and
+ * their latency, dashboard latency, the worker's lag, geqo up's own check and ack times, the
+ * harness's event-loop delay, and the CPU of geqo up, PostgreSQL and the harness. Exits non-zero
+ * if any event was lost or duplicated, or if the runtime died.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
