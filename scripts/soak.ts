@@ -29,6 +29,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import fc from 'fast-check';
+import type pg from 'pg';
 import WebSocket from 'ws';
 import { addServers, playSeconds, procStatus, startBenchRuntime } from '../bench/e2e-bench.ts';
 import { percentile } from '../bench/stats.ts';
@@ -159,6 +160,20 @@ function histogramTotals(text: string) {
     check: { sum: value('geqo_ingest_check_ms_sum'), count: value('geqo_ingest_check_ms_count') },
     ack: { sum: value('geqo_ingest_ack_ms_sum'), count: value('geqo_ingest_ack_ms_count') },
   };
+}
+
+/** WAL written so far (bytes) and checkpoints begun, or null where the server cannot tell. */
+async function walFigures(db: pg.Client): Promise<{ wal: number; timed: number; requested: number } | null> {
+  try {
+    const { rows } = await db.query(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS wal, num_timed::float8 AS timed,
+              num_requested::float8 AS requested FROM pg_stat_checkpointer`,
+    );
+    const row = rows[0] as { wal: number; timed: number; requested: number } | undefined;
+    return row ? { wal: Number(row.wal), timed: Number(row.timed), requested: Number(row.requested) } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** This process's CPU time in ticks (1/100 s). */
@@ -581,6 +596,7 @@ async function main(): Promise<number> {
     });
     await dashboard.subscribe({ topic: 'matches' });
 
+    const walBefore = await walFigures(db);
     const startedAt = Date.now();
     if (options.verbose) log(Timeline.header);
     timeline.start(
@@ -654,6 +670,7 @@ async function main(): Promise<number> {
     await Promise.all(work);
     timeline.stop();
     const sentDoneAt = Date.now();
+    const walAfter = await walFigures(db);
     clearInterval(sampler);
     clearInterval(health);
     sample();
@@ -731,6 +748,10 @@ async function main(): Promise<number> {
     print(`  ${Timeline.header}`);
     for (const { second, index } of [...slow].sort((a, b) => b.worst - a.worst).slice(0, 5))
       print(`  ${Timeline.format(index, second)}`);
+    if (walBefore && walAfter)
+      print(
+        `  PostgreSQL while sending:  ${format((walAfter.wal - walBefore.wal) / 2 ** 20)} MiB of WAL (${format((walAfter.wal - walBefore.wal) / Math.max(1, ledger.ackedEvents))} bytes per acked event), checkpoints: ${walAfter.timed - walBefore.timed} timed, ${walAfter.requested - walBefore.requested} requested`,
+      );
     if (hostileCounts.requests5xx.length > 0)
       print(`  requests answered 5xx or not at all:\n    ${hostileCounts.requests5xx.join('\n    ')}`);
     if (hostileCounts.healthFailures.length > 0)
