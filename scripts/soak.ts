@@ -1,35 +1,54 @@
 /**
- * `npm run soak -- --minutes N [--rate 30000] [--servers 50] [--hostile all|none|frames,dashboards,slow-http,requests]`
+ * `npm run soak -- --minutes N [--rate 30000] [--servers 50] [--rounds 8] [--window 16]
+ *   [--hostile all|none|frames,dashboards,slow-http,requests] [--verbose]`
  *
  * `geqo up` (on a fresh embedded PostgreSQL, started as the end-to-end benchmark starts it) for
  * N minutes under honest and hostile traffic at once, all on loopback:
- * - honest: `--servers` replay connections, each its own server playing synthetic matches one
- *   after another (a fresh session each), paced to `--rate` events/s in all, with the replay
- *   client the benchmark uses (windowed, acks, reconnects);
+ * - honest: `--servers` replay connections, each its own server playing synthetic matches of
+ *   `--rounds` rounds one after another (a fresh session each), paced to `--rate` events/s in all,
+ *   with the replay client the benchmark uses (windowed, acks, reconnects). The matches are split
+ *   into frames and compressed once, before the clock starts (see `PackedMatch`): encoding them as
+ *   each match began took the harness 75-250 ms per server, seconds at a time when many matches
+ *   ended together, and that delay was counted in the latencies;
  * - hostile (bounded counts): a server sending mutated and garbage frames; dashboard sockets
  *   subscribing and unsubscribing to many matches, sending junk and dropping their connections
  *   (reconnect storms); slow HTTP requests that dribble their body (slowloris); broken REST,
- *   log and webhook requests.
+ *   log and webhook requests. The storm and the slow requests come from another address than the
+ *   viewer ({@link HOSTILE_ADDRESS}), as another client's would.
  * Prints throughput, frame-to-ack and event-to-dashboard latency percentiles (timed as the
- * benchmark times them), the runtime's RSS once a minute, and the honest events lost or stored
- * twice (sent vs stored, key for key). Exits non-zero if any was lost or duplicated, or if the
- * runtime died.
+ * benchmark times them: a viewer follows the first server's matches), the runtime's RSS once a
+ * minute, the honest events lost or stored twice (sent vs stored, key for key), and the slowest
+ * seconds of a per-second timeline (with `--verbose`, the whole timeline as it goes): acks and
+ * their latency, dashboard latency, the worker's lag, geqo up's own check and ack times, the
+ * harness's event-loop delay, and the CPU of geqo up, PostgreSQL and the harness. Exits non-zero
+ * if any event was lost or duplicated, or if the runtime died.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import fc from 'fast-check';
+import type pg from 'pg';
 import WebSocket from 'ws';
 import { addServers, playSeconds, procStatus, startBenchRuntime } from '../bench/e2e-bench.ts';
 import { percentile } from '../bench/stats.ts';
 import { DashboardClient } from '../cli/src/dashboard-client.ts';
-import { type PlannedFrame, planFrames } from '../cli/src/replay/frame-batcher.ts';
+import type { PlannedFrame } from '../cli/src/replay/frame-batcher.ts';
+import { PackedMatch } from '../cli/src/replay/packed-match.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
 import { DEFAULT_CODEC_LIMITS } from '../shared/domain/codec/index.ts';
 import type { AnyEvent } from '../shared/domain/events/index.ts';
 import { frameCase, garbageText } from '../test/fuzz/support/frame-inputs.ts';
 import { HostilePluginSocket, rawHttpRequest } from '../test/fuzz/support/hostile-client.ts';
 import { hostileRequest } from '../test/fuzz/support/http-inputs.ts';
+
+/**
+ * Where the dashboard storm and the slow requests come from: another client than the honest
+ * viewer, as they would be. geqo up bounds what one address may cost it (connections, lookups of
+ * unknown matches); from the viewer's own address the storm spends the viewer's budget too.
+ */
+const HOSTILE_ADDRESS = '127.0.0.2';
 
 const HOSTILE_KINDS = ['frames', 'dashboards', 'slow-http', 'requests'] as const;
 type HostileKind = (typeof HOSTILE_KINDS)[number];
@@ -41,6 +60,8 @@ interface SoakOptions {
   rounds: number;
   window: number;
   hostile: ReadonlySet<HostileKind>;
+  /** Print the per-second timeline while the soak runs (it is printed at the end in any case). */
+  verbose: boolean;
 }
 
 function readOptions(): SoakOptions {
@@ -52,6 +73,7 @@ function readOptions(): SoakOptions {
       rounds: { type: 'string', default: '8' },
       window: { type: 'string', default: '16' },
       hostile: { type: 'string', default: 'all' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const positive = (name: string, text: string | undefined) => {
@@ -80,6 +102,7 @@ function readOptions(): SoakOptions {
     rounds: Math.round(positive('rounds', values.rounds)),
     window: Math.round(positive('window', values.window)),
     hostile,
+    verbose: values.verbose ?? false,
   };
 }
 
@@ -102,6 +125,165 @@ const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 const format = (value: number) =>
   Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
 
+/** One second of the soak, as the harness saw it. */
+interface Second {
+  acks: number[];
+  ackedEvents: number;
+  dashboard: number[];
+  /** Longest delay of the harness's own event loop (ms): its latencies include it. */
+  harnessLagMs: number;
+  /** Stream records the worker had not committed yet, sampled at the end of the second. */
+  workerLag: number;
+  /**
+   * geqo up's own mean time (ms) for the frames it acked this second: to decode and check a frame
+   * (the frame-check thread), and from its arrival to its ack (the check, then the stream's commit).
+   */
+  ingest: { checkMs: number; ackMs: number };
+  /** CPU of geqo up (all threads), its main thread, PostgreSQL, and the harness (% of one core). */
+  cpu: { geqo: number; main: number; postgres: number; harness: number };
+}
+
+/** CPU ticks (user + system) of a process or thread from its `stat` file; 0 if gone. */
+function statTicks(path: string): number {
+  try {
+    const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Sum and count of geqo up's ingest histograms, from its `/metrics` text. */
+function histogramTotals(text: string) {
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    check: { sum: value('geqo_ingest_check_ms_sum'), count: value('geqo_ingest_check_ms_count') },
+    ack: { sum: value('geqo_ingest_ack_ms_sum'), count: value('geqo_ingest_ack_ms_count') },
+  };
+}
+
+/** WAL written so far (bytes) and checkpoints begun, or null where the server cannot tell. */
+async function walFigures(db: pg.Client): Promise<{ wal: number; timed: number; requested: number } | null> {
+  try {
+    const { rows } = await db.query(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS wal, num_timed::float8 AS timed,
+              num_requested::float8 AS requested FROM pg_stat_checkpointer`,
+    );
+    const row = rows[0] as { wal: number; timed: number; requested: number } | undefined;
+    return row ? { wal: Number(row.wal), timed: Number(row.timed), requested: Number(row.requested) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** This process's CPU time in ticks (1/100 s). */
+const cpuTicks = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 10_000;
+
+/** CPU ticks of the PostgreSQL processes: the postmaster and its children (alive ones). */
+function postgresTicks(postmasterPid: number): number {
+  let total = statTicks(`/proc/${postmasterPid}/stat`);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      if (Number(fields[1]) === postmasterPid) total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+/**
+ * The soak second by second: acks, their latency, dashboard latency, the worker's lag, the
+ * harness's own event-loop delay and where the CPU went, so stalls can be told from noise and
+ * lined up with geqo up's log (whose lines carry the time).
+ */
+class Timeline {
+  readonly seconds: Second[] = [];
+  private startedAt = Date.now();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  private timer: NodeJS.Timeout | undefined;
+  private last = { geqo: 0, main: 0, postgres: 0, harness: 0 };
+  private lastIngest = histogramTotals('');
+
+  now(): Second {
+    const index = Math.max(0, Math.floor((Date.now() - this.startedAt) / 1000));
+    while (this.seconds.length <= index)
+      this.seconds.push({
+        acks: [],
+        ackedEvents: 0,
+        dashboard: [],
+        harnessLagMs: 0,
+        workerLag: 0,
+        ingest: { checkMs: Number.NaN, ackMs: Number.NaN },
+        cpu: { geqo: 0, main: 0, postgres: 0, harness: 0 },
+      });
+    return this.seconds[index]!;
+  }
+
+  /** Starts the clock (second 0 = now) and the once-a-second samples. */
+  start(
+    sample: {
+      geqoPid: number;
+      postmasterPid: number;
+      lag: () => Promise<number>;
+      /** geqo up's `/metrics` text. */
+      metrics: () => Promise<string>;
+    },
+    print?: (line: string) => void,
+  ): void {
+    this.startedAt = Date.now();
+    this.loopDelay.enable();
+    const ticks = () => ({
+      geqo: statTicks(`/proc/${sample.geqoPid}/stat`),
+      main: statTicks(`/proc/${sample.geqoPid}/task/${sample.geqoPid}/stat`),
+      postgres: postgresTicks(sample.postmasterPid),
+      harness: cpuTicks(process.cpuUsage()),
+    });
+    this.last = ticks();
+    this.timer = setInterval(() => {
+      const second = this.seconds[Math.floor((Date.now() - this.startedAt) / 1000) - 1] ?? this.now();
+      second.harnessLagMs = this.loopDelay.max / 1e6;
+      this.loopDelay.reset();
+      const now = ticks();
+      // Ticks are 1/100 s: per second, that is % of one core.
+      second.cpu = {
+        geqo: now.geqo - this.last.geqo,
+        main: now.main - this.last.main,
+        postgres: now.postgres - this.last.postgres,
+        harness: Math.round(now.harness - this.last.harness),
+      };
+      this.last = now;
+      const index = this.seconds.indexOf(second);
+      void Promise.allSettled([sample.lag(), sample.metrics()]).then(([lag, metrics]) => {
+        if (lag.status === 'fulfilled') second.workerLag = lag.value;
+        if (metrics.status === 'fulfilled') {
+          const now = histogramTotals(metrics.value);
+          const mean = (name: 'check' | 'ack') =>
+            (now[name].sum - this.lastIngest[name].sum) / (now[name].count - this.lastIngest[name].count);
+          second.ingest = { checkMs: mean('check'), ackMs: mean('ack') };
+          this.lastIngest = now;
+        }
+        print?.(Timeline.format(index, second));
+      });
+    }, 1_000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.loopDelay.disable();
+  }
+
+  static header =
+    '   s  acks  ack p50/p99/max ms    events/s  dash n  dash p50/max ms  lag rec  harness lag ms  geqo check/ack ms  cpu% geqo/main/pg/harness';
+
+  static format(index: number, s: Second): string {
+    const p = (values: number[], q: number) => format(percentile(values, q)).padStart(6);
+    return `${String(index).padStart(4)} ${String(s.acks.length).padStart(5)}  ${p(s.acks, 50)}${p(s.acks, 99)}${format(Math.max(0, ...s.acks)).padStart(7)} ${format(s.ackedEvents).padStart(10)} ${String(s.dashboard.length).padStart(7)}  ${p(s.dashboard, 50)}${format(Math.max(0, ...s.dashboard)).padStart(8)}  ${format(s.workerLag).padStart(7)}  ${format(s.harnessLagMs).padStart(14)}  ${format(s.ingest.checkMs).padStart(8)}/${format(s.ingest.ackMs).padEnd(8)}  ${String(s.cpu.geqo).padStart(5)}/${String(s.cpu.main).padStart(3)}/${String(s.cpu.postgres).padStart(3)}/${String(s.cpu.harness).padStart(3)}`;
+  }
+}
+
 /** What the honest servers sent and had acked, frame by frame, for the key-for-key check. */
 class HonestLedger {
   /** `server/session` → events per seq (index = seq). */
@@ -109,8 +291,23 @@ class HonestLedger {
   plannedEvents = 0;
   ackedEvents = 0;
   rejected = 0;
+  /** The viewer's subscriptions answered RATE_LIMITED (and asked again). */
+  subscriptionsRefused = 0;
   readonly ackLatencies: number[] = [];
   readonly dashboardLatencies: number[] = [];
+  constructor(readonly timeline: Timeline) {}
+
+  acked(events: number, latencyMs: number): void {
+    this.ackedEvents += events;
+    this.ackLatencies.push(latencyMs);
+    this.timeline.now().acks.push(latencyMs);
+    this.timeline.now().ackedEvents += events;
+  }
+
+  dashboard(latencyMs: number): void {
+    this.dashboardLatencies.push(latencyMs);
+    this.timeline.now().dashboard.push(latencyMs);
+  }
 
   plan(server: string, session: string, frames: readonly PlannedFrame[]): void {
     const perSeq: number[] = [];
@@ -122,6 +319,25 @@ class HonestLedger {
   }
 }
 
+/** A match of the pool the honest servers play, packed once for all of them. */
+interface PoolMatch {
+  packed: PackedMatch;
+  /** Multiple of real time it is played at (its events at one server's share of the rate). */
+  speed: number;
+  /** Source time of each frame's first event. */
+  sourceTs: number[];
+}
+
+function poolMatch(events: readonly AnyEvent[], rate: number): PoolMatch {
+  const speed = playSeconds(events) / (events.length / rate);
+  const packed = PackedMatch.of(events, {
+    maxEvents: 100,
+    maxSpanMs: 250 * speed,
+    maxBase64Chars: DEFAULT_CODEC_LIMITS.maxFrameBase64Chars,
+  });
+  return { packed, speed, sourceTs: packed.frames({ server: '', session: '' }).map((f) => f.sourceTs) };
+}
+
 /**
  * One honest server: synthetic matches one after another, each paced to `rate` events/s and in
  * its own session, until the deadline; the last is cut where the time runs out.
@@ -129,10 +345,9 @@ class HonestLedger {
 async function runHonestServer(
   index: number,
   server: { serverId: string; token: string },
-  pool: readonly (readonly AnyEvent[])[],
+  pool: readonly PoolMatch[],
   context: {
     ingestUrl: string;
-    rate: number;
     window: number;
     deadline: Deadline;
     ledger: HonestLedger;
@@ -143,19 +358,13 @@ async function runHonestServer(
   },
 ): Promise<void> {
   for (let round = 0; context.deadline.open(); round++) {
-    const match = pool[(index + round) % pool.length]!;
-    const wallSeconds = match.length / context.rate;
-    const speed = playSeconds(match) / wallSeconds;
-    const firstTs = match[0]?.ts ?? 0;
+    const { packed, speed, sourceTs } = pool[(index + round) % pool.length]!;
+    // The frames due before the deadline: the last match is cut where the time runs out.
     const remainingMs = context.deadline.remainingMs();
-    const events = match.filter((event) => (event.ts - firstTs) / speed <= remainingMs);
-    if (events.length === 0) break;
+    const count = sourceTs.findIndex((ts) => (ts - packed.firstTs) / speed > remainingMs);
     const session = `soak-${index}-${round}`;
-    const frames = planFrames(
-      events,
-      { server: server.serverId, session },
-      { maxEvents: 100, maxSpanMs: 250 * speed, maxBase64Chars: DEFAULT_CODEC_LIMITS.maxFrameBase64Chars },
-    );
+    const frames = packed.frames({ server: server.serverId, session }, count === -1 ? packed.length : count);
+    if (frames.length === 0) break;
     context.ledger.plan(server.serverId, session, frames);
     const client = new PluginClient(frames, {
       url: context.ingestUrl,
@@ -165,10 +374,9 @@ async function runHonestServer(
     });
     const { ledger, onSent } = context;
     if (onSent) client.on('sent', ({ seq, at }: { seq: number; at: number }) => onSent(session, seq, at));
-    client.on('ack', ({ events: acked, latencyMs }: { events: number; latencyMs: number }) => {
-      ledger.ackedEvents += acked;
-      ledger.ackLatencies.push(latencyMs);
-    });
+    client.on('ack', ({ events: acked, latencyMs }: { events: number; latencyMs: number }) =>
+      ledger.acked(acked, latencyMs),
+    );
     context.running.add(client);
     try {
       const stats = await client.run();
@@ -237,7 +445,7 @@ async function hostileFrames(
 async function dashboardStorm(httpPort: number, deadline: Deadline, sockets: number) {
   const storm = async (slot: number) => {
     for (let cycle = 0; deadline.open(); cycle++) {
-      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
+      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`, { localAddress: HOSTILE_ADDRESS });
       hostileCounts.dashboardConnects++;
       ws.on('message', () => {
         hostileCounts.dashboardMessages++;
@@ -271,7 +479,7 @@ async function slowRequests(httpPort: number, token: string, deadline: Deadline,
   const slow = async (slot: number) => {
     while (deadline.open()) {
       hostileCounts.slowRequests++;
-      const socket: Socket = connect(httpPort, '127.0.0.1');
+      const socket: Socket = connect({ port: httpPort, host: '127.0.0.1', localAddress: HOSTILE_ADDRESS });
       socket.on('error', () => {});
       let closed = false;
       socket.on('close', () => {
@@ -321,7 +529,9 @@ async function main(): Promise<number> {
     `soak: ${options.minutes} min, ${options.servers} servers at ${options.rate.toLocaleString('en-US')} events/s in all, hostile: ${[...options.hostile].join(', ') || 'none'}`,
   );
   const bench = await startBenchRuntime(log);
-  const { runtime, db } = bench;
+  const { runtime, db, postmasterPid } = bench;
+  // A server that goes away shows in the queries' errors; without a listener it would crash the soak.
+  db.on('error', (error) => log(`database connection: ${String(error)}`));
   const api = `http://127.0.0.1:${runtime.httpPort}`;
   const ingestUrl = `ws://127.0.0.1:${runtime.ingestPort}/`;
   let runtimeDied = false;
@@ -336,11 +546,17 @@ async function main(): Promise<number> {
     const honest = await addServers(api, options.servers, 'soak');
     const [hostileServer] = await addServers(api, 1, 'soak hostile');
     if (hostileServer === undefined) throw new Error('could not register the hostile server');
-    const pool = Array.from({ length: 8 }, (_, i) =>
-      generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i, startTs: Date.now() }),
-    );
+    // Every server plays these matches in turn, each paced to its share of the rate. They are split
+    // into frames and packed once, before the clock starts; each frame is compressed as it is sent.
     const perServerRate = options.rate / options.servers;
-    const ledger = new HonestLedger();
+    const pool = Array.from({ length: 8 }, (_, i) =>
+      poolMatch(
+        generateSyntheticMatch({ rounds: options.rounds, seed: 7 + i, startTs: Date.now() }),
+        perServerRate,
+      ),
+    );
+    const timeline = new Timeline();
+    const ledger = new HonestLedger(timeline);
 
     // Event-to-dashboard: a viewer follows the first server's matches, as the benchmark's does.
     const followed = honest[0]!.serverId;
@@ -357,6 +573,12 @@ async function main(): Promise<number> {
           followedMatches.add(matchId);
           dashboard.send({ action: 'subscribe', matchId });
         }
+      } else if (message.type === 'error' && message.code === 'RATE_LIMITED') {
+        // Refused for now (the address's lookup budget): asked again a second later, as the reply says.
+        const matchId = String(message.topic);
+        ledger.subscriptionsRefused += 1;
+        if (followedMatches.has(matchId))
+          setTimeout(() => dashboard.send({ action: 'subscribe', matchId }), 1_000).unref();
       } else if (message.type === 'events') {
         const now = Date.now();
         let last = '';
@@ -366,7 +588,7 @@ async function main(): Promise<number> {
           last = frame;
           const sent = sentAt.get(frame);
           if (sent !== undefined) {
-            ledger.dashboardLatencies.push(now - sent);
+            ledger.dashboard(now - sent);
             sentAt.delete(frame);
           }
         }
@@ -374,7 +596,24 @@ async function main(): Promise<number> {
     });
     await dashboard.subscribe({ topic: 'matches' });
 
+    const walBefore = await walFigures(db);
     const startedAt = Date.now();
+    if (options.verbose) log(Timeline.header);
+    timeline.start(
+      {
+        geqoPid: pid,
+        postmasterPid,
+        lag: async () => {
+          const { rows } = await db.query(
+            `SELECT (SELECT max(id) FROM stream_records WHERE stream = 'raw-game-events')::float8
+                  - coalesce((SELECT "offset" FROM stream_offsets WHERE stream = 'raw-game-events' AND consumer = 'worker'), 0)::float8 AS lag`,
+          );
+          return Number(rows[0]?.lag ?? 0);
+        },
+        metrics: async () => (await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
+      },
+      options.verbose ? log : undefined,
+    );
     const deadline = new Deadline(startedAt + options.minutes * 60_000);
     const running = new Set<PluginClient>();
     runtime.child.once('exit', () => {
@@ -411,7 +650,6 @@ async function main(): Promise<number> {
       sleep((index * 2_000) / options.servers).then(() =>
         runHonestServer(index, server, pool, {
           ingestUrl,
-          rate: perServerRate,
           window: options.window,
           deadline,
           ledger,
@@ -430,7 +668,9 @@ async function main(): Promise<number> {
     if (options.hostile.has('requests'))
       work.push(brokenRequests(runtime.httpPort, hostileServer, deadline, 10));
     await Promise.all(work);
+    timeline.stop();
     const sentDoneAt = Date.now();
+    const walAfter = await walFigures(db);
     clearInterval(sampler);
     clearInterval(health);
     sample();
@@ -499,11 +739,26 @@ async function main(): Promise<number> {
     print(
       `  hostile:                  ${hostileCounts.frames} frames (${[...hostileCounts.frameReplies].map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'}), ${hostileCounts.dashboardConnects} dashboard connects, ${hostileCounts.slowRequests} slow requests, ${hostileCounts.requests} broken requests`,
     );
+    const slow = timeline.seconds
+      .map((second, index) => ({ second, index, worst: Math.max(0, ...second.acks, ...second.dashboard) }))
+      .filter(({ worst }) => worst > 250);
+    print(
+      `  seconds with an ack or dashboard latency over 250 ms: ${slow.length} of ${timeline.seconds.length}; the worst:`,
+    );
+    print(`  ${Timeline.header}`);
+    for (const { second, index } of [...slow].sort((a, b) => b.worst - a.worst).slice(0, 5))
+      print(`  ${Timeline.format(index, second)}`);
+    if (walBefore && walAfter)
+      print(
+        `  PostgreSQL while sending:  ${format((walAfter.wal - walBefore.wal) / 2 ** 20)} MiB of WAL (${format((walAfter.wal - walBefore.wal) / Math.max(1, ledger.ackedEvents))} bytes per acked event), checkpoints: ${walAfter.timed - walBefore.timed} timed, ${walAfter.requested - walBefore.requested} requested`,
+      );
     if (hostileCounts.requests5xx.length > 0)
       print(`  requests answered 5xx or not at all:\n    ${hostileCounts.requests5xx.join('\n    ')}`);
     if (hostileCounts.healthFailures.length > 0)
       print(`  /healthz failures: ${hostileCounts.healthFailures.slice(0, 10).join('; ')}`);
     if (ledger.rejected > 0) print(`  honest frames rejected:   ${ledger.rejected}`);
+    if (ledger.subscriptionsRefused > 0)
+      print(`  viewer subscriptions refused (RATE_LIMITED, asked again): ${ledger.subscriptionsRefused}`);
     print(
       `  lost: ${format(lost)}, duplicates: ${format(duplicates)}${runtimeDied ? ', and geqo up died' : ''}`,
     );

@@ -202,6 +202,8 @@ async function startOnDatabase(
         const records = await processedConsumer.poll(1_000, 250);
         const last = records.at(-1);
         if (!last) return;
+        // A viewer subscribes to a match it hears of here: it is known stored, with no lookup.
+        dashboards.noteAnnouncedMatches(records);
         await broadcaster.deliver(records);
         await processedConsumer.commit(last);
       }),

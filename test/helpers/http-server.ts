@@ -53,7 +53,7 @@ export async function startTestHttpServer(options: {
     silentLogger,
   );
   const port = await http.listen(0, '127.0.0.1');
-  return { port, registry, topicChanges, close: () => http.close() };
+  return { port, registry, dashboards, topicChanges, close: () => http.close() };
 }
 
 export type TestHttpServer = Awaited<ReturnType<typeof startTestHttpServer>>;

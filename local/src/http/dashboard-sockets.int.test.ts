@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createPool, migrate, PostgresServerRepository } from '../../../shared/adapters/postgres/index.ts';
 import { ServerRegistry } from '../../../shared/app/servers/index.ts';
+import { processedRecords } from '../../../shared/app/worker/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { startTestHttpServer, type TestHttpServer } from '../../../test/helpers/http-server.ts';
 import type { DashboardSocketOptions } from './dashboard-sockets.ts';
@@ -303,6 +304,50 @@ describe('dashboard socket /ws', () => {
         code: 'UNKNOWN_MATCH',
       });
     third.ws.close();
+  });
+
+  it('subscribes a viewer to an announced or already found match while a client at its address has spent the lookup budget on made-up ids', async () => {
+    let lookups = 0;
+    const server = await startServer({
+      unknownLookupsPerSecondPerAddress: 5,
+      matchExists: async (matchId) => {
+        lookups += 1;
+        return knownMatches.includes(matchId);
+      },
+    });
+    // A match found by a lookup (a viewer that subscribed before), and one the worker announced on
+    // the matches topic, as processed records reach the broadcaster.
+    const viewer = await connect(server.port);
+    expect(await viewer.ask({ action: 'subscribe', matchId: knownMatches[30] })).toMatchObject({
+      type: 'subscribed',
+    });
+    const announced = knownMatches[31]!;
+    server.dashboards.noteAnnouncedMatches(processedRecords([], [], [{ id: announced, status: 'live' }]));
+    lookups = 0;
+
+    // A storm at the same address spends the second's budget on made-up ids...
+    const storm = await connect(server.port);
+    const codes: string[] = [];
+    for (let n = 0; n < 8; n++)
+      codes.push(String((await storm.ask({ action: 'subscribe', matchId: `made-up-${n}` })).code));
+    expect(codes).toContain('RATE_LIMITED');
+
+    // ...and the viewer still follows both matches, with no lookup; an id neither announced nor
+    // found before still waits for the budget.
+    viewer.ws.terminate();
+    const again = await connect(server.port);
+    const lookupsBefore = lookups;
+    for (const matchId of [knownMatches[30]!, announced])
+      expect(await again.ask({ action: 'subscribe', matchId })).toEqual({
+        type: 'subscribed',
+        topic: matchId,
+      });
+    expect(lookups).toBe(lookupsBefore);
+    expect(await again.ask({ action: 'subscribe', matchId: knownMatches[32] })).toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    again.ws.close();
+    storm.ws.close();
   });
 
   it('refuses a connection over the per-address limit with 429, and accepts again once one closes', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { DashboardSession } from '@geqo/shared/app/broadcast';
+import { DashboardSession, MATCHES_TOPIC } from '@geqo/shared/app/broadcast';
 import { presentedToken } from '@geqo/shared/app/servers';
 import type { ConnectionRegistry, ConnectionSender, Logger, Metrics, SendOutcome } from '@geqo/shared/ports';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -28,6 +28,11 @@ export interface DashboardSocketOptions {
   /** When set, the upgrade needs it as `?token=` or `Authorization: Bearer` (else 401). */
   readToken?: string | null;
 }
+
+/** Match ids remembered as stored (announced or found), the oldest forgotten first. */
+const MAX_KNOWN_MATCHES = 10_000;
+
+const decoder = new TextDecoder();
 
 export const DEFAULT_MAX_SUBSCRIPTIONS = 64;
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 32;
@@ -98,6 +103,8 @@ export class DashboardSockets implements ConnectionSender {
   private readonly connectionsByAddress = new Map<string, number>();
   /** Unknown match ids looked up per remote address in the current one-second window. */
   private readonly lookupsByAddress = new Map<string, { second: number; count: number }>();
+  /** Match ids known to be stored: a subscription to one needs no lookup (see {@link noteMatch}). */
+  private readonly knownMatches = new Set<string>();
   private readonly maxSubscriptions: number;
   private readonly maxConnectionsPerAddress: number;
   private readonly readTokenDigest: Buffer | null;
@@ -165,9 +172,19 @@ export class DashboardSockets implements ConnectionSender {
     this.sockets.set(connectionId, ws);
     this.connectionsByAddress.set(address, (this.connectionsByAddress.get(address) ?? 0) + 1);
     this.metrics.count('dashboard_connections');
+    const matchExists = this.options.matchExists;
     const session = new DashboardSession(this.registry, connectionId, {
       maxSubscriptions: this.maxSubscriptions,
-      ...(this.options.matchExists ? { matchExists: this.options.matchExists } : {}),
+      ...(matchExists
+        ? {
+            matchExists: async (matchId: string) => {
+              const exists = await matchExists(matchId);
+              if (exists) this.noteMatch(matchId);
+              return exists;
+            },
+            knownMatch: (matchId: string) => this.knownMatches.has(matchId),
+          }
+        : {}),
       unknownLookups: {
         available: () => this.lookupsAvailable(address),
         spend: () => this.spendLookup(address),
@@ -253,6 +270,34 @@ export class DashboardSockets implements ConnectionSender {
 
   private spendLookup(address: string): void {
     this.lookupWindow(address).count += 1;
+  }
+
+  /**
+   * Remembers that a match is stored (the worker announced it on the `matches` topic, or a lookup
+   * found it): subscriptions to it then skip the lookup and the address's budget for unknown ids.
+   */
+  noteMatch(matchId: string): void {
+    if (this.knownMatches.has(matchId)) return;
+    if (this.knownMatches.size >= MAX_KNOWN_MATCHES) {
+      const oldest = this.knownMatches.values().next().value;
+      if (oldest !== undefined) this.knownMatches.delete(oldest);
+    }
+    this.knownMatches.add(matchId);
+  }
+
+  /** Notes the matches announced on the `matches` topic in processed records (all stored by then). */
+  noteAnnouncedMatches(records: readonly { partitionKey: string; data: Uint8Array | string }[]): void {
+    for (const { partitionKey, data } of records) {
+      if (partitionKey !== MATCHES_TOPIC) continue;
+      try {
+        const { matchId } = JSON.parse(typeof data === 'string' ? data : decoder.decode(data)) as {
+          matchId?: unknown;
+        };
+        if (typeof matchId === 'string') this.noteMatch(matchId);
+      } catch {
+        // not a message of ours: nothing to note
+      }
+    }
   }
 
   async send(connectionId: string, message: Uint8Array | string): Promise<SendOutcome> {

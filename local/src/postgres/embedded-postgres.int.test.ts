@@ -146,3 +146,36 @@ describe('embedded PostgreSQL under supervision', () => {
     await reopened.stop();
   });
 });
+
+describe('embedded PostgreSQL under a sustained load', () => {
+  it('requests checkpoints for WAL volume no more often than every 4 minutes at 30,000 events/s (about 1,060 bytes of WAL each)', async () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'geqo-wal-'));
+    chmodSync(root, 0o755);
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const server = await startEmbeddedPostgres({ dataDir: join(root, 'postgres'), port: await freePort() });
+    cleanups.push(() => server.stop());
+
+    // Act
+    const client = new pg.Client(server.url);
+    await client.connect();
+    const setting = async (name: string) =>
+      Number(
+        (
+          await client.query<{ value: string }>(
+            `SELECT setting::float8 * coalesce(pg_size_bytes('1' || nullif(unit, '')), 1) AS value
+               FROM pg_settings WHERE name = $1`,
+            [name],
+          )
+        ).rows[0]?.value,
+      );
+    const maxWalBytes = await setting('max_wal_size');
+    const completionTarget = await setting('checkpoint_completion_target');
+    await client.end();
+
+    // Assess: a checkpoint is requested once max_wal_size / (1 + target) is written since the last
+    // (with 2 GB: every 35 s, and each one writes every page touched after it whole into the WAL again)
+    const walPerSecond = 30_000 * 1_060;
+    expect(maxWalBytes / (1 + completionTarget) / walPerSecond).toBeGreaterThanOrEqual(240);
+  });
+});

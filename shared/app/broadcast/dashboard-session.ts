@@ -35,6 +35,12 @@ export interface DashboardRules {
    * (subscriptions are bounded anyway); the `matches` topic and repeats never need a lookup.
    */
   unknownLookups?: { available(): boolean; spend(): void };
+  /**
+   * Whether a match id is already known to be stored (announced, or found before): such a
+   * subscription needs neither a lookup nor the budget, so a client spending its address's budget
+   * on made-up ids cannot keep a viewer at the same address (behind the same proxy) off a live match.
+   */
+  knownMatch?: (matchId: string) => boolean;
 }
 
 function parseRequest(text: string): DashboardRequest | DashboardReply {
@@ -74,6 +80,7 @@ const topicOf = (request: TopicRequest) => ('matchId' in request ? request.match
 
 async function unknownMatch(request: TopicRequest, rules: DashboardRules): Promise<DashboardReply | null> {
   if (!('matchId' in request) || !rules.matchExists) return null;
+  if (rules.knownMatch?.(request.matchId)) return null;
   if (rules.unknownLookups && !rules.unknownLookups.available()) {
     return {
       type: 'error',
