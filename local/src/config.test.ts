@@ -44,3 +44,13 @@ describe('loadConfig: dashboard socket settings', () => {
     }
   });
 });
+
+describe('loadConfig: stream retention', () => {
+  it('keeps stored frames an hour by default, as long as GEQO_STREAM_RETENTION_MINUTES says otherwise, and names a bad value', () => {
+    expect(loadConfig({}).streamRetentionMinutes).toBe(60);
+    expect(loadConfig({ GEQO_STREAM_RETENTION_MINUTES: '5' }).streamRetentionMinutes).toBe(5);
+    expect(() => loadConfig({ GEQO_STREAM_RETENTION_MINUTES: 'forever' })).toThrow(
+      /GEQO_STREAM_RETENTION_MINUTES/,
+    );
+  });
+});

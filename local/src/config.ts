@@ -42,6 +42,11 @@ export interface LocalConfig {
   maxFramesPerSecond: number;
   /** A match in warmup or live with nothing from its server for this long is abandoned. */
   abandonAfterMinutes: number;
+  /**
+   * `GEQO_STREAM_RETENTION_MINUTES`: how long the PostgreSQL stream keeps a frame once every
+   * consumer has committed past it (then it is deleted; its events are stored).
+   */
+  streamRetentionMinutes: number;
   /** `GEQO_RADAR_DIR`: radar images (`de_nuke.png`, `de_nuke_lower.png`, …) the dashboard draws under its replay. */
   radarDir: string | null;
   /** `GEQO_ALLOWED_ORIGINS`: origins, besides the page's own host, whose pages may open `/ws`. */
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     workerThread: oneOf('GEQO_WORKER_THREAD', ['on', 'off'], 'on') === 'on',
     maxFramesPerSecond: positive('GEQO_MAX_FRAMES_PER_SECOND', 2_000),
     abandonAfterMinutes: positive('GEQO_ABANDON_AFTER_MINUTES', 30),
+    streamRetentionMinutes: positive('GEQO_STREAM_RETENTION_MINUTES', 60),
     radarDir: env.GEQO_RADAR_DIR ? resolve(env.GEQO_RADAR_DIR) : null,
     allowedOrigins: origins('GEQO_ALLOWED_ORIGINS'),
     wsMaxSubscriptions: positive('GEQO_WS_MAX_SUBSCRIPTIONS', 64),

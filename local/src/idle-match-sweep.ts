@@ -7,7 +7,7 @@
 import { abandonIdleMatches } from '@geqo/shared/adapters/postgres';
 import type { Logger, MatchPatch } from '@geqo/shared/ports';
 import type pg from 'pg';
-import { type Loop, startLoop } from './retrying-loop.ts';
+import { type Loop, startPeriodicLoop } from './retrying-loop.ts';
 
 export function startIdleMatchSweep(deps: {
   pool: pg.Pool;
@@ -21,33 +21,10 @@ export function startIdleMatchSweep(deps: {
 }): Loop {
   const logger = deps.logger.child({ component: 'idle-matches' });
   const intervalMs = deps.intervalMs ?? Math.min(60_000, Math.max(1_000, deps.idleMs / 4));
-  let closed = false;
-  let first = true;
-  let wake: (() => void) | null = null;
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, intervalMs);
-      function done() {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
-  const loop = startLoop('idle-match sweep', logger, async () => {
-    if (!first) await sleep();
-    first = false;
-    if (closed) return;
+  return startPeriodicLoop('idle-match sweep', logger, intervalMs, async () => {
     const patches = await abandonIdleMatches(deps.pool, deps.idleMs);
     if (patches.length === 0) return;
     logger.info('matches abandoned', { matchIds: patches.map((patch) => patch.id) });
     await deps.onAbandoned?.(patches);
   });
-  return {
-    stop: async () => {
-      closed = true;
-      (wake as (() => void) | null)?.();
-      await loop.stop();
-    },
-  };
 }

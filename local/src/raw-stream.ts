@@ -25,6 +25,11 @@ export interface RawStream {
   checkpointInTransaction: boolean;
   /** The PostgreSQL stream only: emits `append` with the stream's name after each commit. */
   appended?: EventEmitter;
+  /**
+   * The PostgreSQL stream only: deletes the records every consumer has committed that are older
+   * than `retentionMs`, and says how many (Kinesis and Kafka keep their own retention).
+   */
+  trim?: (retentionMs: number) => Promise<number>;
 }
 
 /** A local stand-in (no such stream yet) gets the stream made; a real account's streams come from the CDK app. */
@@ -66,6 +71,7 @@ export async function openRawStream(
         consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
         checkpointInTransaction: true,
         appended: stream.appended,
+        trim: (retentionMs) => stream.trim(config.rawStream, retentionMs),
       };
     }
     case 'memory': {

@@ -62,3 +62,40 @@ export function startLoop(
     },
   };
 }
+
+/**
+ * Runs `work` at once, then every `intervalMs` until stopped (the sweeps of `geqo up`). A failing
+ * run is retried as {@link startLoop} retries; stopping wakes a loop that waits for its next run.
+ */
+export function startPeriodicLoop(
+  name: string,
+  logger: Logger,
+  intervalMs: number,
+  work: () => Promise<void>,
+): Loop {
+  let closed = false;
+  let first = true;
+  let wake: (() => void) | null = null;
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, intervalMs);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  const loop = startLoop(name, logger, async () => {
+    if (!first) await sleep();
+    first = false;
+    if (!closed) await work();
+  });
+  return {
+    stop: async () => {
+      closed = true;
+      (wake as (() => void) | null)?.();
+      await loop.stop();
+    },
+  };
+}

@@ -40,6 +40,7 @@ import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
 import { openProcessedStream } from './roles/processed-stream.ts';
 import type { Role } from './roles/roles.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
+import { startStreamTrim } from './stream-trim.ts';
 import { startWorkerRunner } from './worker-runner.ts';
 import { startWorkerThread, type WorkerThreadLoop } from './worker-thread/worker-thread.ts';
 
@@ -98,6 +99,7 @@ async function startOnDatabase(
     consumer: rawConsumer,
     checkpointInTransaction,
     appended,
+    trim: trimRawStream,
   } = await openRawStream(config, pool, logger, metrics);
   const processed = await openProcessedStream(config, has('broadcaster'), logger);
   closers.push(() => processed.close());
@@ -194,6 +196,11 @@ async function startOnDatabase(
       }),
     );
   }
+  // The PostgreSQL stream forgets what the worker has stored, once it is older than the retention.
+  if (has('worker') && trimRawStream)
+    loops.push(
+      startStreamTrim({ trim: trimRawStream, retentionMs: config.streamRetentionMinutes * 60_000, logger }),
+    );
   if (has('broadcaster') && processed.consumer) {
     const broadcaster = new Broadcaster({ registry, sender: dashboards, logger, metrics });
     const processedConsumer = processed.consumer;
