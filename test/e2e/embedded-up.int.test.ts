@@ -93,7 +93,7 @@ describe('geqo up on its embedded PostgreSQL', () => {
       expect(session.nice).toBe(session.application_name === 'geqo-up-worker' ? WORKER_NICE : 0);
     // The WAL settings that keep an ack's flush short under the worker's writes (README).
     expect(wal.rows).toEqual([
-      { name: 'max_wal_size', setting: '2048', unit: 'MB' },
+      { name: 'max_wal_size', setting: '16384', unit: 'MB' },
       { name: 'wal_buffers', setting: '8192', unit: '8kB' },
       { name: 'wal_init_zero', setting: 'off', unit: null },
       { name: 'wal_writer_delay', setting: '10', unit: 'ms' },
