@@ -1,9 +1,4 @@
-import {
-  type BatchReport,
-  failureCode,
-  type GameEventWorker,
-  processWithIsolation,
-} from '@geqo/shared/app/worker';
+import { type GameEventWorker, processIsolated } from '@geqo/shared/app/worker';
 import type { Logger } from '@geqo/shared/ports';
 import type { FlushableMetrics } from '../lib/emf-metrics.ts';
 import { withMetrics } from '../lib/observability.ts';
@@ -11,7 +6,7 @@ import { processStreamEvent } from '../lib/stream-batch.ts';
 import type { StreamBatchResponse, StreamEvent } from '../lib/stream-event.ts';
 
 export interface WorkerHandlerDeps {
-  worker: Pick<GameEventWorker, 'processBatch' | 'deadLetterRecord'>;
+  worker: Pick<GameEventWorker, 'processBatch' | 'deadLetter'>;
   logger: Logger;
   metrics: FlushableMetrics;
 }
@@ -21,7 +16,7 @@ export interface WorkerHandlerDeps {
  * batch: poison records are dead-lettered by the worker and count as handled. A batch that fails
  * for a reason that will not pass (a record the database or the code refuses) is split down to
  * the record that fails alone, which goes to the DLQ with its payload and the error; the rest
- * commits (`processWithIsolation`, the same as `geqo up`). A transient failure (the database) is
+ * commits (`processIsolated`, the same as `geqo up`). A transient failure (the database) is
  * reported from the group's first record in `batchItemFailures`, and the stream redelivers it.
  */
 export function makeHandler({ worker, logger, metrics }: WorkerHandlerDeps) {
@@ -30,9 +25,10 @@ export function makeHandler({ worker, logger, metrics }: WorkerHandlerDeps) {
       processStreamEvent(
         event,
         async (records) => {
-          await processWithIsolation(records, {
-            process: async (slice) => {
-              const report: BatchReport = await worker.processBatch(slice);
+          await processIsolated(worker, records, {
+            logger,
+            metrics,
+            onCommitted: (slice, report) =>
               logger.info('batch applied', {
                 shardId: slice[0]?.shard,
                 sequenceNumber: slice.at(-1)?.position,
@@ -42,16 +38,6 @@ export function makeHandler({ worker, logger, metrics }: WorkerHandlerDeps) {
                 duplicates: report.duplicates,
                 deadLettered: report.deadLettered,
                 gaps: report.gaps.length,
-              });
-            },
-            deadLetter: (record, error) => worker.deadLetterRecord(record, error),
-            onSplit: (slice, error) =>
-              logger.warn('splitting a batch that failed for a reason that will not pass', {
-                shardId: slice[0]?.shard,
-                sequenceNumber: slice[0]?.position,
-                records: slice.length,
-                code: failureCode(error),
-                error: String(error),
               }),
           });
         },

@@ -1,13 +1,14 @@
 import { silentLogger } from '@geqo/shared/adapters/logging';
+import { noMetrics } from '@geqo/shared/adapters/metrics';
 import {
   classifyFailure,
   failureCode,
   type GameEventWorker,
   isPartitionFenced,
   type PreparedBatch,
-  processWithIsolation,
+  processIsolated,
 } from '@geqo/shared/app/worker';
-import type { ConsumedRecord, Logger, StreamConsumer } from '@geqo/shared/ports';
+import type { ConsumedRecord, Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -25,7 +26,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *
  * A failure that will pass (the database away) is thrown: the loop retries with backoff. One that
  * will not (a record the database or the code refuses) makes the next round read the same records
- * again and process them with `processWithIsolation`, without pipelining: halves are committed one
+ * again and process them with `processIsolated`, without pipelining: halves are committed one
  * after the other down to the record that fails alone, which goes to the dead letters; the rest is
  * stored and the worker goes on.
  */
@@ -50,8 +51,9 @@ export class WorkerPipeline {
       batchSize: number;
       /** The checkpoint is written in the batch's own transaction (the PostgreSQL stream). */
       checkpointInTransaction: boolean;
-      /** Where isolating a failed batch is told (silent by default). */
+      /** Where isolating a failed batch is told (silent and uncounted by default). */
       logger?: Logger;
+      metrics?: Metrics;
     },
   ) {
     this.logger = options.logger ?? silentLogger;
@@ -84,29 +86,18 @@ export class WorkerPipeline {
     }
   }
 
-  /** Processes the next records with `processWithIsolation` (after a permanent failure). */
+  /** Processes the next records with `processIsolated` (after a permanent failure). */
   private async isolate(): Promise<void> {
     const records = await this.consumer.poll(this.options.batchSize, 250);
     const last = records.at(-1);
-    if (last === undefined) {
-      this.isolating = false;
-      return;
+    if (last !== undefined) {
+      const { logger, options } = this;
+      const checkpointAt = (record: ConsumedRecord) => this.checkpointAt(record);
+      const metrics = options.metrics ?? noMetrics;
+      const report = await processIsolated(this.worker, records, { logger, metrics, checkpointAt });
+      if (!options.checkpointInTransaction) await this.consumer.commit(last);
+      logger.info('failed batch isolated', { records: records.length, deadLettered: report.deadLettered });
     }
-    const { logger } = this;
-    const report = await processWithIsolation(records, {
-      process: async (slice) => {
-        await this.worker.processBatch(slice, this.checkpointAt(slice.at(-1)));
-      },
-      deadLetter: (record, error) => this.worker.deadLetterRecord(record, error, this.checkpointAt(record)),
-      onSplit: (slice, error) =>
-        logger.info('splitting a failed batch', {
-          records: slice.length,
-          sequenceNumber: slice[0]?.position,
-          code: failureCode(error),
-        }),
-    });
-    if (!this.options.checkpointInTransaction) await this.consumer.commit(last);
-    logger.info('failed batch isolated', { records: records.length, deadLettered: report.deadLettered });
     this.isolating = false;
   }
 

@@ -82,6 +82,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     batchSize: deps.batchSize,
     checkpointInTransaction: deps.checkpointInTransaction,
     logger,
+    metrics: deps.metrics,
   });
   // A progress line while the worker is busy: batches, records, and where its time went.
   const progress = setInterval(() => {

@@ -32,7 +32,6 @@ import { BatchWrite } from './batch-write.ts';
 import type { EngineDriver } from './engine-driver.ts';
 import type { DecodedFrame, FrameSource } from './frame-source.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
-import { classifyFailure, failureCode } from './record-isolation.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
 
 /** Snapshots that came due a batch writes at most (see `SnapshotSchedule.due`). */
@@ -59,17 +58,16 @@ class CooperativePause {
 }
 
 /**
- * How a batch that isolates a failing record applies it (see {@link GameEventWorker.deadLetterRecord}):
- * `records`: the records' own frames count as applied (their sessions move on) with none of their
- * events; `released`: every other frame the sequencer releases with them is dead-lettered
- * (re-encoded, with the position it came at) with `reason` instead of applied.
+ * A batch that puts aside a record that failed alone (`putAside` in record-isolation.ts): `letters`
+ * commit with it; with `withoutEvents` its records' frames count as applied with none of their
+ * events (their sessions move on); with `releasedReason` the other frames the sequencer releases
+ * with them are dead-lettered (re-encoded, at the position they came at) instead of applied.
  */
-interface EventDrop {
-  records: boolean;
-  released: boolean;
-  reason: string;
+export interface PutAside {
+  letters: DeadLetter[];
+  withoutEvents: boolean;
+  releasedReason?: string;
 }
-const NO_DROP: EventDrop = { records: false, released: false, reason: '' };
 
 /** A frame waiting in the sequencer (plain JSON: it is part of the snapshot). */
 interface QueuedFrame {
@@ -184,8 +182,8 @@ function emptyBatch(started: number): PreparedBatch {
  * (the database), the stream redelivers the batch: writes are idempotent and snapshots carry each
  * session's progress, so a redelivery changes nothing that was already committed. If it will not
  * (a value the database refuses, a timestamp no `Date` holds), the callers split the batch with
- * `processWithIsolation` down to the record that fails alone and hand it to
- * {@link GameEventWorker.deadLetterRecord}; a failed batch leaves no in-memory state behind.
+ * `processIsolated` (record-isolation.ts) down to the record that fails alone, which is put aside;
+ * a failed batch leaves no in-memory state behind.
  */
 export class GameEventWorker {
   private readonly states = new Map<string, ServerState>();
@@ -209,8 +207,9 @@ export class GameEventWorker {
   async processBatch(
     records: readonly ConsumedRecord[],
     checkpoint?: StreamCheckpoint,
+    aside?: PutAside,
   ): Promise<BatchReport> {
-    return this.commit(await this.prepareRecords(records, checkpoint, undefined, NO_DROP, 'all'));
+    return this.commit(await this.prepareRecords(records, checkpoint, undefined, aside, 'all'));
   }
 
   /**
@@ -228,7 +227,7 @@ export class GameEventWorker {
    * pipeline does that when the stream is idle).
    */
   prepare(records: readonly ConsumedRecord[], checkpoint?: StreamCheckpoint, extend?: PreparedBatch) {
-    return this.prepareRecords(records, checkpoint, extend, NO_DROP, records.length === 0 ? 'all' : 'due');
+    return this.prepareRecords(records, checkpoint, extend, undefined, records.length === 0 ? 'all' : 'due');
   }
 
   /** How many servers changed since their last snapshot (with `snapshotEveryMs`). */
@@ -246,27 +245,27 @@ export class GameEventWorker {
     records: readonly ConsumedRecord[],
     checkpoint: StreamCheckpoint | undefined,
     extend: PreparedBatch | undefined,
-    drop: EventDrop,
-    saving: 'due' | 'all' = 'all',
+    aside: PutAside | undefined,
+    saving: 'due' | 'all',
   ): Promise<PreparedBatch> {
     const base = extend ?? emptyBatch(this.now());
     const { report } = base;
     const batch: PreparedBatch = {
       ...base,
       write: base.write.clone(),
-      letters: [...base.letters],
+      letters: [...(aside?.letters ?? []), ...base.letters],
       report: { ...report, records: report.records + records.length, gaps: [...report.gaps] },
     };
     const pause = new CooperativePause();
     const decoded = await this.decode(records, batch.letters, pause);
-    const frames = drop.records
+    const frames = aside?.withoutEvents
       ? decoded.map(({ record, frame }) => ({ record, frame: { ...frame, events: [] } }))
       : decoded;
     const serverIds = [...new Set(frames.map((d) => d.frame.server))];
     try {
       await this.loadStates(serverIds);
       const eventsBefore = batch.write.events.length;
-      const applied = await this.apply(records, frames, batch, drop, pause);
+      const applied = await this.apply(records, frames, batch, aside?.releasedReason, pause);
       return this.buildWrites(batch, applied, { records, checkpoint, serverIds, eventsBefore, saving });
     } catch (error) {
       this.forget(serverIds);
@@ -297,12 +296,12 @@ export class GameEventWorker {
       }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
       if (!result.ok) {
-        letters.push(this.letter(record, result.code, result.message));
+        letters.push(this.deadLetter(record, result.code, result.message));
         if (result.envelope?.server === record.partitionKey)
           decoded.push({ record, frame: { ...result.envelope, events: [] } });
       } else if (result.frame.server !== record.partitionKey) {
         const message = `frame names server "${result.frame.server}", record key is "${record.partitionKey}"`;
-        letters.push(this.letter(record, 'SERVER_MISMATCH', message));
+        letters.push(this.deadLetter(record, 'SERVER_MISMATCH', message));
       } else decoded.push({ record, frame: result.frame });
     }
     if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
@@ -319,7 +318,7 @@ export class GameEventWorker {
     records: readonly ConsumedRecord[],
     frames: readonly DecodedRecord[],
     batch: PreparedBatch,
-    drop: EventDrop,
+    releasedReason: string | undefined,
     pause: CooperativePause,
   ): Promise<{ touched: Map<string, string>; statsUpdates: LiveStatsUpdate[] }> {
     const touched = new Map<string, string>();
@@ -354,7 +353,7 @@ export class GameEventWorker {
       if (offered.duplicate) batch.report.duplicates += 1;
       this.recordGaps(frame.server, state, offered.gaps, batch);
       for (const ready of offered.ready)
-        this.applyFrame(state, ready, batch, record, liveOf(frame.server, state), drop);
+        this.applyFrame(state, ready, batch, record, liveOf(frame.server, state), releasedReason);
     }
     // Frames waiting on a gap whose time ran out (by the newest arrival seen) go now.
     const newest = Math.max(0, ...records.map((r) => r.arrivedAt));
@@ -364,7 +363,8 @@ export class GameEventWorker {
       const expired = expireGaps(state.sequencer, newest, this.sequencerOptions);
       this.recordGaps(serverId, state, expired.gaps, batch);
       for (const ready of expired.ready)
-        if (lastRecord) this.applyFrame(state, ready, batch, lastRecord, liveOf(serverId, state), drop);
+        if (lastRecord)
+          this.applyFrame(state, ready, batch, lastRecord, liveOf(serverId, state), releasedReason);
     }
     const statsUpdates = [...live].flatMap(
       ([serverId, stats]) => this.liveStatsSafely(serverId, () => stats.takeUpdates()) ?? [],
@@ -539,15 +539,15 @@ export class GameEventWorker {
     batch: PreparedBatch,
     record: ConsumedRecord,
     live: LiveMatchStats,
-    drop: EventDrop,
+    releasedReason: string | undefined,
   ): void {
     const { write, report, letters } = batch;
     const { frame, eventJson } = queued;
     report.frames += 1;
-    if (drop.released && frame.events.length > 0 && queued.position !== record.position) {
-      const reason = `frame ${frame.seq} of session ${frame.session} was released together with a record that failed alone: ${drop.reason}`;
+    if (releasedReason !== undefined && frame.events.length > 0 && queued.position !== record.position) {
+      const reason = `frame ${frame.seq} of session ${frame.session} was released together with a record that failed alone: ${releasedReason}`;
       letters.push(
-        this.letter(
+        this.deadLetter(
           { ...record, position: queued.position, data: encodeFrame(frame) },
           'UNPROCESSABLE',
           reason,
@@ -574,7 +574,7 @@ export class GameEventWorker {
         const { server: serverId, seq } = frame;
         this.deps.logger.error('engine failed on an event', { serverId, seq, index, error: String(error) });
         const reason = `event ${index} (${event.type}) of frame ${seq}: ${(error as Error).message}`;
-        letters.push(this.letter({ ...record, position: queued.position }, 'ENGINE_ERROR', reason));
+        letters.push(this.deadLetter({ ...record, position: queued.position }, 'ENGINE_ERROR', reason));
       }
     });
   }
@@ -604,7 +604,8 @@ export class GameEventWorker {
     }
   }
 
-  private letter(record: ConsumedRecord, code: string, reason: string): DeadLetter {
+  /** `record` as a dead letter (its texts made storable). */
+  deadLetter(record: ConsumedRecord, code: string, reason: string): DeadLetter {
     return {
       stream: storable(record.stream),
       shard: storable(record.shard),
@@ -615,54 +616,6 @@ export class GameEventWorker {
       reason: storable(reason),
       failedAt: this.now(),
     };
-  }
-
-  /**
-   * Puts aside a record that failed on its own for a reason that will not pass (see
-   * `processWithIsolation`): it goes to the dead letters with its payload, position and the error
-   * (code `UNPROCESSABLE`), and its frame counts as applied without its events, so its session goes
-   * on at once instead of waiting for the gap to time out. If that still fails, what fails is a
-   * frame it releases from the sequencer (one that came early and waited for it): then the record
-   * is applied whole and the released frames are put aside, each a dead letter of its own (or they
-   * would fail every later record of the server); last, both. If nothing works (the frame's own
-   * fields are what the database refuses), the letter is written alone and the state is left as
-   * it was. A transient failure is thrown, as every other.
-   */
-  async deadLetterRecord(
-    record: ConsumedRecord,
-    error: unknown,
-    checkpoint?: StreamCheckpoint,
-  ): Promise<void> {
-    const detail = (error as { detail?: unknown } | null)?.detail;
-    const message = error instanceof Error ? error.message : String(error);
-    const reason = `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`;
-    const letter = this.letter(record, 'UNPROCESSABLE', reason);
-    this.deps.metrics.count('worker_isolated_records');
-    for (const [records, released] of [
-      [true, false],
-      [false, true],
-      [true, true],
-    ] as const) {
-      try {
-        const prepared = await this.prepareRecords([record], checkpoint, undefined, {
-          records,
-          released,
-          reason,
-        });
-        await this.commit(records ? { ...prepared, letters: [letter, ...prepared.letters] } : prepared);
-        return;
-      } catch (failure) {
-        if (classifyFailure(failure) === 'transient') throw failure;
-        this.states.delete(record.partitionKey);
-      }
-    }
-    const { deadLetters } = this.deps;
-    if (deadLetters) await deadLetters.send([letter]);
-    const letters = deadLetters ? [] : [letter];
-    if (checkpoint !== undefined || letters.length > 0)
-      await this.deps.store.commit(new BatchWrite().toWrite([], checkpoint, letters));
-    this.deps.metrics.count('worker_dead_letters');
-    this.logDeadLetter(letter);
   }
 
   private logDeadLetter({ code, reason, shard, position, partitionKey }: DeadLetter): void {

@@ -1,4 +1,12 @@
-import { PARTITION_FENCED_SQLSTATE, PipelineError } from '../../ports/index.ts';
+import {
+  type ConsumedRecord,
+  type Logger,
+  type Metrics,
+  PARTITION_FENCED_SQLSTATE,
+  PipelineError,
+  type StreamCheckpoint,
+} from '../../ports/index.ts';
+import type { BatchReport, GameEventWorker } from './game-event-worker.ts';
 
 /**
  * Whether a failed batch can succeed if tried again as it is (`transient`: the database is away,
@@ -131,4 +139,85 @@ export async function processWithIsolation<R>(
   };
   await run(records);
   return report;
+}
+
+export interface IsolatedBatchDeps {
+  logger: Logger;
+  metrics: Metrics;
+  /** The checkpoint a batch ending with `record` commits (the local stream's); none on Lambda. */
+  checkpointAt?: (record: ConsumedRecord) => StreamCheckpoint | undefined;
+  /** Told of each part of the batch that committed. */
+  onCommitted?: (records: readonly ConsumedRecord[], report: BatchReport) => void;
+}
+
+type IsolatingWorker = Pick<GameEventWorker, 'processBatch' | 'deadLetter'>;
+
+/**
+ * The worker's batch through {@link processWithIsolation}: committed whole if it can be, else in
+ * halves down to the record that fails alone, which is put aside ({@link putAside}). `geqo up`
+ * runs it after a pipelined batch failed for good; the Lambda worker on every batch.
+ */
+export function processIsolated(
+  worker: IsolatingWorker,
+  records: readonly ConsumedRecord[],
+  deps: IsolatedBatchDeps,
+): Promise<IsolationReport> {
+  const checkpointAt = (record: ConsumedRecord | undefined) =>
+    record === undefined ? undefined : deps.checkpointAt?.(record);
+  return processWithIsolation(records, {
+    process: async (slice) => {
+      const report = await worker.processBatch(slice, checkpointAt(slice.at(-1)));
+      deps.onCommitted?.(slice, report);
+    },
+    deadLetter: (record, error) => putAside(worker, record, error, checkpointAt(record), deps.metrics),
+    onSplit: (slice, error) =>
+      deps.logger.warn('splitting a batch that failed for a reason that will not pass', {
+        shardId: slice[0]?.shard,
+        sequenceNumber: slice[0]?.position,
+        records: slice.length,
+        code: failureCode(error),
+        error: String(error),
+      }),
+  });
+}
+
+/**
+ * Puts aside a record that failed on its own for a reason that will not pass: it goes to the dead
+ * letters with its payload, position and the error (code `UNPROCESSABLE`), and its frame counts as
+ * applied without its events, so its session goes on at once instead of waiting for the gap to
+ * time out. If that still fails, what fails is a frame it releases from the sequencer (one that
+ * came early and waited for it): then the record is applied whole and the released frames are put
+ * aside, each a dead letter of its own (or they would fail every later record of the server);
+ * last, both. If nothing works (the frame's own fields are what the database refuses), the letter
+ * is written alone and the server's state is left as it was. A transient failure is thrown.
+ */
+export async function putAside(
+  worker: IsolatingWorker,
+  record: ConsumedRecord,
+  error: unknown,
+  checkpoint: StreamCheckpoint | undefined,
+  metrics: Metrics,
+): Promise<void> {
+  const detail = (error as { detail?: unknown } | null)?.detail;
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = `[${failureCode(error)}] ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`;
+  const letters = [worker.deadLetter(record, 'UNPROCESSABLE', reason)];
+  metrics.count('worker_isolated_records');
+  for (const [withoutEvents, released] of [
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
+    try {
+      await worker.processBatch([record], checkpoint, {
+        letters: withoutEvents ? letters : [],
+        withoutEvents,
+        ...(released ? { releasedReason: reason } : {}),
+      });
+      return;
+    } catch (failure) {
+      if (classifyFailure(failure) === 'transient') throw failure;
+    }
+  }
+  await worker.processBatch([], checkpoint, { letters, withoutEvents: false });
 }
