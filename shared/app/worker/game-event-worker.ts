@@ -34,9 +34,6 @@ import type { DecodedFrame, FrameSource } from './frame-source.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
 
-/** Snapshots that came due a batch writes at most (see `SnapshotSchedule.due`). */
-const MAX_PUT_OFF_SNAPSHOTS_PER_BATCH = 8;
-
 /** Text PostgreSQL cannot store (NUL) made visible, so a dead letter's own fields never fail. */
 const storable = (text: string): string => text.replaceAll('\u0000', '\\u0000');
 
@@ -430,21 +427,14 @@ export class GameEventWorker {
       saving: 'due' | 'all';
     },
   ): { snapshots: SnapshotWrite[]; checkpoint: StreamCheckpoint | undefined } {
-    const { schedule } = this;
-    const now = this.now();
-    const saving: ReadonlyMap<string, string | null> =
-      schedule === null
-        ? touched
-        : new Map(
-            schedule
-              .due(
-                now,
-                part.saving === 'all',
-                part.saving === 'all' ? undefined : MAX_PUT_OFF_SNAPSHOTS_PER_BATCH,
-              )
-              .filter((serverId) => this.states.has(serverId))
-              .map((serverId) => [serverId, schedule.positionOf(serverId)]),
-          );
+    const plan = this.schedule?.plan(
+      this.now(),
+      part.saving === 'all',
+      (serverId) => this.states.has(serverId),
+      part.records.at(-1)?.position,
+      part.checkpoint,
+    );
+    const saving: ReadonlyMap<string, string | null> = plan?.saving ?? touched;
     const snapshots = earlier
       .filter((snapshot) => !saving.has(snapshot.serverId))
       .concat(
@@ -454,18 +444,7 @@ export class GameEventWorker {
           position,
         })),
       );
-    if (schedule === null) return { snapshots, checkpoint: part.checkpoint };
-    if (part.checkpoint?.partitions !== undefined)
-      throw new Error(
-        'snapshotEveryMs holds back a single stream offset; a partitioned checkpoint cannot be',
-      );
-    schedule.saved([...saving.keys()], now);
-    const last = part.records.at(-1)?.position;
-    if (last !== undefined) schedule.passed(last);
-    const offset = last ?? schedule.position;
-    if (part.checkpoint === undefined || offset === undefined)
-      return { snapshots, checkpoint: part.checkpoint };
-    return { snapshots, checkpoint: { ...part.checkpoint, offset: schedule.checkpointOffset(offset) } };
+    return { snapshots, checkpoint: plan ? plan.checkpoint : part.checkpoint };
   }
 
   /** Writes a prepared batch in one transaction, then publishes its processed messages. */

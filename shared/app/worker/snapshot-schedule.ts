@@ -16,6 +16,15 @@
  * failure the caller forgets it ({@link clear}) together with the cached states, and reading
  * starts over at the committed checkpoint.
  */
+/** Snapshots that came due a batch writes at most (see {@link SnapshotSchedule.due}). */
+const MAX_PUT_OFF_SNAPSHOTS_PER_BATCH = 8;
+
+/** What a batch writes: the servers whose snapshots it holds (at their last changes' positions), and its checkpoint. */
+export interface SnapshotPlan<C> {
+  saving: Map<string, string | null>;
+  checkpoint: C | undefined;
+}
+
 export class SnapshotSchedule {
   /**
    * Servers changed since their last written snapshot, in the order they first changed, each with
@@ -72,6 +81,30 @@ export class SnapshotSchedule {
       }
     }
     return due;
+  }
+
+  /**
+   * The batch being prepared, whose last record is `last` (none: it only writes what was put off),
+   * writes the snapshots that are due of the servers `has` a state of (all with `all`, else at most
+   * a few), which then count as written, and commits `checkpoint` held back to what written
+   * snapshots cover.
+   */
+  plan<C extends { offset?: string; partitions?: unknown }>(
+    now: number,
+    all: boolean,
+    has: (serverId: string) => boolean,
+    last: string | undefined,
+    checkpoint: C | undefined,
+  ): SnapshotPlan<C> {
+    if (checkpoint?.partitions !== undefined)
+      throw new Error('a schedule holds back a single stream offset; a partitioned checkpoint cannot be');
+    const due = this.due(now, all, all ? undefined : MAX_PUT_OFF_SNAPSHOTS_PER_BATCH).filter(has);
+    const saving = new Map(due.map((serverId) => [serverId, this.positionOf(serverId)]));
+    this.saved(due, now);
+    if (last !== undefined) this.passed(last);
+    const offset = last ?? this.lastPosition;
+    if (checkpoint === undefined || offset === undefined) return { saving, checkpoint };
+    return { saving, checkpoint: { ...checkpoint, offset: this.checkpointOffset(offset) } };
   }
 
   /** The snapshots of `serverIds` are in the batch being prepared: they count as written. */
