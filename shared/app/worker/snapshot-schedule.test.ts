@@ -66,27 +66,35 @@ describe('SnapshotSchedule', () => {
     const schedule = new SnapshotSchedule(1_000);
     schedule.changed('a', '1', undefined);
     schedule.changed('b', '2', undefined);
-    const first = schedule.plan(0, false, () => true, '2', { stream: 'raw', offset: '2' });
+    const first = schedule.plan(0, false, () => true, '2', { stream: 'raw', consumer: 'w', offset: '2' });
     expect([...first.saving]).toEqual([
       ['a', '1'],
       ['b', '2'],
     ]);
-    expect(first.checkpoint).toEqual({ stream: 'raw', offset: '2' });
+    expect(first.checkpoint).toEqual({ stream: 'raw', consumer: 'w', offset: '2' });
     schedule.changed('a', '3', '2');
     schedule.changed('b', '4', '3');
     // Saved at 0, so not due at 500: nothing written, the checkpoint stays before a's change.
-    const second = schedule.plan(500, false, () => true, '4', { stream: 'raw', offset: '4' });
+    const second = schedule.plan(500, false, () => true, '4', { stream: 'raw', consumer: 'w', offset: '4' });
     expect(second.saving.size).toBe(0);
-    expect(second.checkpoint).toEqual({ stream: 'raw', offset: '2' });
+    expect(second.checkpoint).toEqual({ stream: 'raw', consumer: 'w', offset: '2' });
     // With no records and `all`: every server put off, and the checkpoint catches up with the last record.
-    const idle = schedule.plan(600, true, () => true, undefined, { stream: 'raw' });
+    const idle = schedule.plan(600, true, () => true, undefined, {
+      stream: 'raw',
+      consumer: 'w',
+      offset: '0',
+    });
     expect([...idle.saving.keys()]).toEqual(['a', 'b']);
-    expect(idle.checkpoint).toEqual({ stream: 'raw', offset: '4' });
+    expect(idle.checkpoint).toEqual({ stream: 'raw', consumer: 'w', offset: '4' });
   });
 
   it('refuses a partitioned checkpoint, which it cannot hold back', () => {
-    expect(() => new SnapshotSchedule(1_000).plan(0, true, () => true, '1', { partitions: [] })).toThrow(
-      /partitioned checkpoint/,
-    );
+    expect(() =>
+      new SnapshotSchedule(1_000).plan(0, true, () => true, '1', {
+        stream: 'raw',
+        consumer: 'w',
+        partitions: [],
+      }),
+    ).toThrow(/partitioned checkpoint/);
   });
 });

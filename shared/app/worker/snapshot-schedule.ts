@@ -1,3 +1,5 @@
+import type { StreamCheckpoint } from '../../ports/index.ts';
+
 /**
  * When the worker writes a server's snapshot (`match_state`), on a stream whose checkpoint commits
  * in the batch's own transaction (the local PostgreSQL stream).
@@ -20,9 +22,9 @@
 const MAX_PUT_OFF_SNAPSHOTS_PER_BATCH = 8;
 
 /** What a batch writes: the servers whose snapshots it holds (at their last changes' positions), and its checkpoint. */
-export interface SnapshotPlan<C> {
+export interface SnapshotPlan {
   saving: Map<string, string | null>;
-  checkpoint: C | undefined;
+  checkpoint: StreamCheckpoint | undefined;
 }
 
 export class SnapshotSchedule {
@@ -89,13 +91,13 @@ export class SnapshotSchedule {
    * a few), which then count as written, and commits `checkpoint` held back to what written
    * snapshots cover.
    */
-  plan<C extends { offset?: string; partitions?: unknown }>(
+  plan(
     now: number,
     all: boolean,
     has: (serverId: string) => boolean,
     last: string | undefined,
-    checkpoint: C | undefined,
-  ): SnapshotPlan<C> {
+    checkpoint: StreamCheckpoint | undefined,
+  ): SnapshotPlan {
     if (checkpoint?.partitions !== undefined)
       throw new Error('a schedule holds back a single stream offset; a partitioned checkpoint cannot be');
     const due = this.due(now, all, all ? undefined : MAX_PUT_OFF_SNAPSHOTS_PER_BATCH).filter(has);
