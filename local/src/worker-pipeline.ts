@@ -1,14 +1,5 @@
-import { silentLogger } from '@geqo/shared/adapters/logging';
-import { noMetrics } from '@geqo/shared/adapters/metrics';
-import {
-  classifyFailure,
-  failureCode,
-  type GameEventWorker,
-  isPartitionFenced,
-  type PreparedBatch,
-  processIsolated,
-} from '@geqo/shared/app/worker';
-import type { ConsumedRecord, Logger, Metrics, StreamConsumer } from '@geqo/shared/ports';
+import type { GameEventWorker, PreparedBatch } from '@geqo/shared/app/worker';
+import type { ConsumedRecord, StreamConsumer } from '@geqo/shared/ports';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -21,21 +12,16 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * It is speed machinery for `geqo up` (a Lambda processes one batch at a time): it keeps the
  * worker busy while PostgreSQL writes, and a record's wait to one commit: end to end at 30,000
  * events/s, 29.1k events/s stored and a dashboard p50 of 66 ms, against 20.2k and 1,311 ms
- * sequential (docs/write-path.md). To turn it off, make `step` what `isolate` does with a healthy
- * batch: poll, `worker.processBatch`, repeat.
+ * sequential (docs/write-path.md). To turn it off, make `step` poll and `worker.processBatch`
+ * (what `worker-runner.ts` does to isolate a failed batch).
  *
- * A failure that will pass (the database away) is thrown: the loop retries with backoff. One that
- * will not (a record the database or the code refuses) makes the next round read the same records
- * again and process them with `processIsolated`, without pipelining: halves are committed one
- * after the other down to the record that fails alone, which goes to the dead letters; the rest is
- * stored and the worker goes on.
+ * A failed commit is thrown by the next `step` or `flush`; the caller decides what follows
+ * (`worker-runner.ts`: retry, or isolate the record that fails) and calls `reset` first.
  */
 export class WorkerPipeline {
   private committing: Promise<void> | null = null;
   /** Whether the commit in flight has finished (either way). */
   private committed = true;
-  /** The last round failed for a reason that will not pass: isolate the failing record. */
-  private isolating = false;
   /**
    * A round failed: the next batch's commit is awaited within its round, so a round only counts
    * as done (and the loop's backoff only starts over) once a commit has succeeded again.
@@ -51,15 +37,8 @@ export class WorkerPipeline {
       batchSize: number;
       /** The checkpoint is written in the batch's own transaction (the PostgreSQL stream). */
       checkpointInTransaction: boolean;
-      /** Where isolating a failed batch is told (silent and uncounted by default). */
-      logger?: Logger;
-      metrics?: Metrics;
     },
-  ) {
-    this.logger = options.logger ?? silentLogger;
-  }
-
-  private readonly logger: Logger;
+  ) {}
 
   /** Where the time goes, for the periodic progress log. */
   readonly timing = { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 };
@@ -69,39 +48,6 @@ export class WorkerPipeline {
    * batch's commit.
    */
   async step(): Promise<void> {
-    if (this.isolating) return this.isolate();
-    try {
-      await this.pipelinedStep();
-    } catch (error) {
-      // Fenced out of a partition: not the records' fault; the loop resets and reads again.
-      if (classifyFailure(error) === 'transient' || isPartitionFenced(error)) throw error;
-      // Let a commit still in flight finish, so the records are read again from where it ended.
-      await this.committing?.catch(() => {});
-      this.reset();
-      this.isolating = true;
-      this.logger.warn('worker batch failed for a reason that will not pass; isolating the record', {
-        error: String(error),
-        code: failureCode(error),
-      });
-    }
-  }
-
-  /** Processes the next records with `processIsolated` (after a permanent failure). */
-  private async isolate(): Promise<void> {
-    const records = await this.consumer.poll(this.options.batchSize, 250);
-    const last = records.at(-1);
-    if (last !== undefined) {
-      const { logger, options } = this;
-      const checkpointAt = (record: ConsumedRecord) => this.checkpointAt(record);
-      const metrics = options.metrics ?? noMetrics;
-      const report = await processIsolated(this.worker, records, { logger, metrics, checkpointAt });
-      if (!options.checkpointInTransaction) await this.consumer.commit(last);
-      logger.info('failed batch isolated', { records: records.length, deadLettered: report.deadLettered });
-    }
-    this.isolating = false;
-  }
-
-  private async pipelinedStep(): Promise<void> {
     const t0 = performance.now();
     // With no commit in flight the poll waits for records: an empty answer then means the stream
     // is idle (not merely that nothing came while a commit ran).
@@ -152,7 +98,8 @@ export class WorkerPipeline {
     }
   }
 
-  private checkpointAt(last: ConsumedRecord | undefined) {
+  /** The checkpoint a batch ending with `last` commits, if the consumer's goes with the batch. */
+  checkpointAt(last: ConsumedRecord | undefined) {
     const own = last === undefined ? undefined : this.consumer.checkpointFor?.(last);
     if (own !== undefined) return own;
     return this.options.checkpointInTransaction && last !== undefined

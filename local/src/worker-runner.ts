@@ -5,14 +5,18 @@
  */
 import { PostgresEventStore } from '@geqo/shared/adapters/postgres';
 import {
+  classifyFailure,
   type EngineDriver,
   type FrameSource,
+  failureCode,
   GameEventWorker,
   isPartitionFenced,
   matchEngineDriver,
+  processIsolated,
   type WorkerDeps,
 } from '@geqo/shared/app/worker';
 import {
+  type ConsumedRecord,
   type EventStore,
   type Logger,
   type Metrics,
@@ -81,8 +85,6 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     consumerName: WORKER_CONSUMER,
     batchSize: deps.batchSize,
     checkpointInTransaction: deps.checkpointInTransaction,
-    logger,
-    metrics: deps.metrics,
   });
   // A progress line while the worker is busy: batches, records, and where its time went.
   const progress = setInterval(() => {
@@ -99,7 +101,27 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     Object.assign(timing, { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 });
   }, deps.progressMs ?? 10_000);
   progress.unref();
+  /**
+   * After a batch failed for a reason that will not pass (a record the database or the code
+   * refuses): the same records again, without pipelining, split down to the record that fails
+   * alone, which goes to the dead letters; the rest is stored and the worker goes on.
+   */
+  const isolate = async () => {
+    const records = await deps.consumer.poll(deps.batchSize, 250);
+    const last = records.at(-1);
+    if (last === undefined) return;
+    const checkpointAt = (record: ConsumedRecord) => pipeline.checkpointAt(record);
+    const report = await processIsolated(worker, records, { logger, metrics: deps.metrics, checkpointAt });
+    if (!deps.checkpointInTransaction) await deps.consumer.commit(last);
+    logger.info('failed batch isolated', { records: records.length, deadLettered: report.deadLettered });
+  };
+  let isolating = false;
   const step = async () => {
+    if (isolating) {
+      await isolate();
+      isolating = false;
+      return;
+    }
     try {
       await pipeline.step();
     } catch (error) {
@@ -109,9 +131,19 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
       // Refused because another worker took a partition: the loop resets and tries again after a
       // pause, by when this worker's group membership has caught up.
       if (isPartitionFenced(error)) deps.metrics.count('worker_fenced_batches');
-      if (!(error instanceof PartitionsReassignedError)) throw error;
+      if (error instanceof PartitionsReassignedError) {
+        pipeline.reset();
+        logger.info('partitions reassigned: cached match states dropped, reading on from the stored offsets');
+        return;
+      }
+      // A failure that will pass (the database away): the loop retries with backoff.
+      if (classifyFailure(error) === 'transient' || isPartitionFenced(error)) throw error;
       pipeline.reset();
-      logger.info('partitions reassigned: cached match states dropped, reading on from the stored offsets');
+      isolating = true;
+      logger.warn('worker batch failed for a reason that will not pass; isolating the record', {
+        error: String(error),
+        code: failureCode(error),
+      });
     }
   };
   const loop = startLoop(
