@@ -2,14 +2,14 @@
  * A transaction's statements (and COPY FROM STDIN with its data) sent to PostgreSQL in one write,
  * answered in one round trip: each step goes as the extended protocol's Parse, Bind and Execute
  * (a COPY's data and CopyDone right behind it), and one Sync ends them all. pg's own queue sends
- * a query only once the one before it is answered, and a COPY stream (pg-copy-streams) cannot
- * share its pipeline mode, so a batch's commit took two or three round trips; under load each is
- * a wait for two busy processes (the worker's niced session among them) to be scheduled.
+ * a query only once the one before it is answered, so a batch's commit took two or three round
+ * trips; under load each is a wait for two busy processes (the worker's niced session among them)
+ * to be scheduled. A/B in docs/write-path.md (sustained event-to-dashboard p99, median of rounds:
+ * 368 ms in one trip, 886 ms in two). To turn it off, send each step with `client.query`.
  *
- * It is a `Submittable`, as pg-copy-streams is: pg hands it the connection to write on and routes
- * the answers to it. The server runs the steps in order; after an error it skips everything up to
- * the Sync (a COPY's data included), so the first error is the one thrown, and the caller rolls
- * the transaction back.
+ * It is a `Submittable`: pg hands it the connection to write on and routes the answers to it. The
+ * server runs the steps in order; after an error it skips everything up to the Sync (a COPY's
+ * data included), so the first error is the one thrown, and the caller rolls back.
  */
 import pg from 'pg';
 import type { QueryStatement } from './pool.ts';
@@ -36,42 +36,32 @@ interface WireWriter {
 /** How pg turns a JavaScript value into a parameter (dates, buffers, arrays, objects). */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
 
-/** A step as it goes on the wire: its parameters mapped as pg maps them, a COPY's data as a Buffer. */
-interface WireStep {
-  text: string;
-  values: unknown[];
-  copyData?: Buffer;
-}
-
-function toWire(step: TripStep): WireStep {
-  if ('copy' in step)
-    return {
-      text: step.copy,
-      values: [],
-      copyData: Buffer.from(step.body.buffer, step.body.byteOffset, step.body.byteLength),
-    };
-  return { text: step.text, values: (step.values ?? []).map(prepareValue) };
-}
+const onWire = (step: TripStep) =>
+  'copy' in step
+    ? {
+        text: step.copy,
+        values: [],
+        data: Buffer.from(step.body.buffer, step.body.byteOffset, step.body.byteLength),
+      }
+    : { text: step.text, values: (step.values ?? []).map(prepareValue), data: undefined };
 
 class OneTrip implements pg.Submittable {
-  readonly answered: Promise<void>;
   private settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  /** A step that could not be put on the wire (nothing was sent but a Sync). */
+  readonly answered = new Promise<void>((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
+  /** Why the steps could not be put on the wire (then nothing was sent but a Sync). */
   private unsendable: unknown;
 
-  constructor(private readonly steps: readonly TripStep[]) {
-    this.answered = new Promise<void>((resolve, reject) => {
-      this.settle = { resolve, reject };
-    });
-  }
+  constructor(private readonly steps: readonly TripStep[]) {}
 
   submit(connection: pg.Connection): void {
     const wire = connection as unknown as WireWriter;
     // All that can throw comes before the first byte: a half-written trip would leave the server
     // waiting for the rest.
-    let steps: WireStep[];
+    let steps: ReturnType<typeof onWire>[];
     try {
-      steps = this.steps.map(toWire);
+      steps = this.steps.map(onWire);
     } catch (error) {
       this.unsendable = error;
       wire.sync();
@@ -79,14 +69,13 @@ class OneTrip implements pg.Submittable {
     }
     wire.stream.cork?.();
     try {
-      for (const { text, values, copyData } of steps) {
+      for (const { text, values, data } of steps) {
         wire.parse({ text, name: '', types: [] });
         wire.bind({ portal: '', statement: '', values });
         wire.execute({ portal: '', rows: 0 });
-        if (copyData !== undefined) {
-          wire.sendCopyFromChunk(copyData);
-          wire.endCopyFrom();
-        }
+        if (data === undefined) continue;
+        wire.sendCopyFromChunk(data);
+        wire.endCopyFrom();
       }
       wire.sync();
     } finally {
