@@ -135,8 +135,8 @@ interface Second {
   /** Stream records the worker had not committed yet, sampled at the end of the second. */
   workerLag: number;
   /**
-   * geqo up's own mean time (ms) for the frames it acked this second: to decode and check a frame
-   * (the frame-check thread), and from its arrival to its ack (the check, then the stream's commit).
+   * geqo up's own mean time (ms) for the frames it acked this second: to decode and check a frame,
+   * and from its arrival to its ack (the check, then the stream's commit).
    */
   ingest: { checkMs: number; ackMs: number };
   /** CPU of geqo up (all threads), its main thread, PostgreSQL, and the harness (% of one core). */

@@ -19,8 +19,8 @@ export interface IngestServerDeps {
 
 /**
  * The protocol's frame limit, as base64 text (DESIGN.md section 3: "at most 32 KiB after
- * base64"; a binary frame counts as its base64 length). Checked here, before a message is decoded
- * or sent to the frame-check thread; the bound is the codec's own (shared/domain/codec/codec-limits.ts).
+ * base64"; a binary frame counts as its base64 length). Checked here, before a message is
+ * decoded; the bound is the codec's own (shared/domain/codec/codec-limits.ts).
  */
 export const MAX_FRAME_BASE64_CHARS = DEFAULT_CODEC_LIMITS.maxFrameBase64Chars;
 

@@ -5,7 +5,6 @@
  * over Kafka and a shared PostgreSQL, beside processes that run the others (`roles/roles.ts`).
  */
 import type { IncomingMessage } from 'node:http';
-import { MessageChannel } from 'node:worker_threads';
 import { MemoryConnectionRegistry } from '@geqo/shared/adapters/memory';
 import { PrometheusMetrics } from '@geqo/shared/adapters/metrics';
 import {
@@ -23,7 +22,7 @@ import { type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { type OpenDatabase, openDatabase, postgresDataDirOf } from './database.ts';
-import { startFrameCheckThread } from './frame-check-thread/frame-check-thread.ts';
+import { digestFrame, readDigest } from './frame-digests.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { dashboardRoutes } from './http/dashboard-routes.ts';
 import { DashboardSockets } from './http/dashboard-sockets.ts';
@@ -120,31 +119,21 @@ async function startOnDatabase(
   const runsWorker = has('worker');
   const threaded =
     runsWorker && appended !== undefined && config.workerThread && options.engine === undefined;
-  // With the worker in its thread, frames are decoded and validated in a thread of their own too:
-  // the main thread only moves bytes, commits them to the stream and acknowledges.
-  const frameChecks =
-    threaded && has('ingest') ? startFrameCheckThread(logger.child({ component: 'ingest' })) : undefined;
+  // A worker in this process reading the PostgreSQL stream gets each frame ingest decoded with its
+  // record, as a digest (`frame-digests.ts`), and need not decode it again.
+  const digests = runsWorker && appended !== undefined;
   const ingestor = new FrameIngestor({
     producer: rawProducer,
     stream: config.rawStream,
     logger,
     metrics,
-    ...(frameChecks ? { check: frameChecks.check } : {}),
+    ...(digests ? { digest: digestFrame } : {}),
   });
 
   const loops: Loop[] = [];
   if (runsWorker) {
-    // The frame-check thread sends the digests of the frames that pass straight to the worker
-    // thread, over a channel made anew whenever either thread (re)starts.
-    let workerThread: WorkerThreadLoop | undefined;
-    const linkDigests = () =>
-      frameChecks?.sendDigestsTo(() => {
-        const { port1, port2 } = new MessageChannel();
-        workerThread?.takeDigestsFrom(port2);
-        return port1;
-      });
     if (threaded && appended !== undefined) {
-      workerThread = startWorkerThread({
+      const workerThread: WorkerThreadLoop = startWorkerThread({
         config,
         databaseUrl: database.url,
         logger,
@@ -152,12 +141,8 @@ async function startOnDatabase(
         appended,
         topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
         onProcessed: (records) => processed.producer.put(config.processedStream, records),
-        onStarted: () => {
-          if (workerThread) linkDigests();
-        },
       });
       loops.push(workerThread);
-      linkDigests();
     } else {
       loops.push(
         startWorkerRunner({
@@ -174,6 +159,7 @@ async function startOnDatabase(
             ...(processed.shared ? {} : { wanted: (topic: string) => registry.hasSubscribers(topic) }),
           },
           onMatchesEnded: stats.onMatchesEnded,
+          ...(digests ? { readDigest } : {}),
           ...(processed.deadLetterTopic
             ? { store: withDeadLettersOnTopic(new PostgresEventStore(pool), processed.deadLetterTopic) }
             : {}),
@@ -299,7 +285,6 @@ async function startOnDatabase(
       stopping ??= (async () => {
         logger.info('shutting down: no new frames; draining');
         await ingest?.close();
-        await frameChecks?.close();
         await rawProducer.close();
         if (runsWorker) await drain(rawConsumer, logger);
         for (const loop of loops) await loop.stop();

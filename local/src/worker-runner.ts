@@ -6,8 +6,8 @@
 import { PostgresEventStore } from '@geqo/shared/adapters/postgres';
 import {
   classifyFailure,
+  type DigestReader,
   type EngineDriver,
-  type FrameSource,
   failureCode,
   GameEventWorker,
   isPartitionFenced,
@@ -48,7 +48,7 @@ export interface WorkerRunnerDeps {
   processed: NonNullable<WorkerDeps['processed']>;
   onMatchesEnded: NonNullable<WorkerDeps['onMatchesEnded']>;
   engine?: EngineDriver;
-  frameCache?: FrameSource;
+  readDigest?: DigestReader;
   /** The store the worker writes to (default: PostgreSQL on `pool`; tests wrap it). */
   store?: EventStore;
   /** Period of the progress line (default 10 s). */
@@ -77,7 +77,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     cacheStates: true,
     // Snapshots are put off only where the checkpoint commits with them (the PostgreSQL stream).
     ...(deps.checkpointInTransaction ? { snapshotEveryMs: SNAPSHOT_EVERY_MS } : {}),
-    ...(deps.frameCache ? { frameCache: deps.frameCache } : {}),
+    ...(deps.readDigest ? { readDigest: deps.readDigest } : {}),
     onMatchesEnded: deps.onMatchesEnded,
   });
   const pipeline = new WorkerPipeline(worker, deps.consumer, {

@@ -14,6 +14,12 @@ export interface StreamRecord {
   /** Keeps order: all records of one key land on one shard / partition, in order. */
   partitionKey: string;
   data: Uint8Array;
+  /**
+   * In-process only: what ingest decoded of `data`, made by `geqo up`'s ingest and handed with the
+   * record to a worker in the same process, which then need not decode the frame again (see
+   * `local/src/frame-digests.ts`). Never stored: a record read back from a stream has none.
+   */
+  digest?: Uint8Array;
 }
 
 /** A record read back from a stream, with its position. */

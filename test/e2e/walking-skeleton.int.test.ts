@@ -95,7 +95,7 @@ describe('geqo up + geqo replay + a dashboard', () => {
     // Every frame's check was timed, refused ones too.
     expect(count('geqo_ingest_check_ms')).toBeGreaterThanOrEqual(count('geqo_ingest_ack_ms'));
     expect(count('geqo_worker_lag_ms')).toBeGreaterThan(0);
-    // The frame-check thread's digests reached the worker thread, which took them instead of decoding.
+    // The frames' digests reached the worker thread with their records, which it read instead of decoding.
     const predecoded = Number(/^geqo_worker_frames_predecoded_total (\d+)/m.exec(text)?.[1] ?? 0);
     expect(predecoded).toBeGreaterThan(0);
   });

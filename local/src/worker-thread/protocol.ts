@@ -2,7 +2,6 @@
  * Messages between `geqo up`'s main thread and its worker thread. Plain data: they cross the
  * thread boundary by structured clone.
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { CommittedRecords } from '@geqo/shared/adapters/postgres';
 import type { StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
@@ -26,8 +25,6 @@ export interface MetricCall {
 export type ToWorkerThread =
   /** Records were committed on this stream: poll now (and take them from here). */
   | { type: 'append'; stream: string; committed?: CommittedRecords }
-  /** Where digests of ingested frames come from now (the frame-check thread), replacing any before. */
-  | { type: 'digests'; port: MessagePort }
   /**
    * Topics dashboards began (`added`) or stopped (`removed`) following; events of other matches are
    * not published. Changes only, never the whole list: a subscription costs the same at any count.

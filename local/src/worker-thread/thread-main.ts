@@ -4,12 +4,11 @@
  * the durable stream with its own connections; processed messages and metrics go
  * back to the main thread, which owns the dashboards. The statistics job runs here as well.
  */
-import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '@geqo/shared/adapters/logging';
 import { createPool, PostgresStream } from '@geqo/shared/adapters/postgres';
 import type { StreamProducer, StreamRecord } from '@geqo/shared/ports';
-import type { FrameDigestMessage } from '../frame-check-thread/protocol.ts';
-import { PredecodedFrames } from '../predecoded-frames.ts';
+import { readDigest } from '../frame-digests.ts';
 import { createStatsAggregation } from '../stats-aggregation.ts';
 import { startWorkerRunner, WORKER_CONSUMER } from '../worker-runner.ts';
 import { ForwardedMetrics } from './forwarded-metrics.ts';
@@ -35,9 +34,6 @@ if (config.databaseUrl === null) lowerBackendPriority(pool, logger);
 // Only read here: the main thread is the stream's one writer and says when it appended.
 const stream = new PostgresStream(pool);
 const topics = new Set(initialTopics);
-// Frames the frame-check thread has decoded, as digests: the worker takes them instead of decoding.
-const digests = new PredecodedFrames();
-let digestPort: MessagePort | null = null;
 
 const processed: StreamProducer = {
   put: async (_stream: string, records: readonly StreamRecord[]) =>
@@ -59,7 +55,7 @@ const runner = startWorkerRunner({
   metrics,
   processed: { producer: processed, stream: config.processedStream, wanted: (topic) => topics.has(topic) },
   onMatchesEnded: stats.onMatchesEnded,
-  frameCache: digests,
+  readDigest,
 });
 
 let stopping = false;
@@ -67,15 +63,6 @@ port.on('message', (message: ToWorkerThread) => {
   switch (message.type) {
     case 'append':
       stream.appended.emit('append', message.stream, message.committed);
-      break;
-    case 'digests':
-      digestPort?.close();
-      digestPort = message.port;
-      digestPort.on('message', ({ partitionKey, bytes, digest }: FrameDigestMessage) =>
-        digests.putDigest(partitionKey, bytes, digest),
-      );
-      // Not a reason to stay alive.
-      digestPort.unref();
       break;
     case 'topics':
       for (const topic of message.removed) topics.delete(topic);

@@ -4,7 +4,7 @@
  * restarts it if it dies (it resumes from the committed checkpoint and snapshots, like a restart).
  */
 import type { EventEmitter } from 'node:events';
-import { type MessagePort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { AppendListener } from '@geqo/shared/adapters/postgres';
 import type { Logger, Metrics, StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
@@ -30,14 +30,9 @@ export interface WorkerThreadOptions {
     watch(listener: (change: { added: string[]; removed: string[] }) => void): () => void;
   };
   onProcessed: (records: StreamRecord[]) => Promise<void>;
-  /** Called each time the thread has started (again), e.g. to connect its digest port. */
-  onStarted?: () => void;
 }
 
-export interface WorkerThreadLoop extends Loop {
-  /** Hands the thread the port digests of ingested frames come from (the frame-check thread's). */
-  takeDigestsFrom(port: MessagePort): void;
-}
+export interface WorkerThreadLoop extends Loop {}
 
 export function startWorkerThread(options: WorkerThreadOptions): WorkerThreadLoop {
   const { logger } = options;
@@ -104,7 +99,6 @@ export function startWorkerThread(options: WorkerThreadOptions): WorkerThreadLoo
     });
     worker.on('error', (error) => logger.error('worker thread failed', { error: String(error) }));
     running = true;
-    options.onStarted?.();
     worker.on('exit', (code) => {
       running = false;
       if (stopping) return;
@@ -117,10 +111,6 @@ export function startWorkerThread(options: WorkerThreadOptions): WorkerThreadLoo
   spawn();
 
   return {
-    takeDigestsFrom: (port) => {
-      const message: ToWorkerThread = { type: 'digests', port };
-      worker.postMessage(message, [port]);
-    },
     stop: async () => {
       if (stopping) return;
       stopping = true;

@@ -477,6 +477,22 @@ describe('PostgreSQL adapter', () => {
     await stream.close();
   });
 
+  it('hands a record its digest along, and a record read from the table has none', async () => {
+    const stream = new PostgresStream(pool);
+    const consumer = stream.consumer('t-digest', 'c1');
+    expect(await consumer.poll(10, 0)).toEqual([]);
+    const digest = new Uint8Array([7, 7]);
+
+    await stream.put('t-digest', [{ partitionKey: 'k', data: new Uint8Array([1]), digest }]);
+    const [handed] = await consumer.poll(10, 0);
+    const [fromTable] = await stream.consumer('t-digest', 'fresh').poll(10, 0);
+
+    expect(handed?.digest).toEqual(digest);
+    expect(fromTable?.data).toEqual(Buffer.from([1]));
+    expect(fromTable).not.toHaveProperty('digest');
+    await stream.close();
+  });
+
   it('commits and resolves puts even when an append listener throws', async () => {
     const stream = new PostgresStream(pool);
     stream.appended.on('append', () => {

@@ -16,6 +16,8 @@ export interface CommittedRecord {
   data: Uint8Array;
   /** `created_at`, epoch ms. */
   arrivedAt: number;
+  /** The record's digest, if it came with one (never stored). */
+  digest?: Uint8Array;
 }
 
 /**
@@ -101,26 +103,24 @@ export class PostgresStream implements StreamProducer {
           batch.push(next);
           count += next.records.length;
         }
-        const keys: string[] = [];
-        const data: Buffer[] = [];
+        const records: StreamRecord[] = [];
         const params: (string | Buffer)[] = [];
         for (const put of batch) {
           for (const record of put.records) {
             const bytes = Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength);
-            keys.push(record.partitionKey);
-            data.push(bytes);
+            records.push({ ...record, data: bytes });
             params.push(put.stream, record.partitionKey, bytes);
           }
         }
         let rows: { id: number; stream: string; arrived: number; before: number }[];
         try {
-          ({ rows } = await this.pool.query(appendSql(keys.length), params));
+          ({ rows } = await this.pool.query(appendSql(records.length), params));
         } catch (error) {
           for (const put of batch) put.reject(error);
           continue;
         }
         for (const put of batch) put.resolve();
-        this.announce(rows, keys, data);
+        this.announce(rows, records);
       }
     } finally {
       this.flushing = false;
@@ -129,12 +129,11 @@ export class PostgresStream implements StreamProducer {
 
   /**
    * Emits `append` once per stream of a commit, with its records. The ids come back in insert
-   * order (ids are drawn as the rows are inserted), which is the order of `keys` and `data`.
+   * order (ids are drawn as the rows are inserted), which is the order of `records`.
    */
   private announce(
     rows: readonly { id: number; stream: string; arrived: number; before: number }[],
-    keys: readonly string[],
-    data: readonly Buffer[],
+    records: readonly StreamRecord[],
   ): void {
     const committed = new Map<string, CommittedRecords>();
     rows.forEach((row, i) => {
@@ -143,7 +142,14 @@ export class PostgresStream implements StreamProducer {
         group = { stream: row.stream, after: row.before, records: [] };
         committed.set(row.stream, group);
       }
-      group.records.push({ id: row.id, partitionKey: keys[i]!, data: data[i]!, arrivedAt: row.arrived });
+      const { partitionKey, data, digest } = records[i]!;
+      group.records.push({
+        id: row.id,
+        partitionKey,
+        data,
+        arrivedAt: row.arrived,
+        ...(digest ? { digest } : {}),
+      });
     });
     for (const group of committed.values()) {
       try {
@@ -322,6 +328,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
       partitionKey: record.partitionKey,
       data: record.data,
       arrivedAt: record.arrivedAt,
+      ...(record.digest ? { digest: record.digest } : {}),
     };
   }
 

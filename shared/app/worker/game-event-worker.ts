@@ -29,8 +29,8 @@ import type {
   StreamRecord,
 } from '../../ports/index.ts';
 import { BatchWrite } from './batch-write.ts';
+import type { DecodedFrame, DigestReader } from './decoded-frame.ts';
 import type { EngineDriver } from './engine-driver.ts';
-import type { DecodedFrame, FrameSource } from './frame-source.ts';
 import { processedRecords, statsRecords } from './processed-messages.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
 
@@ -115,11 +115,8 @@ export interface WorkerDeps {
    */
   snapshotEveryMs?: number;
   clock?: () => number;
-  /**
-   * Frames already decoded in this process (`geqo up`: by ingest, or as digests from its
-   * frame-check thread), to skip decoding them again.
-   */
-  frameCache?: FrameSource;
+  /** Reads the digests records come with (`geqo up`), to skip decoding their frames again. */
+  readDigest?: DigestReader;
   /** Settings of the live statistics (the published definitions by default). */
   stats?: StatsOptionsInput;
   /**
@@ -271,7 +268,7 @@ export class GameEventWorker {
   }
 
   /**
-   * The records' frames: taken from the frame source when someone decoded them already, else
+   * The records' frames: read from their digests when ingest decoded them already, else
    * decoded here. A record that cannot be decoded, or names another server than its key, goes to
    * `letters`; one whose events alone were refused comes back as its frame without them (so its
    * session goes on at once rather than waiting for the gap to time out).
@@ -285,10 +282,10 @@ export class GameEventWorker {
     let predecoded = 0;
     for (const record of records) {
       await pause.maybe();
-      const cached = this.deps.frameCache?.take(record.partitionKey, record.data);
-      if (cached) {
+      const digested = this.digestOf(record);
+      if (digested) {
         predecoded += 1;
-        decoded.push({ record, ...cached });
+        decoded.push({ record, ...digested });
         continue;
       }
       const result = decodeFrame(record.data, { maxFrameBase64Chars: Number.MAX_SAFE_INTEGER });
@@ -303,6 +300,18 @@ export class GameEventWorker {
     }
     if (predecoded > 0) this.deps.metrics.count('worker_frames_predecoded', predecoded);
     return decoded;
+  }
+
+  /** The frame of a record's digest, if it has one that can be read. */
+  private digestOf(record: ConsumedRecord): DecodedFrame | undefined {
+    const { readDigest } = this.deps;
+    if (record.digest === undefined || readDigest === undefined) return undefined;
+    try {
+      return readDigest(record.digest);
+    } catch {
+      this.deps.metrics.count('worker_digests_unreadable');
+      return undefined;
+    }
   }
 
   /**

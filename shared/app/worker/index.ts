@@ -1,5 +1,5 @@
+export * from './decoded-frame.ts';
 export * from './engine-driver.ts';
-export * from './frame-source.ts';
 export * from './game-event-worker.ts';
 export * from './match-engine-driver.ts';
 export * from './processed-messages.ts';

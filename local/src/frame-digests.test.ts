@@ -4,11 +4,11 @@ import { noMetrics } from '@geqo/shared/adapters/metrics';
 import { GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
 import { decodeFrame, encodeFrame, type Frame } from '@geqo/shared/domain/codec';
 import { type AnyEvent, storedFormJson } from '@geqo/shared/domain/events';
-import type { ConsumedRecord, EventStore } from '@geqo/shared/ports';
+import type { ConsumedRecord, EventStore, Metrics } from '@geqo/shared/ports';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { describe, expect, it } from 'vitest';
 import { CapturingStore } from '../../shared/app/worker/test-helpers.ts';
-import { digestFrame, PredecodedFrames, readDigest } from './predecoded-frames.ts';
+import { digestFrame, readDigest } from './frame-digests.ts';
 
 const FIXTURES = new URL('../../../shared/fixtures/matches/', import.meta.url).pathname;
 const SERVER = 'srv_digest000001';
@@ -50,24 +50,34 @@ const matches: [string, AnyEvent[]][] = [
   ['a synthetic match with positions at 8 Hz', generateSyntheticMatch({ rounds: 6, seed: 11 })],
 ];
 
-const newWorker = (store: EventStore, frameCache?: PredecodedFrames) =>
+const newWorker = (store: EventStore, metrics: Metrics = noMetrics) =>
   new GameEventWorker({
     store,
     engine: matchEngineDriver,
     logger: silentLogger,
-    metrics: noMetrics,
+    metrics,
     cacheStates: true,
-    ...(frameCache ? { frameCache } : {}),
+    readDigest,
   });
 
-const record = (data: Uint8Array, position: number): ConsumedRecord => ({
+const record = (data: Uint8Array, position: number, digest?: Uint8Array): ConsumedRecord => ({
   stream: 'raw-game-events',
   shard: 'local',
   position: String(position),
   partitionKey: SERVER,
   data,
   arrivedAt: 1_000 + position,
+  ...(digest ? { digest } : {}),
 });
+
+/** Counts what the worker counts. */
+class CountingMetrics implements Metrics {
+  readonly counts = new Map<string, number>();
+  count(name: string, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  observe(): void {}
+}
 
 describe('frame digests', () => {
   it.each(matches)('give back the frame and each event’s stored form: %s', (_name, events) => {
@@ -90,24 +100,23 @@ describe('frame digests', () => {
   it.each(matches)(
     'make the worker write what it writes decoding the frames itself: %s',
     async (_name, events) => {
-      // Arrange: the same frames, to a worker that decodes them and to one that takes their digests
+      // Arrange: the same frames, to a worker that decodes them and to one that reads their digests
       const frames = framesOf(events);
       const decoding = new CapturingStore();
       const digested = new CapturingStore();
-      const cache = new PredecodedFrames();
-      for (const bytes of frames) cache.putDigest(SERVER, bytes, digestFrame(decoded(bytes)));
+      const counted = new CountingMetrics();
 
       // Act
       const plain = newWorker(decoding);
-      const fed = newWorker(digested, cache);
+      const fed = newWorker(digested, counted);
       for (let i = 0; i < frames.length; i += 7) {
-        const batch = frames.slice(i, i + 7).map((bytes, j) => record(bytes, i + j + 1));
-        await plain.processBatch(batch);
-        await fed.processBatch(batch);
+        const part = frames.slice(i, i + 7);
+        await plain.processBatch(part.map((bytes, j) => record(bytes, i + j + 1)));
+        await fed.processBatch(part.map((bytes, j) => record(bytes, i + j + 1, digestFrame(decoded(bytes)))));
       }
 
-      // Assert: every digest was taken, and the writes are the same
-      expect(cache.size).toBe(0);
+      // Assert: every digest was read, and the writes are the same
+      expect(counted.counts.get('worker_frames_predecoded')).toBe(frames.length);
       expect(digested.stored()).toEqual(decoding.stored());
       expect(digested.stored()).toHaveLength(events.length);
       const rowsOf = (store: CapturingStore) =>
@@ -123,96 +132,29 @@ describe('frame digests', () => {
   );
 
   it('keep a frame that waits for an earlier one, through a snapshot and a restart', async () => {
-    // Arrange: frame 2 arrives (as a digest) before frame 1; the worker restarts in between
+    // Arrange: frame 2 arrives (with its digest) before frame 1; the worker restarts in between
     const events = generateSyntheticMatch({ rounds: 1, seed: 5 }).slice(0, 200);
     const [first, second] = framesOf(events);
     const store = new CapturingStore();
-    const cache = new PredecodedFrames();
-    cache.putDigest(SERVER, second!, digestFrame(decoded(second!)));
-    await newWorker(store, cache).processBatch([record(second!, 1)]);
+    await newWorker(store).processBatch([record(second!, 1, digestFrame(decoded(second!)))]);
     expect(store.stored()).toHaveLength(0);
 
-    // Act: a fresh worker (from the snapshot) gets frame 1
+    // Act: a fresh worker (from the snapshot) gets frame 1, read back without a digest
     await newWorker(store).processBatch([record(first!, 2)]);
 
     // Assert: both frames stored in order, the waiting one with its events' stored form
     expect(store.stored().map((e) => e.json)).toEqual(events.map(storedFormJson));
   });
-});
 
-describe('predecoded frames', () => {
-  const frame = (seq: number) =>
-    encodeFrame({
-      v: 1,
-      server: SERVER,
-      session: 's1',
-      seq,
-      sentAt: 0,
-      events: [{ type: 'round_start', ts: 1_000 + seq }],
-    });
+  it('that cannot be read are counted, and the worker decodes the frame instead', async () => {
+    const [bytes] = framesOf(generateSyntheticMatch({ rounds: 1, seed: 3 }).slice(0, 50));
+    const store = new CapturingStore();
+    const counted = new CountingMetrics();
 
-  it('hands a digest over once, for exactly the bytes it was made from', () => {
-    const cache = new PredecodedFrames();
-    const bytes = frame(1);
-    cache.putDigest(SERVER, bytes, digestFrame(decoded(bytes)));
+    await newWorker(store, counted).processBatch([record(bytes!, 1, new Uint8Array([0xc1]))]);
 
-    expect(cache.take('srv_other0000001', bytes)).toBeUndefined();
-    expect(cache.take(SERVER, frame(2))).toBeUndefined();
-    expect(cache.take(SERVER, new Uint8Array(bytes))?.frame.seq).toBe(1);
-    expect(cache.take(SERVER, bytes)).toBeUndefined();
-    expect(cache.bytesHeld).toBe(0);
-  });
-
-  it('full, keeps the oldest digests (the next the worker reads when it is behind) and refuses new ones', () => {
-    const bytes = [1, 2, 3, 4].map(frame);
-    const digests = bytes.map((b) => digestFrame(decoded(b)));
-    const one = bytes[0]!.byteLength + digests[0]!.byteLength;
-    const cache = new PredecodedFrames({ maxBytes: one * 2 + 4 });
-
-    for (const [i, b] of bytes.entries()) cache.putDigest(SERVER, b, digests[i]!);
-
-    expect(cache.size).toBe(2);
-    expect(cache.refused).toBe(2);
-    expect(cache.take(SERVER, bytes[0]!)?.frame.seq).toBe(1);
-    expect(cache.take(SERVER, bytes[1]!)?.frame.seq).toBe(2);
-    expect(cache.take(SERVER, bytes[3]!)).toBeUndefined();
-  });
-
-  it('full, drops an entry nobody took for staleMs to make room', () => {
-    const bytes = [1, 2, 3].map(frame);
-    let now = 0;
-    const cache = new PredecodedFrames({ maxEntries: 2, staleMs: 1_000 }, () => now);
-    const put = (b: Uint8Array) => cache.putDigest(SERVER, b, digestFrame(decoded(b)));
-    put(bytes[0]!);
-    now = 500;
-    put(bytes[1]!);
-    now = 1_200;
-    put(bytes[2]!);
-
-    expect(cache.refused).toBe(0);
-    expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
-    expect(cache.take(SERVER, bytes[1]!)?.frame.seq).toBe(2);
-    expect(cache.take(SERVER, bytes[2]!)?.frame.seq).toBe(3);
-  });
-
-  it('counts a digest it cannot read as a miss', () => {
-    const cache = new PredecodedFrames();
-    const bytes = frame(1);
-    cache.putDigest(SERVER, bytes, new Uint8Array([0xc1]));
-
-    expect(cache.take(SERVER, bytes)).toBeUndefined();
-    expect(cache.unreadable).toBe(1);
-  });
-
-  it('keeps at most maxEntries', () => {
-    const bytes = [1, 2, 3].map(frame);
-    const cache = new PredecodedFrames({ maxEntries: 2 });
-
-    for (const b of bytes) cache.putDigest(SERVER, b, digestFrame(decoded(b)));
-
-    expect(cache.size).toBe(2);
-    expect(cache.take(SERVER, bytes[2]!)).toBeUndefined();
-    expect(cache.take(SERVER, bytes[0]!)?.frame.seq).toBe(1);
-    expect(cache.take(SERVER, bytes[0]!)).toBeUndefined();
+    expect(counted.counts.get('worker_digests_unreadable')).toBe(1);
+    expect(counted.counts.get('worker_frames_predecoded')).toBeUndefined();
+    expect(store.stored()).toHaveLength(50);
   });
 });
