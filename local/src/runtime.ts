@@ -41,7 +41,7 @@ import type { Role } from './roles/roles.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
 import { startStreamTrim } from './stream-trim.ts';
 import { startWorkerRunner } from './worker-runner.ts';
-import { startWorkerThread, type WorkerThreadLoop } from './worker-thread/worker-thread.ts';
+import { startWorkerThread } from './worker-thread/worker-thread.ts';
 
 export interface Runtime {
   /** The plugin WebSocket port; null in a process without the ingest role. */
@@ -133,16 +133,17 @@ async function startOnDatabase(
   const loops: Loop[] = [];
   if (runsWorker) {
     if (threaded && appended !== undefined) {
-      const workerThread: WorkerThreadLoop = startWorkerThread({
-        config,
-        databaseUrl: database.url,
-        logger,
-        metrics,
-        appended,
-        topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
-        onProcessed: (records) => processed.producer.put(config.processedStream, records),
-      });
-      loops.push(workerThread);
+      loops.push(
+        startWorkerThread({
+          config,
+          databaseUrl: database.url,
+          logger,
+          metrics,
+          appended,
+          topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
+          onProcessed: (records) => processed.producer.put(config.processedStream, records),
+        }),
+      );
     } else {
       loops.push(
         startWorkerRunner({

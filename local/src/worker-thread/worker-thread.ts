@@ -32,9 +32,7 @@ export interface WorkerThreadOptions {
   onProcessed: (records: StreamRecord[]) => Promise<void>;
 }
 
-export interface WorkerThreadLoop extends Loop {}
-
-export function startWorkerThread(options: WorkerThreadOptions): WorkerThreadLoop {
+export function startWorkerThread(options: WorkerThreadOptions): Loop {
   const { logger } = options;
   let worker: Worker;
   let running = false;

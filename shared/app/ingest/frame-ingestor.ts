@@ -1,5 +1,5 @@
 import { type CodecLimits, DEFAULT_CODEC_LIMITS, decodeFrame, type Frame } from '../../domain/codec/index.ts';
-import type { Logger, Metrics, StreamProducer } from '../../ports/index.ts';
+import type { Logger, Metrics, StreamProducer, StreamRecord } from '../../ports/index.ts';
 
 /** What ingest answers a plugin, as JSON text (DESIGN.md section 3). */
 export type IngestReply =
@@ -8,7 +8,7 @@ export type IngestReply =
 
 /** What ingest needs to know of a frame: valid (and what it holds), or why not. */
 export type FrameCheck =
-  | { ok: true; server: string; seq: number; events: number; frame: Frame }
+  | { ok: true; frame: Frame }
   | { ok: false; code: string; message: string; seq?: number };
 
 /**
@@ -22,8 +22,7 @@ export function checkFrame(
 ): FrameCheck {
   const decoded = decodeFrame(message, limits, receivedAt);
   if (!decoded.ok) return { ok: false, code: decoded.code, message: decoded.message, ...seqOf(decoded.seq) };
-  const { frame } = decoded;
-  return { ok: true, server: frame.server, seq: frame.seq, events: frame.events.length, frame };
+  return { ok: true, frame: decoded.frame };
 }
 
 export interface FrameIngestorDeps {
@@ -69,26 +68,39 @@ export class FrameIngestor {
       });
       return { type: 'error', code: checked.code, message: checked.message, ...seqOf(checked.seq) };
     }
-    if (checked.server !== serverId) {
+    const { frame } = checked;
+    if (frame.server !== serverId) {
       metrics.count('ingest_frames_rejected', 1, { code: 'SERVER_MISMATCH' });
-      logger.warn('frame names another server', { serverId, frameServer: checked.server, seq: checked.seq });
+      logger.warn('frame names another server', { serverId, frameServer: frame.server, seq: frame.seq });
       return {
         type: 'error',
         code: 'SERVER_MISMATCH',
-        message: `frame names server "${checked.server}" but this connection is authenticated as "${serverId}"`,
-        seq: checked.seq,
+        message: `frame names server "${frame.server}" but this connection is authenticated as "${serverId}"`,
+        seq: frame.seq,
       };
     }
     const bytes = typeof message === 'string' ? Buffer.from(message, 'base64') : message;
-    const digest = this.digestOf(checked.frame);
-    // Only what the reply needs is held while the stream commits: the decoded events are garbage
-    // now, instead of surviving a young-generation collection.
-    const { seq, events } = checked;
+    const record = { partitionKey: serverId, data: bytes, ...this.digestOf(frame) };
+    return this.put(record, frame.seq, frame.events.length, started);
+  }
+
+  /**
+   * Puts an accepted frame's record on the stream and answers. Only what the reply needs comes
+   * here: the decoded events are garbage while the stream commits, instead of surviving a
+   * young-generation collection.
+   */
+  private async put(
+    record: StreamRecord,
+    seq: number,
+    events: number,
+    started: number,
+  ): Promise<IngestReply> {
+    const { logger, metrics } = this.deps;
     try {
-      await this.deps.producer.put(this.deps.stream, [{ partitionKey: serverId, data: bytes, ...digest }]);
+      await this.deps.producer.put(this.deps.stream, [record]);
     } catch (error) {
       metrics.count('ingest_stream_errors');
-      logger.error('stream put failed', { serverId, seq, error: describeError(error) });
+      logger.error('stream put failed', { serverId: record.partitionKey, seq, error: describeError(error) });
       return {
         type: 'error',
         code: 'UNAVAILABLE',
