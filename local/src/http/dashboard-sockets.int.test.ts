@@ -327,6 +327,9 @@ describe('dashboard socket /ws', () => {
 
     // A storm at the same address spends the second's budget on made-up ids...
     const storm = await connect(server.port);
+    // The budget is per wall-clock second: start at the beginning of one, so the storm and the
+    // asks after it fall in the same second's window (a storm across a boundary gets two budgets).
+    await new Promise((resolve) => setTimeout(resolve, 1_005 - (Date.now() % 1_000)));
     const codes: string[] = [];
     for (let n = 0; n < 8; n++)
       codes.push(String((await storm.ask({ action: 'subscribe', matchId: `made-up-${n}` })).code));
