@@ -493,6 +493,32 @@ describe('PostgreSQL adapter', () => {
     await stream.close();
   });
 
+  it('keeps what it holds when it falls past its hold limit, and reads only what came after from the table', async () => {
+    // Arrange: a consumer that may hold three records; every record carries a digest
+    const stream = new PostgresStream(pool);
+    const consumer = stream.consumer('t-hold-limit', 'c1', 3);
+    expect(await consumer.poll(10, 0)).toEqual([]);
+    const put = (n: number) =>
+      stream.put('t-hold-limit', [{ partitionKey: 'k', data: new Uint8Array([n]), digest: new Uint8Array([n]) }]);
+    const seen = (records: Awaited<ReturnType<typeof consumer.poll>>) =>
+      records.map((r) => ({ data: r.data[0], digest: r.digest !== undefined }));
+
+    // Act: two records past the limit, then the held ones taken, then one more
+    for (const n of [0, 1, 2, 3, 4]) await put(n);
+    const heldPastLimit = consumer.handedRecords;
+    const held = await consumer.poll(10, 0);
+    const gap = await consumer.poll(10, 0);
+    await put(5);
+    const caughtUp = await consumer.poll(10, 0);
+
+    // Assess: the held three come from memory (digests), the two past the limit from the table
+    expect(heldPastLimit).toBe(3);
+    expect(seen(held)).toEqual([0, 1, 2].map((data) => ({ data, digest: true })));
+    expect(seen(gap)).toEqual([3, 4].map((data) => ({ data, digest: false })));
+    expect(seen(caughtUp)).toEqual([{ data: 5, digest: true }]);
+    await stream.close();
+  });
+
   it('commits and resolves puts even when an append listener throws', async () => {
     const stream = new PostgresStream(pool);
     stream.appended.on('append', () => {

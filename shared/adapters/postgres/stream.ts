@@ -166,8 +166,9 @@ export class PostgresStream implements StreamProducer {
     return this.pending.length + (this.flushing ? 1 : 0);
   }
 
-  consumer(stream: string, consumer: string): PostgresStreamConsumer {
-    return new PostgresStreamConsumer(this.pool, stream, consumer, this.appended);
+  /** `holdLimit`: the records it may hold from the hand-over (the default suits `geqo up`). */
+  consumer(stream: string, consumer: string, holdLimit?: number): PostgresStreamConsumer {
+    return new PostgresStreamConsumer(this.pool, stream, consumer, this.appended, holdLimit);
   }
 
   /** Deletes records every consumer has committed and that are older than `retentionMs`. */
@@ -205,6 +206,8 @@ export class PostgresStreamConsumer implements StreamConsumer {
   private position: number | undefined;
   private handed: CommittedRecords[] = [];
   private handedCount = 0;
+  /** A group was left to the table for the limit: nothing more is held until the held are taken. */
+  private full = false;
   private readonly onAppend: AppendListener = (stream, committed) => {
     if (stream === this.stream && committed) this.keep(committed);
   };
@@ -214,6 +217,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
     readonly stream: string,
     readonly name: string,
     private readonly appended: EventEmitter,
+    private readonly holdLimit = MAX_HANDED_RECORDS,
   ) {
     appended.on('append', this.onAppend);
   }
@@ -237,11 +241,20 @@ export class PostgresStreamConsumer implements StreamConsumer {
   private keep(committed: CommittedRecords): void {
     // Not reading (never polled, or rewound): the next poll starts from the table anyway.
     if (this.position === undefined) return;
+    // Too far behind: what is held stays (a poll takes it), what comes after it is read from the
+    // table, and holding starts again once the held records are taken. Dropping what is held
+    // instead would make a consumer that fell behind read and decode all of it again, and fall
+    // further behind.
+    if (this.full && this.handedCount > 0) return;
+    this.full = false;
     const last = this.handed.at(-1);
-    const follows = last === undefined || last.records.at(-1)?.id === committed.after;
-    if (!follows || this.handedCount + committed.records.length > MAX_HANDED_RECORDS) {
-      // Not a continuation (or too far behind): the table has them.
-      if (!follows) this.drop();
+    if (last !== undefined && last.records.at(-1)?.id !== committed.after) {
+      // Not a continuation (another writer's row came in between): the table has them.
+      this.drop();
+      return;
+    }
+    if (this.handedCount + committed.records.length > this.holdLimit) {
+      this.full = true;
       return;
     }
     this.handed.push(committed);
@@ -251,6 +264,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
   private drop(): void {
     this.handed = [];
     this.handedCount = 0;
+    this.full = false;
   }
 
   async committedOffset(): Promise<number> {
