@@ -134,11 +134,17 @@ interface Second {
   harnessLagMs: number;
   /** Stream records the worker had not committed yet, sampled at the end of the second. */
   workerLag: number;
+  /** PostgreSQL's autovacuum at the end of the second (what it works on), or ''. */
+  maintenance: string;
   /**
    * geqo up's own mean time (ms) for the frames it acked this second: to decode and check a frame,
    * and from its arrival to its ack (the check, then the stream's commit).
    */
   ingest: { checkMs: number; ackMs: number };
+  /** The worker's batches committed this second, and their mean time (ms) from poll to commit. */
+  worker: { batches: number; batchMs: number };
+  /** Time (ms) the statistics aggregation ran this second. */
+  statsMs: number;
   /** CPU of geqo up (all threads), its main thread, PostgreSQL, and the harness (% of one core). */
   cpu: { geqo: number; main: number; postgres: number; harness: number };
 }
@@ -159,6 +165,8 @@ function histogramTotals(text: string) {
   return {
     check: { sum: value('geqo_ingest_check_ms_sum'), count: value('geqo_ingest_check_ms_count') },
     ack: { sum: value('geqo_ingest_ack_ms_sum'), count: value('geqo_ingest_ack_ms_count') },
+    batch: { sum: value('geqo_worker_batch_ms_sum'), count: value('geqo_worker_batch_ms_count') },
+    stats: { sum: value('geqo_stats_aggregation_ms_sum'), count: value('geqo_stats_aggregation_ms_count') },
   };
 }
 
@@ -216,7 +224,10 @@ class Timeline {
         dashboard: [],
         harnessLagMs: 0,
         workerLag: 0,
+        maintenance: '',
         ingest: { checkMs: Number.NaN, ackMs: Number.NaN },
+        worker: { batches: 0, batchMs: Number.NaN },
+        statsMs: 0,
         cpu: { geqo: 0, main: 0, postgres: 0, harness: 0 },
       });
     return this.seconds[index]!;
@@ -228,6 +239,8 @@ class Timeline {
       geqoPid: number;
       postmasterPid: number;
       lag: () => Promise<number>;
+      /** What PostgreSQL's autovacuum is working on, or ''. */
+      maintenance: () => Promise<string>;
       /** geqo up's `/metrics` text. */
       metrics: () => Promise<string>;
     },
@@ -256,17 +269,25 @@ class Timeline {
       };
       this.last = now;
       const index = this.seconds.indexOf(second);
-      void Promise.allSettled([sample.lag(), sample.metrics()]).then(([lag, metrics]) => {
-        if (lag.status === 'fulfilled') second.workerLag = lag.value;
-        if (metrics.status === 'fulfilled') {
-          const now = histogramTotals(metrics.value);
-          const mean = (name: 'check' | 'ack') =>
-            (now[name].sum - this.lastIngest[name].sum) / (now[name].count - this.lastIngest[name].count);
-          second.ingest = { checkMs: mean('check'), ackMs: mean('ack') };
-          this.lastIngest = now;
-        }
-        print?.(Timeline.format(index, second));
-      });
+      void Promise.allSettled([sample.lag(), sample.metrics(), sample.maintenance()]).then(
+        ([lag, metrics, maintenance]) => {
+          if (lag.status === 'fulfilled') second.workerLag = lag.value;
+          if (maintenance.status === 'fulfilled') second.maintenance = maintenance.value;
+          if (metrics.status === 'fulfilled') {
+            const now = histogramTotals(metrics.value);
+            const mean = (name: 'check' | 'ack' | 'batch') =>
+              (now[name].sum - this.lastIngest[name].sum) / (now[name].count - this.lastIngest[name].count);
+            second.ingest = { checkMs: mean('check'), ackMs: mean('ack') };
+            second.worker = {
+              batches: now.batch.count - this.lastIngest.batch.count,
+              batchMs: mean('batch'),
+            };
+            second.statsMs = now.stats.sum - this.lastIngest.stats.sum;
+            this.lastIngest = now;
+          }
+          print?.(Timeline.format(index, second));
+        },
+      );
     }, 1_000);
   }
 
@@ -276,11 +297,11 @@ class Timeline {
   }
 
   static header =
-    '   s  acks  ack p50/p99/max ms    events/s  dash n  dash p50/max ms  lag rec  harness lag ms  geqo check/ack ms  cpu% geqo/main/pg/harness';
+    '   s  acks  ack p50/p99/max ms    events/s  dash n  dash p50/max ms  lag rec  harness lag ms  geqo check/ack ms  batches/ms  stats ms  cpu% geqo/main/pg/harness  autovacuum';
 
   static format(index: number, s: Second): string {
     const p = (values: number[], q: number) => format(percentile(values, q)).padStart(6);
-    return `${String(index).padStart(4)} ${String(s.acks.length).padStart(5)}  ${p(s.acks, 50)}${p(s.acks, 99)}${format(Math.max(0, ...s.acks)).padStart(7)} ${format(s.ackedEvents).padStart(10)} ${String(s.dashboard.length).padStart(7)}  ${p(s.dashboard, 50)}${format(Math.max(0, ...s.dashboard)).padStart(8)}  ${format(s.workerLag).padStart(7)}  ${format(s.harnessLagMs).padStart(14)}  ${format(s.ingest.checkMs).padStart(8)}/${format(s.ingest.ackMs).padEnd(8)}  ${String(s.cpu.geqo).padStart(5)}/${String(s.cpu.main).padStart(3)}/${String(s.cpu.postgres).padStart(3)}/${String(s.cpu.harness).padStart(3)}`;
+    return `${String(index).padStart(4)} ${String(s.acks.length).padStart(5)}  ${p(s.acks, 50)}${p(s.acks, 99)}${format(Math.max(0, ...s.acks)).padStart(7)} ${format(s.ackedEvents).padStart(10)} ${String(s.dashboard.length).padStart(7)}  ${p(s.dashboard, 50)}${format(Math.max(0, ...s.dashboard)).padStart(8)}  ${format(s.workerLag).padStart(7)}  ${format(s.harnessLagMs).padStart(14)}  ${format(s.ingest.checkMs).padStart(8)}/${format(s.ingest.ackMs).padEnd(8)}  ${String(s.worker.batches).padStart(3)}/${format(s.worker.batchMs).padEnd(6)}  ${format(s.statsMs).padStart(8)}  ${String(s.cpu.geqo).padStart(5)}/${String(s.cpu.main).padStart(3)}/${String(s.cpu.postgres).padStart(3)}/${String(s.cpu.harness).padStart(3)}  ${s.maintenance}`;
   }
 }
 
@@ -609,6 +630,13 @@ async function main(): Promise<number> {
                   - coalesce((SELECT "offset" FROM stream_offsets WHERE stream = 'raw-game-events' AND consumer = 'worker'), 0)::float8 AS lag`,
           );
           return Number(rows[0]?.lag ?? 0);
+        },
+        maintenance: async () => {
+          const { rows } = await db.query<{ work: string | null }>(
+            `SELECT string_agg(regexp_replace(query, '^autovacuum: ', ''), '; ') AS work
+               FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+          );
+          return rows[0]?.work ?? '';
         },
         metrics: async () => (await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
       },
