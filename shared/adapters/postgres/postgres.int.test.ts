@@ -499,7 +499,9 @@ describe('PostgreSQL adapter', () => {
     const consumer = stream.consumer('t-hold-limit', 'c1', 3);
     expect(await consumer.poll(10, 0)).toEqual([]);
     const put = (n: number) =>
-      stream.put('t-hold-limit', [{ partitionKey: 'k', data: new Uint8Array([n]), digest: new Uint8Array([n]) }]);
+      stream.put('t-hold-limit', [
+        { partitionKey: 'k', data: new Uint8Array([n]), digest: new Uint8Array([n]) },
+      ]);
     const seen = (records: Awaited<ReturnType<typeof consumer.poll>>) =>
       records.map((r) => ({ data: r.data[0], digest: r.digest !== undefined }));
 
