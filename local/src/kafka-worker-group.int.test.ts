@@ -236,8 +236,10 @@ describe('Kafka workers as one consumer group, fenced in PostgreSQL', () => {
       const handOverMs = Date.now() - leftAt;
       await put(6, 8);
       await run.waitForWritten(8 * tenth);
-      // ...and C joins while the rest comes.
+      // ...and C joins, takes partitions, and the rest comes (put before C's take lands, the rest
+      // could all be stored by A first: C then never took a partition, a flake seen in CI).
       start('worker-c');
+      await run.waitForOwners(['worker-a', 'worker-c']);
       await put(8, 10);
       await run.waitForWritten(records.length, 90_000);
       const ownersAtEnd = await run.owners();
