@@ -143,7 +143,7 @@ interface Second {
   ingest: { checkMs: number; ackMs: number };
   /** The worker's batches committed this second, and their mean time (ms) from poll to commit. */
   worker: { batches: number; batchMs: number };
-  /** Time (ms) the statistics aggregation ran this second. */
+  /** Time (ms) taken by the statistics aggregations that finished this second, in all. */
   statsMs: number;
   /** CPU of geqo up (all threads), its main thread, PostgreSQL, and the harness (% of one core). */
   cpu: { geqo: number; main: number; postgres: number; harness: number };
@@ -159,7 +159,7 @@ function statTicks(path: string): number {
   }
 }
 
-/** Sum and count of geqo up's ingest histograms, from its `/metrics` text. */
+/** Sum and count of the geqo up histograms the timeline reads, from its `/metrics` text. */
 function histogramTotals(text: string) {
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   return {
@@ -213,7 +213,7 @@ class Timeline {
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private timer: NodeJS.Timeout | undefined;
   private last = { geqo: 0, main: 0, postgres: 0, harness: 0 };
-  private lastIngest = histogramTotals('');
+  private lastTotals = histogramTotals('');
 
   now(): Second {
     const index = Math.max(0, Math.floor((Date.now() - this.startedAt) / 1000));
@@ -276,14 +276,14 @@ class Timeline {
           if (metrics.status === 'fulfilled') {
             const now = histogramTotals(metrics.value);
             const mean = (name: 'check' | 'ack' | 'batch') =>
-              (now[name].sum - this.lastIngest[name].sum) / (now[name].count - this.lastIngest[name].count);
+              (now[name].sum - this.lastTotals[name].sum) / (now[name].count - this.lastTotals[name].count);
             second.ingest = { checkMs: mean('check'), ackMs: mean('ack') };
             second.worker = {
-              batches: now.batch.count - this.lastIngest.batch.count,
+              batches: now.batch.count - this.lastTotals.batch.count,
               batchMs: mean('batch'),
             };
-            second.statsMs = now.stats.sum - this.lastIngest.stats.sum;
-            this.lastIngest = now;
+            second.statsMs = now.stats.sum - this.lastTotals.stats.sum;
+            this.lastTotals = now;
           }
           print?.(Timeline.format(index, second));
         },
