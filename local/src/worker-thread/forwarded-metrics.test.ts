@@ -1,7 +1,6 @@
 import type { Metrics } from '@geqo/shared/ports';
 import { describe, expect, it } from 'vitest';
-import { ForwardedMetrics, replayMetricCalls } from './forwarded-metrics.ts';
-import type { MetricCall } from './protocol.ts';
+import { ForwardedMetrics, type MetricCall, replayMetricCalls } from './forwarded-metrics.ts';
 
 describe('ForwardedMetrics', () => {
   it('buffers counts and observations and hands them over together, in order', () => {

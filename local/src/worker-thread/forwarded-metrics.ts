@@ -1,5 +1,12 @@
 import type { Metrics } from '@geqo/shared/ports';
-import type { MetricCall } from './protocol.ts';
+
+/** One call on a {@link Metrics}, as it crosses to the main thread. */
+export interface MetricCall {
+  kind: 'count' | 'observe';
+  name: string;
+  value: number;
+  labels?: Record<string, string>;
+}
 
 /**
  * Metrics recorded in another thread: calls are buffered and handed to `send` together (every

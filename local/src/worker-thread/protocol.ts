@@ -5,6 +5,7 @@
 import type { CommittedRecords } from '@geqo/shared/adapters/postgres';
 import type { StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
+import type { SupervisorMessage } from '../supervised-thread.ts';
 
 /** What the thread starts from (`workerData`). */
 export interface WorkerThreadData {
@@ -13,13 +14,6 @@ export interface WorkerThreadData {
   databaseUrl: string;
   /** Topics dashboards follow at start-up. */
   topics: string[];
-}
-
-export interface MetricCall {
-  kind: 'count' | 'observe';
-  name: string;
-  value: number;
-  labels?: Record<string, string>;
 }
 
 export type ToWorkerThread =
@@ -34,8 +28,8 @@ export type ToWorkerThread =
   | { type: 'stop' };
 
 export type FromWorkerThread =
-  | { type: 'ready' }
+  | SupervisorMessage
   /** Processed messages of a committed batch, for the broadcaster. */
   | { type: 'processed'; records: StreamRecord[] }
-  | { type: 'metrics'; calls: MetricCall[] }
-  | { type: 'stopped' };
+  /** A committed batch ended matches: the statistics job has work. */
+  | { type: 'matchesEnded' };
