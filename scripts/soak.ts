@@ -134,7 +134,7 @@ interface Second {
   harnessLagMs: number;
   /** Stream records the worker had not committed yet, sampled at the end of the second. */
   workerLag: number;
-  /** PostgreSQL's autovacuum at the end of the second (what it works on), or ''. */
+  /** PostgreSQL's autovacuum at the end of the second (what it works on), `CHECKPOINT` while one runs, or ''. */
   maintenance: string;
   /**
    * geqo up's own mean time (ms) for the frames it acked this second: to decode and check a frame,
@@ -147,6 +147,23 @@ interface Second {
   statsMs: number;
   /** CPU of geqo up (all threads), its main thread, PostgreSQL, and the harness (% of one core). */
   cpu: { geqo: number; main: number; postgres: number; harness: number };
+  /**
+   * The machine's file data not yet on disk (MiB, `Dirty` + `Writeback` of /proc/meminfo): when
+   * the kernel writes a big pile of it out, a WAL flush (and so an ack) waits behind it.
+   */
+  dirtyMiB: number;
+}
+
+/** `Dirty` + `Writeback` of /proc/meminfo, MiB; NaN where there is none. */
+function dirtyMiB(): number {
+  try {
+    const text = readFileSync('/proc/meminfo', 'utf8');
+    const kib = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+    return (kib('Dirty') + kib('Writeback')) / 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** CPU ticks (user + system) of a process or thread from its `stat` file; 0 if gone. */
@@ -170,15 +187,36 @@ function histogramTotals(text: string) {
   };
 }
 
-/** WAL written so far (bytes) and checkpoints begun, or null where the server cannot tell. */
-async function walFigures(db: pg.Client): Promise<{ wal: number; timed: number; requested: number } | null> {
+interface WalFigures {
+  /** WAL written so far, bytes. */
+  wal: number;
+  /** Full-page images written to the WAL so far (each page's first change after a checkpoint). */
+  fullPages: number;
+  /** Times a backend found the WAL buffers full and wrote WAL itself. */
+  buffersFull: number;
+  timed: number;
+  requested: number;
+}
+
+/** WAL written so far and checkpoints begun, or null where the server cannot tell. */
+async function walFigures(db: pg.Client): Promise<WalFigures | null> {
   try {
     const { rows } = await db.query(
-      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS wal, num_timed::float8 AS timed,
-              num_requested::float8 AS requested FROM pg_stat_checkpointer`,
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS wal, c.num_timed::float8 AS timed,
+              c.num_requested::float8 AS requested, w.wal_fpi::float8 AS full_pages,
+              w.wal_buffers_full::float8 AS buffers_full
+         FROM pg_stat_checkpointer c, pg_stat_wal w`,
     );
-    const row = rows[0] as { wal: number; timed: number; requested: number } | undefined;
-    return row ? { wal: Number(row.wal), timed: Number(row.timed), requested: Number(row.requested) } : null;
+    const row = rows[0] as Record<string, unknown> | undefined;
+    return row
+      ? {
+          wal: Number(row.wal),
+          fullPages: Number(row.full_pages),
+          buffersFull: Number(row.buffers_full),
+          timed: Number(row.timed),
+          requested: Number(row.requested),
+        }
+      : null;
   } catch {
     return null;
   }
@@ -229,6 +267,7 @@ class Timeline {
         worker: { batches: 0, batchMs: Number.NaN },
         statsMs: 0,
         cpu: { geqo: 0, main: 0, postgres: 0, harness: 0 },
+        dirtyMiB: Number.NaN,
       });
     return this.seconds[index]!;
   }
@@ -268,6 +307,7 @@ class Timeline {
         harness: Math.round(now.harness - this.last.harness),
       };
       this.last = now;
+      second.dirtyMiB = dirtyMiB();
       const index = this.seconds.indexOf(second);
       void Promise.allSettled([sample.lag(), sample.metrics(), sample.maintenance()]).then(
         ([lag, metrics, maintenance]) => {
@@ -297,11 +337,11 @@ class Timeline {
   }
 
   static header =
-    '   s  acks  ack p50/p99/max ms    events/s  dash n  dash p50/max ms  lag rec  harness lag ms  geqo check/ack ms  batches/ms  stats ms  cpu% geqo/main/pg/harness  autovacuum';
+    '   s  acks  ack p50/p99/max ms    events/s  dash n  dash p50/max ms  lag rec  harness lag ms  geqo check/ack ms  batches/ms  stats ms  cpu% geqo/main/pg/harness  dirty MiB  autovacuum';
 
   static format(index: number, s: Second): string {
     const p = (values: number[], q: number) => format(percentile(values, q)).padStart(6);
-    return `${String(index).padStart(4)} ${String(s.acks.length).padStart(5)}  ${p(s.acks, 50)}${p(s.acks, 99)}${format(Math.max(0, ...s.acks)).padStart(7)} ${format(s.ackedEvents).padStart(10)} ${String(s.dashboard.length).padStart(7)}  ${p(s.dashboard, 50)}${format(Math.max(0, ...s.dashboard)).padStart(8)}  ${format(s.workerLag).padStart(7)}  ${format(s.harnessLagMs).padStart(14)}  ${format(s.ingest.checkMs).padStart(8)}/${format(s.ingest.ackMs).padEnd(8)}  ${String(s.worker.batches).padStart(3)}/${format(s.worker.batchMs).padEnd(6)}  ${format(s.statsMs).padStart(8)}  ${String(s.cpu.geqo).padStart(5)}/${String(s.cpu.main).padStart(3)}/${String(s.cpu.postgres).padStart(3)}/${String(s.cpu.harness).padStart(3)}  ${s.maintenance}`;
+    return `${String(index).padStart(4)} ${String(s.acks.length).padStart(5)}  ${p(s.acks, 50)}${p(s.acks, 99)}${format(Math.max(0, ...s.acks)).padStart(7)} ${format(s.ackedEvents).padStart(10)} ${String(s.dashboard.length).padStart(7)}  ${p(s.dashboard, 50)}${format(Math.max(0, ...s.dashboard)).padStart(8)}  ${format(s.workerLag).padStart(7)}  ${format(s.harnessLagMs).padStart(14)}  ${format(s.ingest.checkMs).padStart(8)}/${format(s.ingest.ackMs).padEnd(8)}  ${String(s.worker.batches).padStart(3)}/${format(s.worker.batchMs).padEnd(6)}  ${format(s.statsMs).padStart(8)}  ${String(s.cpu.geqo).padStart(5)}/${String(s.cpu.main).padStart(3)}/${String(s.cpu.postgres).padStart(3)}/${String(s.cpu.harness).padStart(3)}  ${format(s.dirtyMiB).padStart(9)}  ${s.maintenance}`;
   }
 }
 
@@ -632,11 +672,15 @@ async function main(): Promise<number> {
           return Number(rows[0]?.lag ?? 0);
         },
         maintenance: async () => {
-          const { rows } = await db.query<{ work: string | null }>(
-            `SELECT string_agg(regexp_replace(query, '^autovacuum: ', ''), '; ') AS work
-               FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+          // The checkpointer waits on CheckpointerMain between checkpoints, on anything else in one.
+          const { rows } = await db.query<{ work: string | null; checkpoint: boolean | null }>(
+            `SELECT string_agg(regexp_replace(query, '^autovacuum: ', ''), '; ')
+                      FILTER (WHERE backend_type = 'autovacuum worker') AS work,
+                    bool_or(backend_type = 'checkpointer' AND wait_event IS DISTINCT FROM 'CheckpointerMain') AS checkpoint
+               FROM pg_stat_activity`,
           );
-          return rows[0]?.work ?? '';
+          const work = rows[0]?.work ?? '';
+          return rows[0]?.checkpoint ? `CHECKPOINT${work ? `; ${work}` : ''}` : work;
         },
         metrics: async () => (await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
       },
@@ -778,7 +822,7 @@ async function main(): Promise<number> {
       print(`  ${Timeline.format(index, second)}`);
     if (walBefore && walAfter)
       print(
-        `  PostgreSQL while sending:  ${format((walAfter.wal - walBefore.wal) / 2 ** 20)} MiB of WAL (${format((walAfter.wal - walBefore.wal) / Math.max(1, ledger.ackedEvents))} bytes per acked event), checkpoints: ${walAfter.timed - walBefore.timed} timed, ${walAfter.requested - walBefore.requested} requested`,
+        `  PostgreSQL while sending:  ${format((walAfter.wal - walBefore.wal) / 2 ** 20)} MiB of WAL (${format((walAfter.wal - walBefore.wal) / Math.max(1, ledger.ackedEvents))} bytes per acked event), ${format(walAfter.fullPages - walBefore.fullPages)} full-page images, WAL buffers full ${format(walAfter.buffersFull - walBefore.buffersFull)} times, checkpoints: ${walAfter.timed - walBefore.timed} timed, ${walAfter.requested - walBefore.requested} requested`,
       );
     if (hostileCounts.requests5xx.length > 0)
       print(`  requests answered 5xx or not at all:\n    ${hostileCounts.requests5xx.join('\n    ')}`);
