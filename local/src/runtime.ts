@@ -39,7 +39,6 @@ import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
 import { openProcessedStream } from './roles/processed-stream.ts';
 import type { Role } from './roles/roles.ts';
 import { createStatsAggregation } from './stats-aggregation.ts';
-import { startStatsThread } from './stats-thread/stats-thread.ts';
 import { startStreamTrim } from './stream-trim.ts';
 import { startWorkerRunner } from './worker-runner.ts';
 import { startWorkerThread } from './worker-thread/worker-thread.ts';
@@ -133,13 +132,6 @@ async function startOnDatabase(
 
   const loops: Loop[] = [];
   if (runsWorker) {
-    // The statistics job runs beside the worker: in a thread of its own, at the lowest priority,
-    // when the worker has one (`stats-thread/`); here otherwise.
-    const statsThread = threaded
-      ? startStatsThread({ config, databaseUrl: database.url, logger, metrics })
-      : null;
-    const wakeStats = statsThread ? () => statsThread.wake() : stats.onMatchesEnded;
-    loops.push(statsThread ?? stats.start());
     if (threaded && appended !== undefined) {
       loops.push(
         startWorkerThread({
@@ -150,7 +142,6 @@ async function startOnDatabase(
           appended,
           topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
           onProcessed: (records) => processed.producer.put(config.processedStream, records),
-          onMatchesEnded: wakeStats,
         }),
       );
     } else {
@@ -168,7 +159,7 @@ async function startOnDatabase(
             stream: config.processedStream,
             ...(processed.shared ? {} : { wanted: (topic: string) => registry.hasSubscribers(topic) }),
           },
-          onMatchesEnded: wakeStats,
+          onMatchesEnded: stats.onMatchesEnded,
           ...(digests ? { readDigest } : {}),
           ...(processed.deadLetterTopic
             ? { store: withDeadLettersOnTopic(new PostgresEventStore(pool), processed.deadLetterTopic) }
@@ -177,6 +168,8 @@ async function startOnDatabase(
         }),
       );
     }
+    // The statistics job runs beside the worker: in its thread when it has one.
+    if (!threaded) loops.push(stats.start());
     // Matches that will never end by themselves become abandoned; dashboards and statistics hear of it.
     loops.push(
       startIdleMatchSweep({
@@ -185,7 +178,7 @@ async function startOnDatabase(
         idleMs: config.abandonAfterMinutes * 60_000,
         onAbandoned: async (patches) => {
           await processed.producer.put(config.processedStream, processedRecords([], [], patches));
-          wakeStats();
+          stats.onMatchesEnded();
         },
       }),
     );

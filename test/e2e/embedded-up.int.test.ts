@@ -1,10 +1,10 @@
 /**
  * `geqo up` as a user first meets it: no DATABASE_URL, so it runs its own embedded PostgreSQL.
  * A match with positions goes in; the events are stored (positions readable through
- * `position_samples`), the worker's thread and database sessions run at a lower priority and the
- * statistics thread's at the lowest, nothing is warned on stderr, and Ctrl-C stops it cleanly.
+ * `position_samples`), the worker's database sessions run at the lower priority, nothing is
+ * warned on stderr, and Ctrl-C stops it cleanly.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
@@ -17,7 +17,7 @@ import {
   type RuntimeProcess,
   startRuntimeProcess,
 } from '../../local/src/process/runtime-process.ts';
-import { BACKGROUND_NICE, WORKER_NICE } from '../../local/src/worker-thread/priority.ts';
+import { WORKER_NICE } from '../../local/src/worker-thread/priority.ts';
 import { countEvents, waitForCount } from '../helpers/stored-events.ts';
 
 let dataDir: string;
@@ -39,16 +39,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The kernel ids of a process's threads. */
-const tasksOf = (pid: number): number[] => {
-  try {
-    return readdirSync(`/proc/${pid}/task`).map(Number);
-  } catch {
-    return [];
-  }
-};
-
-/** The nice value of a process or thread (field 19 of /proc/<pid>/stat); null once it has ended. */
+/** The nice value of a process (field 19 of /proc/<pid>/stat); null once it has ended. */
 const niceOf = (pid: number): number | null => {
   try {
     return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
@@ -58,7 +49,7 @@ const niceOf = (pid: number): number | null => {
 };
 
 describe('geqo up on its embedded PostgreSQL', () => {
-  it('stores a match, with positions, at a lower priority for the worker and the lowest for the statistics, on the WAL settings of the README, and stops cleanly without warnings', async () => {
+  it('stores a match, with positions, at a lower priority for the worker, on the WAL settings of the README, and stops cleanly without warnings', async () => {
     // Prepare
     const api = `http://127.0.0.1:${runtime.httpPort}`;
     const created = await fetch(`${api}/v1/servers`, {
@@ -91,8 +82,6 @@ describe('geqo up on its embedded PostgreSQL', () => {
     const nice = sessions.rows
       .map(({ pid, application_name }) => ({ application_name, nice: niceOf(pid) }))
       .filter((session) => session.nice !== null);
-    const pid = runtime.child.pid;
-    const threadNices = pid === undefined ? [] : tasksOf(pid).map((task) => niceOf(task));
     const code = await runtime.stop();
 
     // Assess
@@ -100,16 +89,8 @@ describe('geqo up on its embedded PostgreSQL', () => {
     const positions = events.filter((event) => event.type === 'positions');
     expect(samples.rows[0]?.n).toBe(positions.reduce((n, event) => n + event.players.length, 0));
     expect(nice.some((session) => session.application_name === 'geqo-up-worker')).toBe(true);
-    expect(nice.some((session) => session.application_name === 'geqo-up-stats')).toBe(true);
-    const expectedNice: Record<string, number> = {
-      'geqo-up-worker': WORKER_NICE,
-      'geqo-up-stats': BACKGROUND_NICE,
-    };
-    for (const session of nice) expect(session.nice).toBe(expectedNice[session.application_name] ?? 0);
-    // The process's own threads: the main thread at 0, the worker's and the statistics' lowered.
-    expect(threadNices).toContain(0);
-    expect(threadNices).toContain(WORKER_NICE);
-    expect(threadNices).toContain(BACKGROUND_NICE);
+    for (const session of nice)
+      expect(session.nice).toBe(session.application_name === 'geqo-up-worker' ? WORKER_NICE : 0);
     // The WAL settings that keep an ack's flush short under the worker's writes (README).
     expect(wal.rows).toEqual([
       { name: 'max_wal_size', setting: '16384', unit: 'MB' },

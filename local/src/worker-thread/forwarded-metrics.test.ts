@@ -1,6 +1,7 @@
 import type { Metrics } from '@geqo/shared/ports';
 import { describe, expect, it } from 'vitest';
-import { ForwardedMetrics, type MetricCall, replayMetricCalls } from './forwarded-metrics.ts';
+import { ForwardedMetrics, replayMetricCalls } from './forwarded-metrics.ts';
+import type { MetricCall } from './protocol.ts';
 
 describe('ForwardedMetrics', () => {
   it('buffers counts and observations and hands them over together, in order', () => {

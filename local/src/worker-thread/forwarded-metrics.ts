@@ -1,12 +1,5 @@
 import type { Metrics } from '@geqo/shared/ports';
-
-/** One call on a {@link Metrics}, as it crosses to the main thread. */
-export interface MetricCall {
-  kind: 'count' | 'observe';
-  name: string;
-  value: number;
-  labels?: Record<string, string>;
-}
+import type { MetricCall } from './protocol.ts';
 
 /**
  * Metrics recorded in another thread: calls are buffered and handed to `send` together (every

@@ -2,8 +2,7 @@
  * Ingest is latency work (a plugin waits for each ack); the worker is throughput work (it only
  * has to keep up). On a small machine both compete for the same cores, so the worker thread, and
  * its sessions on an embedded PostgreSQL, run at a lower priority: they take every spare cycle
- * but yield when an ack is due. The statistics thread, which nobody waits for, runs lower still.
- * Linux only; elsewhere, or without permission, nothing changes.
+ * but yield when an ack is due. Linux only; elsewhere, or without permission, nothing changes.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -12,12 +11,6 @@ import type pg from 'pg';
 
 /** The nice value of the worker's thread and sessions. */
 export const WORKER_NICE = 10;
-
-/**
- * The nice value of background work nobody waits for (the statistics thread and its sessions):
- * the lowest there is, below the worker, so it takes only what the rest leaves.
- */
-export const BACKGROUND_NICE = 19;
 
 /** This thread's kernel id, from `/proc/thread-self` (Linux). */
 function currentThreadId(): number | null {

@@ -5,7 +5,6 @@
 import type { CommittedRecords } from '@geqo/shared/adapters/postgres';
 import type { StreamRecord } from '@geqo/shared/ports';
 import type { LocalConfig } from '../config.ts';
-import type { SupervisorMessage } from '../supervised-thread.ts';
 
 /** What the thread starts from (`workerData`). */
 export interface WorkerThreadData {
@@ -14,6 +13,13 @@ export interface WorkerThreadData {
   databaseUrl: string;
   /** Topics dashboards follow at start-up. */
   topics: string[];
+}
+
+export interface MetricCall {
+  kind: 'count' | 'observe';
+  name: string;
+  value: number;
+  labels?: Record<string, string>;
 }
 
 export type ToWorkerThread =
@@ -28,8 +34,8 @@ export type ToWorkerThread =
   | { type: 'stop' };
 
 export type FromWorkerThread =
-  | SupervisorMessage
+  | { type: 'ready' }
   /** Processed messages of a committed batch, for the broadcaster. */
   | { type: 'processed'; records: StreamRecord[] }
-  /** A committed batch ended matches: the statistics job has work. */
-  | { type: 'matchesEnded' };
+  | { type: 'metrics'; calls: MetricCall[] }
+  | { type: 'stopped' };

@@ -2,27 +2,38 @@
  * The worker thread of `geqo up`: the worker (decode, match engine, COPY into PostgreSQL) runs
  * here, beside the main thread's ingest, so a batch being prepared never delays an ack. It reads
  * the durable stream with its own connections; processed messages and metrics go
- * back to the main thread, which owns the dashboards; so does the news that a batch ended
- * matches, which the main thread passes on to the statistics thread.
+ * back to the main thread, which owns the dashboards. The statistics job runs here as well.
  */
-import { PostgresStream } from '@geqo/shared/adapters/postgres';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '@geqo/shared/adapters/logging';
+import { createPool, PostgresStream } from '@geqo/shared/adapters/postgres';
 import type { StreamProducer, StreamRecord } from '@geqo/shared/ports';
 import { readDigest } from '../frame-digests.ts';
-import { openThreadContext } from '../thread-context.ts';
+import { createStatsAggregation } from '../stats-aggregation.ts';
 import { startWorkerRunner, WORKER_CONSUMER } from '../worker-runner.ts';
-import { WORKER_NICE } from './priority.ts';
+import { ForwardedMetrics } from './forwarded-metrics.ts';
+import { lowerBackendPriority, lowerThreadPriority } from './priority.ts';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './protocol.ts';
 
-const { data, logger, metrics, pool, post, listen } = openThreadContext<WorkerThreadData, FromWorkerThread>({
-  thread: 'worker',
-  applicationName: 'geqo-up-worker',
-  poolSize: 4,
-  nice: WORKER_NICE,
-});
-const { config } = data;
+const port = parentPort;
+if (port === null) throw new Error('thread-main.ts runs as a worker thread');
+const { config, databaseUrl, topics: initialTopics } = workerData as WorkerThreadData;
+const post = (message: FromWorkerThread) => port.postMessage(message);
+
+const logger = createLogger({
+  level: config.logLevel,
+  name: 'geqo',
+  format: config.logFormat === 'pretty' ? 'pretty' : 'json',
+}).child({ thread: 'worker' });
+const metrics = new ForwardedMetrics((calls) => post({ type: 'metrics', calls }));
+const pool = createPool(databaseUrl, { max: 4, applicationName: 'geqo-up-worker' });
+pool.on('error', (error) => logger.error('idle database connection failed', { error: String(error) }));
+lowerThreadPriority(logger);
+// Only sessions on the embedded server, which runs on this machine.
+if (config.databaseUrl === null) lowerBackendPriority(pool, logger);
 // Only read here: the main thread is the stream's one writer and says when it appended.
 const stream = new PostgresStream(pool);
-const topics = new Set(data.topics);
+const topics = new Set(initialTopics);
 
 const processed: StreamProducer = {
   put: async (_stream: string, records: readonly StreamRecord[]) =>
@@ -30,6 +41,10 @@ const processed: StreamProducer = {
   close: async () => {},
 };
 
+// The statistics job is throughput work too: it reads whole matches back. It runs here, woken by
+// the worker when a batch ends matches; the main thread only serves the aggregates.
+const stats = createStatsAggregation({ pool, logger, metrics });
+const statsJob = stats.start();
 const runner = startWorkerRunner({
   pool,
   consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
@@ -39,25 +54,35 @@ const runner = startWorkerRunner({
   logger,
   metrics,
   processed: { producer: processed, stream: config.processedStream, wanted: (topic) => topics.has(topic) },
-  onMatchesEnded: () => post({ type: 'matchesEnded' }),
+  onMatchesEnded: stats.onMatchesEnded,
   readDigest,
 });
 
-listen<ToWorkerThread>(
-  (message) => {
-    switch (message.type) {
-      case 'append':
-        stream.appended.emit('append', message.stream, message.committed);
-        break;
-      case 'topics':
-        for (const topic of message.removed) topics.delete(topic);
-        for (const topic of message.added) topics.add(topic);
-        break;
-      default: {
-        const unknown: never = message;
-        logger.warn('unknown message from the main thread', { message: String(unknown) });
-      }
+let stopping = false;
+port.on('message', (message: ToWorkerThread) => {
+  switch (message.type) {
+    case 'append':
+      stream.appended.emit('append', message.stream, message.committed);
+      break;
+    case 'topics':
+      for (const topic of message.removed) topics.delete(topic);
+      for (const topic of message.added) topics.add(topic);
+      break;
+    case 'stop':
+      if (stopping) return;
+      stopping = true;
+      void (async () => {
+        await runner.stop();
+        await statsJob.stop();
+        metrics.close();
+        await pool.end().catch(() => {});
+        post({ type: 'stopped' });
+      })();
+      break;
+    default: {
+      const unknown: never = message;
+      logger.warn('unknown message from the main thread', { message: String(unknown) });
     }
-  },
-  () => runner.stop(),
-);
+  }
+});
+post({ type: 'ready' });

@@ -1,6 +1,0 @@
-// The statistics thread's entry: the project runs its TypeScript sources through tsx, which each
-// thread registers for itself.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./thread-main.ts');
