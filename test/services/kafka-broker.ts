@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -53,15 +53,31 @@ export function ensureKafkaJars(): string {
   return libs;
 }
 
+/** Times a broker start is tried on fresh ports when a port it picked was taken meanwhile. */
+const BIND_ATTEMPTS = 3;
+
 /**
  * Starts a real Apache Kafka 4 broker: one node in KRaft mode (broker and controller in one JVM)
  * on two free loopback ports, with its data in a temporary folder. Topics are auto-created with one
  * partition unless a test creates them; use a unique topic and group name per test.
+ *
+ * A free port is only free when it is picked: a test file running alongside can bind it before
+ * the broker does (it then exits with "Address already in use"). The start is then tried again on
+ * other ports. `pickPort` is there for the test of that.
  */
-export async function startKafkaBroker(): Promise<KafkaBroker> {
+export async function startKafkaBroker(pickPort: () => Promise<number> = freePort): Promise<KafkaBroker> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKafkaBrokerOnce(await pickPort(), await pickPort());
+    } catch (error) {
+      if (attempt >= BIND_ATTEMPTS || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startKafkaBrokerOnce(brokerPort: number, controllerPort: number): Promise<KafkaBroker> {
   const libs = ensureKafkaJars();
   const workDir = mkdtempSync(join(tmpdir(), 'geqo-kafka-'));
-  const [brokerPort, controllerPort] = [await freePort(), await freePort()];
   const properties = join(workDir, 'server.properties');
   const log4j = join(workDir, 'log4j2.properties');
   const logFile = join(workDir, 'broker.log');
@@ -110,7 +126,8 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
   };
   try {
     await waitForPort(brokerPort, { timeoutMs: 60_000, child, describe: readLog });
-    await waitForLogLine(logFile, 'Kafka Server started', 30_000);
+    // Something else may be listening on the port it picked: only its log says it started.
+    await waitForLogLine(logFile, 'Kafka Server started', 30_000, child, readLog);
   } catch (error) {
     await stop();
     throw error;
@@ -118,10 +135,19 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
   return { brokers: [`127.0.0.1:${brokerPort}`], logFile, stop };
 }
 
-async function waitForLogLine(logFile: string, line: string, timeoutMs: number): Promise<void> {
+async function waitForLogLine(
+  logFile: string,
+  line: string,
+  timeoutMs: number,
+  child: ChildProcess,
+  describe: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!readFileSync(logFile, 'utf8').includes(line)) {
-    if (Date.now() > deadline) throw new Error(`no "${line}" in the broker log after ${timeoutMs} ms`);
+    if (child.exitCode !== null)
+      throw new Error(`the broker exited (${child.exitCode}) before "${line}"\n${describe()}`);
+    if (Date.now() > deadline)
+      throw new Error(`no "${line}" in the broker log after ${timeoutMs} ms\n${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
