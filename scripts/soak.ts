@@ -278,7 +278,7 @@ class Timeline {
       geqoPid: number;
       postmasterPid: number;
       lag: () => Promise<number>;
-      /** What PostgreSQL's autovacuum is working on, or ''. */
+      /** What PostgreSQL's autovacuum is working on, `CHECKPOINT` while one runs, or ''. */
       maintenance: () => Promise<string>;
       /** geqo up's `/metrics` text. */
       metrics: () => Promise<string>;
