@@ -2,7 +2,9 @@
  * The dashboard socket (`/ws`), kept open: it reconnects with backoff when it drops, and
  * subscribes again to every topic the page follows. It reports its state for the status pill,
  * and says when it came back, since messages sent while it was away are lost: the page then
- * reloads what it shows over REST.
+ * reloads what it shows over REST. A subscription the server refuses for now (`RATE_LIMITED`: the
+ * address's budget of match lookups is spent) is asked again after a backoff, for as long as the
+ * page follows the match.
  */
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import type { SocketMessage } from './wire.ts';
@@ -33,6 +35,9 @@ function topicKey(topic: Topic): string {
  */
 export const KEEPALIVE_MS = 5 * 60_000;
 
+/** Waits before a refused subscription is asked again: the server says to try again in a second. */
+export const RESUBSCRIBE_BACKOFF: BackoffOptions = { minMs: 1_000, maxMs: 30_000 };
+
 export class LiveSocket {
   private socket: WebSocket | null = null;
   private keepalive: ReturnType<typeof setInterval> | null = null;
@@ -42,12 +47,17 @@ export class LiveSocket {
   private everOpened = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Refused subscriptions waiting to be asked again, by topic key. */
+  private readonly resubscribeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** How often each topic was refused since it was last answered `subscribed` (the backoff's attempt). */
+  private readonly refusals = new Map<string, number>();
 
   constructor(
     private readonly url: string,
     private readonly handlers: LiveSocketHandlers,
     private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
     private readonly keepaliveMs = KEEPALIVE_MS,
+    private readonly resubscribeBackoff: BackoffOptions = RESUBSCRIBE_BACKOFF,
   ) {}
 
   start(): void {
@@ -59,6 +69,7 @@ export class LiveSocket {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.stopKeepalive();
+    this.cancelResubscribes();
     this.socket?.close(1000, 'page closed');
     this.socket = null;
   }
@@ -71,8 +82,40 @@ export class LiveSocket {
   }
 
   unsubscribe(topic: Topic): void {
-    if (!this.topics.delete(topicKey(topic))) return;
+    const key = topicKey(topic);
+    if (!this.topics.delete(key)) return;
+    this.cancelResubscribe(key);
     this.send({ action: 'unsubscribe', ...topic });
+  }
+
+  /** A subscription refused for now: asked again after a backoff that grows with each refusal. */
+  private refused(matchId: string): void {
+    const key = topicKey({ matchId });
+    const topic = this.topics.get(key);
+    if (topic === undefined) return;
+    const refusals = (this.refusals.get(key) ?? 0) + 1;
+    this.refusals.set(key, refusals);
+    clearTimeout(this.resubscribeTimers.get(key));
+    const timer = setTimeout(
+      () => {
+        this.resubscribeTimers.delete(key);
+        if (this.topics.get(key) === topic) this.send({ action: 'subscribe', ...topic });
+      },
+      backoffDelay(refusals, this.resubscribeBackoff),
+    );
+    this.resubscribeTimers.set(key, timer);
+  }
+
+  private cancelResubscribe(key: string): void {
+    clearTimeout(this.resubscribeTimers.get(key));
+    this.resubscribeTimers.delete(key);
+    this.refusals.delete(key);
+  }
+
+  private cancelResubscribes(): void {
+    for (const timer of this.resubscribeTimers.values()) clearTimeout(timer);
+    this.resubscribeTimers.clear();
+    this.refusals.clear();
   }
 
   private stopKeepalive(): void {
@@ -105,6 +148,9 @@ export class LiveSocket {
       } catch {
         return;
       }
+      if (message.type === 'subscribed') this.refusals.delete(topicKey({ matchId: message.topic }));
+      if (message.type === 'error' && message.code === 'RATE_LIMITED' && typeof message.topic === 'string')
+        this.refused(message.topic);
       this.handlers.message(message);
     });
     // `error` is always followed by `close`: reconnecting from `close` alone covers both.
@@ -112,6 +158,8 @@ export class LiveSocket {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopKeepalive();
+      // Opening again subscribes to every topic anyway.
+      this.cancelResubscribes();
       if (this.stopped) return;
       this.failures += 1;
       const delay = backoffDelay(this.failures, this.backoff);

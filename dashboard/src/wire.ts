@@ -48,7 +48,8 @@ export { classifyBuy, DEFAULT_ECONOMY_OPTIONS, positionSamples };
 export type SocketReply =
   | { type: 'hello'; connectionId: string }
   | { type: 'subscribed' | 'unsubscribed'; topic: string }
-  | { type: 'error'; code: string; message: string };
+  /** `topic`: the match id a refused subscription named (RATE_LIMITED, UNKNOWN_MATCH…). */
+  | { type: 'error'; code: string; message: string; topic?: string };
 
 /** Anything the dashboard socket sends. */
 export type SocketMessage = ProcessedMessage | SocketReply;
