@@ -11,6 +11,40 @@ afterEach(() => {
   server = null;
 });
 
+const FAST_RESUBSCRIBE = { minMs: 20, maxMs: 40 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition() && Date.now() < deadline) await sleep(10);
+}
+
+/**
+ * A dashboard socket server that answers each match subscription RATE_LIMITED while `refuse(n)`
+ * holds for the n-th one, `subscribed` after; it records every message it gets.
+ */
+function refusingServer(refuse: (subscriptions: number) => boolean): { port: number; received: string[] } {
+  server = new WebSocketServer({ port: 0 });
+  const received: string[] = [];
+  let subscriptions = 0;
+  server.on('connection', (socket) =>
+    socket.on('message', (data) => {
+      received.push(String(data));
+      const request = JSON.parse(String(data)) as { action: string; matchId?: string };
+      if (request.action !== 'subscribe' || request.matchId === undefined) return;
+      subscriptions += 1;
+      const topic = request.matchId;
+      socket.send(
+        JSON.stringify(
+          refuse(subscriptions)
+            ? { type: 'error', code: 'RATE_LIMITED', message: 'try again in a second', topic }
+            : { type: 'subscribed', topic },
+        ),
+      );
+    }),
+  );
+  return { port: (server.address() as { port: number }).port, received };
+}
+
 describe('LiveSocket', () => {
   it('pings an open socket on its keepalive period, so a dashboard that only listens is not closed as idle', async () => {
     server = new WebSocketServer({ port: 0 });
@@ -34,69 +68,28 @@ describe('LiveSocket', () => {
   });
 
   it('asks again for a match subscription the server refused as RATE_LIMITED, until it is answered subscribed', async () => {
-    server = new WebSocketServer({ port: 0 });
-    const { port } = server.address() as { port: number };
-    const received: string[] = [];
-    server.on('connection', (socket) =>
-      socket.on('message', (data) => {
-        const text = String(data);
-        received.push(text);
-        const request = JSON.parse(text) as { action: string; matchId?: string };
-        if (request.action !== 'subscribe' || request.matchId === undefined) return;
-        const refusedSoFar = received.filter((t) => t.includes('"subscribe"') && t.includes('m-1')).length;
-        socket.send(
-          JSON.stringify(
-            refusedSoFar <= 2
-              ? {
-                  type: 'error',
-                  code: 'RATE_LIMITED',
-                  message: 'try again in a second',
-                  topic: request.matchId,
-                }
-              : { type: 'subscribed', topic: request.matchId },
-          ),
-        );
-      }),
-    );
+    // The first two subscriptions are refused, the third is answered.
+    const { port, received } = refusingServer((refusals) => refusals <= 2);
     const replies: string[] = [];
     const live = new LiveSocket(
       `ws://127.0.0.1:${port}/ws`,
       { message: (message) => replies.push(message.type), state: () => {}, reconnected: () => {} },
       undefined,
       undefined,
-      { minMs: 20, maxMs: 40 },
+      FAST_RESUBSCRIBE,
     );
     live.subscribe({ matchId: 'm-1' });
     live.start();
-    const deadline = Date.now() + 5_000;
-    while (!replies.includes('subscribed') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => replies.includes('subscribed'));
     // Nothing more is asked once it is answered.
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     live.stop();
-    expect(received).toEqual([
-      '{"action":"subscribe","matchId":"m-1"}',
-      '{"action":"subscribe","matchId":"m-1"}',
-      '{"action":"subscribe","matchId":"m-1"}',
-    ]);
+    expect(received).toEqual(Array(3).fill('{"action":"subscribe","matchId":"m-1"}'));
     expect(replies).toEqual(['error', 'error', 'subscribed']);
   });
 
   it('does not ask again for a refused subscription the page has since left', async () => {
-    server = new WebSocketServer({ port: 0 });
-    const { port } = server.address() as { port: number };
-    const received: string[] = [];
-    server.on('connection', (socket) =>
-      socket.on('message', (data) => {
-        const text = String(data);
-        received.push(text);
-        const request = JSON.parse(text) as { action: string; matchId?: string };
-        if (request.action === 'subscribe')
-          socket.send(
-            JSON.stringify({ type: 'error', code: 'RATE_LIMITED', message: 'later', topic: request.matchId }),
-          );
-      }),
-    );
+    const { port, received } = refusingServer(() => true);
     let refusals = 0;
     let live: LiveSocket | null = null;
     live = new LiveSocket(
@@ -105,24 +98,23 @@ describe('LiveSocket', () => {
         message: (message) => {
           if (message.type !== 'error') return;
           refusals += 1;
-          live?.unsubscribe({ matchId: 'm-2' });
+          live?.unsubscribe({ matchId: 'm-1' });
         },
         state: () => {},
         reconnected: () => {},
       },
       undefined,
       undefined,
-      { minMs: 20, maxMs: 40 },
+      FAST_RESUBSCRIBE,
     );
-    live.subscribe({ matchId: 'm-2' });
+    live.subscribe({ matchId: 'm-1' });
     live.start();
-    const deadline = Date.now() + 5_000;
-    while (refusals === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => refusals > 0);
+    await sleep(200);
     live.stop();
     expect(received).toEqual([
-      '{"action":"subscribe","matchId":"m-2"}',
-      '{"action":"unsubscribe","matchId":"m-2"}',
+      '{"action":"subscribe","matchId":"m-1"}',
+      '{"action":"unsubscribe","matchId":"m-1"}',
     ]);
   });
 });
