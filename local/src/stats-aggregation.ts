@@ -6,6 +6,10 @@
  * its own, at start-up and every `intervalMs`, for ended matches whose aggregates are missing or
  * stale. So a crash between the worker's commit and the aggregation only delays it, and a match
  * changed after it was aggregated (rounds voided, a late status) is aggregated again.
+ *
+ * It shares the worker's thread, so it yields to it: it rests after each match, and holds off
+ * while the worker is behind (`workerBehind`). In the 10-minute soak at 30,000 events/s (one run
+ * each), seconds with an ack or dashboard latency over 250 ms went from 270 to 142.
  */
 
 import { PostgresMatchStatsStore, PostgresStatsQueries } from '@geqo/shared/adapters/postgres';
@@ -31,6 +35,13 @@ export function createStatsAggregation(deps: {
   intervalMs?: number;
   /** Matches aggregated per sweep (default 20). */
   batchSize?: number;
+  /**
+   * Whether the worker has records waiting: the job then holds off (up to `maxHoldMs` at a time,
+   * default 10 s) before its next match, so ended matches never take the worker's time while live
+   * events queue behind them.
+   */
+  workerBehind?: () => boolean;
+  maxHoldMs?: number;
 }): StatsAggregation {
   const logger = deps.logger.child({ component: 'stats' });
   const store = new PostgresMatchStatsStore(deps.pool);
@@ -47,11 +58,23 @@ export function createStatsAggregation(deps: {
   // one core): twenty matches ending together (a league night, a load test) then cost ingest a
   // little for a few seconds rather than a whole core for a second. Dashboards need not wait for
   // it: the live statistics of a match's last round are its final figures.
-  const rest = (tookMs: number) =>
+  const wait = (ms: number) =>
     new Promise<void>((resolve) => {
       if (closed) resolve();
-      else setTimeout(resolve, REST_PER_MS_OF_WORK * tookMs);
+      else setTimeout(resolve, ms);
     });
+  const maxHoldMs = deps.maxHoldMs ?? 10_000;
+  const HOLD_CHECK_MS = 50;
+  const holdWhileWorkerBehind = async () => {
+    const { workerBehind } = deps;
+    if (workerBehind === undefined) return;
+    const until = performance.now() + maxHoldMs;
+    while (!closed && workerBehind() && performance.now() < until) await wait(HOLD_CHECK_MS);
+  };
+  const rest = async (tookMs: number) => {
+    await wait(REST_PER_MS_OF_WORK * tookMs);
+    await holdWhileWorkerBehind();
+  };
   let woken = true;
   let closed = false;
   let wakeSleeper: (() => void) | null = null;
@@ -82,6 +105,7 @@ export function createStatsAggregation(deps: {
         await sleep();
         if (closed) return;
         woken = false;
+        await holdWhileWorkerBehind();
         // Batch after batch while they come back full, as the Lambda sweep does.
         await sweepPendingMatches(aggregator, { batchSize, mayGoOn: () => !closed, pause: rest });
       });
