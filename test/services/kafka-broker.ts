@@ -57,6 +57,18 @@ export function ensureKafkaJars(): string {
 const BIND_ATTEMPTS = 3;
 
 /**
+ * A KRaft cluster id: 16 random bytes in base64url, as Kafka's `Uuid.randomUuid` makes them, and
+ * like it never one that starts with "-" (one in 64 does), which the storage tool's command line
+ * takes for an option ("argument --cluster-id/-t: expected one argument").
+ */
+export function kafkaClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+/**
  * Starts a real Apache Kafka 4 broker: one node in KRaft mode (broker and controller in one JVM)
  * on two free loopback ports, with its data in a temporary folder. Topics are auto-created with one
  * partition unless a test creates them; use a unique topic and group name per test.
@@ -94,9 +106,9 @@ async function startKafkaBrokerOnce(brokerPort: number, controllerPort: number):
     `${libs}/*`,
   ];
 
-  // A KRaft node needs formatted storage: a cluster id (16 random bytes, base64url) and a
-  // bootstrap metadata version, written before the first start.
-  const clusterId = randomBytes(16).toString('base64url');
+  // A KRaft node needs formatted storage: a cluster id and a bootstrap metadata version, written
+  // before the first start.
+  const clusterId = kafkaClusterId();
   try {
     await execFileAsync(
       java,
