@@ -8,8 +8,7 @@
  * changed after it was aggregated (rounds voided, a late status) is aggregated again.
  *
  * It shares the worker's thread, so it yields to it: it rests after each match, and holds off
- * while the worker is behind (`workerBehind`). In the 10-minute soak at 30,000 events/s (one run
- * each), seconds with an ack or dashboard latency over 250 ms went from 270 to 142.
+ * while the worker is behind (`workerBehind`). Soak figures with and without it: README.
  */
 
 import { PostgresMatchStatsStore, PostgresStatsQueries } from '@geqo/shared/adapters/postgres';
