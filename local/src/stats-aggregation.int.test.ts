@@ -52,19 +52,24 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
   return condition();
 }
 
+/** The job, sweeping every 50 ms, told the worker is behind while `behind()` says so. */
+function startJob(behind: () => boolean, maxHoldMs: number) {
+  return createStatsAggregation({
+    pool,
+    logger: silentLogger,
+    metrics: noMetrics,
+    intervalMs: 50,
+    workerBehind: behind,
+    maxHoldMs,
+  }).start();
+}
+
 describe('statistics job of geqo up', () => {
   it('holds off while the worker is behind, and aggregates as soon as it has caught up', async () => {
     // Arrange
     await endedMatch('m_hold_1');
     let behind = true;
-    const job = createStatsAggregation({
-      pool,
-      logger: silentLogger,
-      metrics: noMetrics,
-      intervalMs: 50,
-      workerBehind: () => behind,
-      maxHoldMs: 60_000,
-    }).start();
+    const job = startJob(() => behind, 60_000);
 
     // Act
     await sleep(600);
@@ -82,14 +87,7 @@ describe('statistics job of geqo up', () => {
     // Arrange
     await endedMatch('m_hold_2');
     const started = Date.now();
-    const job = createStatsAggregation({
-      pool,
-      logger: silentLogger,
-      metrics: noMetrics,
-      intervalMs: 50,
-      workerBehind: () => true,
-      maxHoldMs: 300,
-    }).start();
+    const job = startJob(() => true, 300);
 
     // Act
     const done = await waitFor(() => aggregated('m_hold_2'), 5_000);
