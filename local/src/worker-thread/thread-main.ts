@@ -44,14 +44,14 @@ const processed: StreamProducer = {
 // The statistics job is throughput work too: it reads whole matches back. It runs here, woken by
 // the worker when a batch ends matches; the main thread only serves the aggregates.
 const consumer = stream.consumer(config.rawStream, WORKER_CONSUMER);
-// Records handed over and not yet taken: four batches' worth (half a second at 30,000 events/s)
-// means the worker is behind, and the statistics job holds off.
+// Records committed on the stream and not yet read: four batches' worth (half a second at 30,000
+// events/s) means the worker is behind, and the statistics job holds off.
 const BEHIND_BATCHES = 4;
 const stats = createStatsAggregation({
   pool,
   logger,
   metrics,
-  workerBehind: () => (consumer.waiting?.() ?? 0) >= BEHIND_BATCHES * config.workerBatchSize,
+  workerBehind: () => consumer.recordsBehind() >= BEHIND_BATCHES * config.workerBatchSize,
 });
 const statsJob = stats.start();
 const runner = startWorkerRunner({

@@ -508,13 +508,18 @@ describe('PostgreSQL adapter', () => {
     // Act: two records past the limit, then the held ones taken, then one more
     for (const n of [0, 1, 2, 3, 4]) await put(n);
     const heldPastLimit = consumer.handedRecords;
+    const behindPastLimit = consumer.recordsBehind();
     const held = await consumer.poll(10, 0);
     const gap = await consumer.poll(10, 0);
+    const behindAfterReading = consumer.recordsBehind();
     await put(5);
     const caughtUp = await consumer.poll(10, 0);
 
     // Assess: the held three come from memory (digests), the two past the limit from the table
     expect(heldPastLimit).toBe(3);
+    // What it did not hold counts as unread too (the statistics job holds off on it).
+    expect(behindPastLimit).toBe(5);
+    expect(behindAfterReading).toBe(0);
     expect(seen(held)).toEqual([0, 1, 2].map((data) => ({ data, digest: true })));
     expect(seen(gap)).toEqual([3, 4].map((data) => ({ data, digest: false })));
     expect(seen(caughtUp)).toEqual([{ data: 5, digest: true }]);

@@ -208,8 +208,12 @@ export class PostgresStreamConsumer implements StreamConsumer {
   private handedCount = 0;
   /** A group was left to the table for the limit: nothing more is held until the held are taken. */
   private full = false;
+  /** Ids of each group the writer committed on this stream, while a poll has not passed them. */
+  private unread: number[][] = [];
   private readonly onAppend: AppendListener = (stream, committed) => {
-    if (stream === this.stream && committed) this.keep(committed);
+    if (stream !== this.stream || !committed) return;
+    if (this.position !== undefined) this.unread.push(committed.records.map((record) => record.id));
+    this.keep(committed);
   };
 
   constructor(
@@ -231,6 +235,24 @@ export class PostgresStreamConsumer implements StreamConsumer {
   /** Records held from the writer (what the tests look at). */
   get handedRecords(): number {
     return this.handedCount;
+  }
+
+  /**
+   * Records the writer committed that this consumer has not read yet, held or not (past the hold
+   * limit too); 0 before its first poll. After a rewind it counts only what came after.
+   */
+  recordsBehind(): number {
+    this.forgetRead();
+    const position = this.position ?? Number.POSITIVE_INFINITY;
+    let count = 0;
+    for (const ids of this.unread) count += ids.filter((id) => id > position).length;
+    return count;
+  }
+
+  private forgetRead(): void {
+    const position = this.position;
+    if (position === undefined) this.unread = [];
+    else while ((this.unread[0]?.at(-1) ?? Number.POSITIVE_INFINITY) <= position) this.unread.shift();
   }
 
   /** Records handed over that continue from the position: a poll takes them without a query. */
@@ -305,6 +327,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
     }
     const last = records.at(-1);
     if (last) this.position = Number(last.position);
+    this.forgetRead();
     return records;
   }
 
