@@ -75,7 +75,8 @@ describe('geqo up on its embedded PostgreSQL', () => {
     );
     const wal = await db.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings
-        WHERE name IN ('wal_buffers', 'wal_init_zero', 'wal_writer_delay', 'max_wal_size', 'backend_flush_after')
+        WHERE name IN ('wal_buffers', 'wal_init_zero', 'wal_writer_delay', 'max_wal_size', 'backend_flush_after',
+                       'data_checksums')
         ORDER BY name`,
     );
     await db.end();
@@ -92,9 +93,12 @@ describe('geqo up on its embedded PostgreSQL', () => {
     expect(nice.some((session) => session.application_name === 'geqo-up-worker')).toBe(true);
     for (const session of nice)
       expect(session.nice).toBe(session.application_name === 'geqo-up-worker' ? WORKER_NICE : 0);
-    // The WAL and write-back settings that keep an ack's flush short under the worker's writes (README).
+    // The WAL and write-back settings that keep an ack's flush short under the worker's writes, and
+    // a cluster without data checksums (no whole page in the WAL for a page's first hint bits
+    // after a checkpoint), as the README says.
     expect(wal.rows).toEqual([
       { name: 'backend_flush_after', setting: '32', unit: '8kB' },
+      { name: 'data_checksums', setting: 'off', unit: null },
       { name: 'max_wal_size', setting: '16384', unit: 'MB' },
       { name: 'wal_buffers', setting: '8192', unit: '8kB' },
       { name: 'wal_init_zero', setting: 'off', unit: null },
