@@ -493,6 +493,23 @@ describe('PostgreSQL adapter', () => {
     await stream.close();
   });
 
+  it("stores a record's bytes out of line as they came, never compressing them a second time", async () => {
+    const stream = new PostgresStream(pool);
+    // 32 kB that pglz would shrink to almost nothing: what PostgreSQL did with each frame before.
+    const data = new Uint8Array(32 * 1024).fill(0x61);
+
+    await stream.put('t-external', [{ partitionKey: 'k', data }]);
+    const stored = await pool.query<{ compression: string | null; bytes: number }>(
+      `SELECT pg_column_compression(data) AS compression, octet_length(data) AS bytes
+         FROM stream_records WHERE stream = 't-external'`,
+    );
+    const [read] = await stream.consumer('t-external', 'c1').poll(10, 0);
+
+    expect(stored.rows).toEqual([{ compression: null, bytes: data.length }]);
+    expect(read?.data).toEqual(Buffer.from(data));
+    await stream.close();
+  });
+
   it('keeps what it holds when it falls past its hold limit, and reads only what came after from the table', async () => {
     // Arrange: a consumer that may hold three records; every record carries a digest
     const stream = new PostgresStream(pool);

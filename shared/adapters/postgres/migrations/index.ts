@@ -6,6 +6,7 @@ import { snapshotJson } from './0005-snapshot-json.ts';
 import { positionSamples } from './0006-position-samples.ts';
 import { snapshotInline } from './0007-snapshot-inline.ts';
 import { partitionOwners } from './0008-partition-owners.ts';
+import { streamRecordsExternal } from './0009-stream-records-external.ts';
 import type { Migration } from './migration.ts';
 
 export type { DatabaseCapabilities, Migration } from './migration.ts';
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   positionSamples,
   snapshotInline,
   partitionOwners,
+  streamRecordsExternal,
 ];
