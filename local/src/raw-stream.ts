@@ -12,7 +12,7 @@ import {
   KinesisStreamProducer,
 } from '@geqo/shared/adapters/kinesis';
 import { MemoryStream } from '@geqo/shared/adapters/memory';
-import { PostgresPartitionOwnership, PostgresStream } from '@geqo/shared/adapters/postgres';
+import { createPool, PostgresPartitionOwnership, PostgresStream } from '@geqo/shared/adapters/postgres';
 import type { Logger, Metrics, StreamConsumer, StreamProducer } from '@geqo/shared/ports';
 import type pg from 'pg';
 import type { LocalConfig } from './config.ts';
@@ -30,6 +30,8 @@ export interface RawStream {
    * than `retentionMs`, and says how many (Kinesis and Kafka keep their own retention).
    */
   trim?: (retentionMs: number) => Promise<number>;
+  /** Closes what the stream opened of its own (the PostgreSQL stream's connections). */
+  close?: () => Promise<void>;
 }
 
 /** A local stand-in (no such stream yet) gets the stream made; a real account's streams come from the CDK app. */
@@ -58,15 +60,21 @@ async function ensureKinesisStream(client: KinesisClient, stream: string, logger
  */
 export async function openRawStream(
   config: LocalConfig,
-  pool: pg.Pool,
+  database: { pool: pg.Pool; url: string },
   logger: Logger,
   /** The Kafka consumer's lag and rebalance metrics go here. */
   metrics?: Metrics,
 ): Promise<RawStream> {
+  const { pool } = database;
   switch (config.stream) {
     case 'postgres': {
-      const stream = new PostgresStream(pool);
+      // The stream has connections of its own (one INSERT at a time, the trim, a worker on this
+      // thread): on the process's shared pool, a dozen slow API requests took every connection,
+      // and each ack waited for one until the pool's connection timeout failed it.
+      const streamPool = createPool(database.url, { max: 3, applicationName: 'geqo-up-stream' });
+      const stream = new PostgresStream(streamPool);
       return {
+        close: () => streamPool.end(),
         producer: stream,
         consumer: stream.consumer(config.rawStream, WORKER_CONSUMER),
         checkpointInTransaction: true,

@@ -99,7 +99,9 @@ async function startOnDatabase(
     checkpointInTransaction,
     appended,
     trim: trimRawStream,
-  } = await openRawStream(config, pool, logger, metrics);
+    close: closeRawStream,
+  } = await openRawStream(config, database, logger, metrics);
+  if (closeRawStream) closers.push(closeRawStream);
   const processed = await openProcessedStream(config, has('broadcaster'), logger);
   closers.push(() => processed.close());
 
