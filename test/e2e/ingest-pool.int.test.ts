@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addServers } from '../../bench/e2e-bench.ts';
 import {
   freePort,
   type RuntimeProcess,
@@ -45,18 +46,16 @@ describe('ingest beside a busy REST API', () => {
   it('acks a frame while slow API requests hold every connection of the API pool', async () => {
     // Prepare: a server whose plugin socket is open and acked once.
     const api = `http://127.0.0.1:${runtime.httpPort}`;
-    const created = await fetch(`${api}/v1/servers`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'pool' }),
-    });
-    const { token, serverId } = (await created.json()) as { token: string; serverId: string };
+    const [server] = await addServers(api, 1, 'pool');
+    if (server === undefined) throw new Error('could not register a server');
+    const { token, serverId } = server;
     const socket = new HostilePluginSocket(`ws://127.0.0.1:${runtime.ingestPort}/`, token, 15_000);
     expect(await socket.send({ data: frameOf(serverId, 1), opcode: 'binary' })).toEqual({
       kind: 'ack',
       seq: 1,
     });
-    // Every match listing waits for a lock, each on a connection of its own, until all are taken.
+    // Match listings wait for a lock on `matches`, and those behind them for a connection of the
+    // API pool (some answer 500 when the pool's connection timeout runs out).
     const admin = new pg.Client(database.url);
     await admin.connect();
     await admin.query('BEGIN');
@@ -67,8 +66,7 @@ describe('ingest beside a busy REST API', () => {
         () => 0,
       ),
     );
-    // The listings take the API pool's connections meanwhile (each waits for the lock, or for a
-    // connection, until the pool's 10 s connection timeout).
+    // The listings take the API pool's connections meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
     // Act

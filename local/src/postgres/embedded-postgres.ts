@@ -286,7 +286,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           // PostgreSQL 18 turns data checksums on by default. With them, the first hint bit set
           // on a page after a checkpoint (the statistics job reading a match back, a vacuum)
           // writes the whole page to the WAL: 671,569 such images, a fifth of the WAL, in a
-          // 10-minute soak at 30,000 events/s; 14,075-20,184 without (1,410 -> 1,002-1,121 bytes
+          // 10-minute soak at 30,000 events/s; 14,075-22,612 without (1,410 -> 1,002-1,121 bytes
           // of WAL per event). A cluster made before keeps its checksums.
           '--no-data-checksums',
         ],
