@@ -7,6 +7,7 @@ import { positionSamples } from './0006-position-samples.ts';
 import { snapshotInline } from './0007-snapshot-inline.ts';
 import { partitionOwners } from './0008-partition-owners.ts';
 import { streamRecordsExternal } from './0009-stream-records-external.ts';
+import { playedEventsIndex } from './0010-played-events-index.ts';
 import type { Migration } from './migration.ts';
 
 export type { DatabaseCapabilities, Migration } from './migration.ts';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   snapshotInline,
   partitionOwners,
   streamRecordsExternal,
+  playedEventsIndex,
 ];
