@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createPool, migrate } from '../../shared/adapters/postgres/index.ts';
 
 export interface TestDatabase {
   url: string;
@@ -26,6 +27,30 @@ export async function createTestDatabase(prefix = 'geqo_test'): Promise<TestData
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
+    },
+  };
+}
+
+/**
+ * A fresh database with every migration, for the tests of one file: made before them, dropped
+ * after. Its `pool` is there once the tests run (not while the file is being collected).
+ */
+export function useMigratedDatabase(prefix?: string): { readonly pool: pg.Pool } {
+  let database: TestDatabase | undefined;
+  let pool: pg.Pool | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(prefix);
+    pool = createPool(database.url);
+    await migrate(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+  return {
+    get pool() {
+      if (pool === undefined) throw new Error('the test database is made before the tests run, not before');
+      return pool;
     },
   };
 }

@@ -3,29 +3,16 @@
  * it reads them through the index of played events (migration 10) rather than fetching every
  * position and footstep of the match to drop them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { describe, expect, it } from 'vitest';
+import { useMigratedDatabase } from '../../../test/helpers/database.ts';
 import { TRANSIENT_TYPES } from '../../app/analyze/index.ts';
-import { createPool, migrate } from './index.ts';
 import { PostgresMatchStatsStore } from './match-stats-store.ts';
 
-let database: TestDatabase;
-let pool: ReturnType<typeof createPool>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = createPool(database.url);
-  await migrate(pool);
-});
-
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
+const db = useMigratedDatabase();
 
 /** Index scans of `game_events_match_played`, over all its partitions' indexes. */
 async function playedIndexScans(): Promise<number> {
-  const { rows } = await pool.query<{ scans: string | null }>(
+  const { rows } = await db.pool.query<{ scans: string | null }>(
     `SELECT sum(s.idx_scan) AS scans
        FROM pg_stat_user_indexes s JOIN pg_inherits i ON i.inhrelid = s.indexrelid
       WHERE i.inhparent = 'game_events_match_played'::regclass`,
@@ -39,7 +26,7 @@ describe('PostgresMatchStatsStore.readEvents', () => {
     // match 60 kills and 6,000 positions and footsteps
     const ts = `now() - interval '1 hour' + n * interval '10 ms'`;
     for (const match of ['m-read', 'm-other'])
-      await pool.query(
+      await db.pool.query(
         `INSERT INTO game_events (ts, server_id, session, seq, idx, match_id, round_number, type, phase,
                                   is_post_round, payload)
          SELECT ${ts}, 's-' || $1, 'session', n, 0, $1, 1,
@@ -48,8 +35,8 @@ describe('PostgresMatchStatsStore.readEvents', () => {
            FROM generate_series(1, 6000) AS n`,
         [match],
       );
-    await pool.query('ANALYZE game_events');
-    const store = new PostgresMatchStatsStore(pool);
+    await db.pool.query('ANALYZE game_events');
+    const store = new PostgresMatchStatsStore(db.pool);
     const scansBefore = await playedIndexScans();
 
     // Act
