@@ -49,7 +49,10 @@ export function useMigratedDatabase(prefix?: string): { readonly pool: pg.Pool }
   });
   return {
     get pool() {
-      if (pool === undefined) throw new Error('the test database is made before the tests run, not before');
+      if (pool === undefined)
+        throw new Error(
+          'the test database is there only while the tests run: use its pool in a test or a hook',
+        );
       return pool;
     },
   };
