@@ -13,12 +13,14 @@ import {
   PostgresEventStore,
   PostgresMatchQueries,
   PostgresServerRepository,
+  PostgresStreamConsumer,
 } from '@geqo/shared/adapters/postgres';
 import { Broadcaster } from '@geqo/shared/app/broadcast';
 import { DeadLetterReplay } from '@geqo/shared/app/dead-letters';
 import { FrameIngestor } from '@geqo/shared/app/ingest';
 import { ServerRegistry } from '@geqo/shared/app/servers';
 import { type EngineDriver, processedRecords } from '@geqo/shared/app/worker';
+import type { Frame } from '@geqo/shared/domain/codec';
 import type { Logger, StreamConsumer } from '@geqo/shared/ports';
 import type { LocalConfig } from './config.ts';
 import { type OpenDatabase, openDatabase, postgresDataDirOf } from './database.ts';
@@ -124,12 +126,20 @@ async function startOnDatabase(
   // A worker in this process reading the PostgreSQL stream gets each frame ingest decoded with its
   // record, as a digest (`frame-digests.ts`), and need not decode it again.
   const digests = runsWorker && appended !== undefined;
+  // A worker more than its hand-over limit behind reads frames from the table, where digests are
+  // not kept: one made then would be dropped unread, and ingest leaves them out until it takes them
+  // again (making them is about a quarter of ingest's work; decoding again is the worker's).
+  const handOver = { taking: true };
+  const onHandOverChange = (taking: boolean) => {
+    handOver.taking = taking;
+  };
+  if (rawConsumer instanceof PostgresStreamConsumer) rawConsumer.onHandOverChange = onHandOverChange;
   const ingestor = new FrameIngestor({
     producer: rawProducer,
     stream: config.rawStream,
     logger,
     metrics,
-    ...(digests ? { digest: digestFrame } : {}),
+    ...(digests ? { digest: (frame: Frame) => (handOver.taking ? digestFrame(frame) : undefined) } : {}),
   });
 
   const loops: Loop[] = [];
@@ -144,6 +154,7 @@ async function startOnDatabase(
           appended,
           topics: { current: () => registry.topics(), watch: (listener) => registry.watchTopics(listener) },
           onProcessed: (records) => processed.producer.put(config.processedStream, records),
+          onHandOverChange,
         }),
       );
     } else {

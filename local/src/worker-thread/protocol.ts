@@ -38,4 +38,9 @@ export type FromWorkerThread =
   /** Processed messages of a committed batch, for the broadcaster. */
   | { type: 'processed'; records: StreamRecord[] }
   | { type: 'metrics'; calls: MetricCall[] }
+  /**
+   * The worker fell past its hold limit (`taking: false`) and reads frames from the table, or
+   * keeps what is handed over again (`true`): ingest makes frame digests only while it is taken.
+   */
+  | { type: 'handover'; taking: boolean }
   | { type: 'stopped' };

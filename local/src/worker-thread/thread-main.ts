@@ -44,6 +44,15 @@ const processed: StreamProducer = {
 // The statistics job is throughput work too: it reads whole matches back. It runs here, woken by
 // the worker when a batch ends matches; the main thread only serves the aggregates.
 const consumer = stream.consumer(config.rawStream, WORKER_CONSUMER);
+consumer.onHandOverChange = (taking) => {
+  logger.debug(
+    taking
+      ? 'worker keeps the records ingest hands over again; ingest makes frame digests'
+      : 'worker fell past its hand-over limit: it reads and decodes frames from the stream table; ingest makes no digests meanwhile',
+    { recordsBehind: consumer.recordsBehind() },
+  );
+  post({ type: 'handover', taking });
+};
 // Records committed on the stream and not yet read: four batches' worth (half a second at 30,000
 // events/s) means the worker is behind, and the statistics job holds off.
 const BEHIND_BATCHES = 4;

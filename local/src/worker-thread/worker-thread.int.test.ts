@@ -9,7 +9,7 @@ import { createPool, migrate, PostgresStream } from '@geqo/shared/adapters/postg
 import type { Metrics, StreamRecord } from '@geqo/shared/ports';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planFrames } from '../../../cli/src/replay/frame-batcher.ts';
+import { DEFAULT_BATCHING, planFrames } from '../../../cli/src/replay/frame-batcher.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
 import { countEvents, waitForCount } from '../../../test/helpers/stored-events.ts';
 import { loadConfig } from '../config.ts';
@@ -92,4 +92,58 @@ describe('the worker thread', () => {
     expect(rows[0]?.offset).toBe(frames.length);
     await pool.end();
   });
+
+  it('says when it falls past its hand-over limit, so ingest stops making digests, and when it keeps what is handed over again', async () => {
+    // Arrange: a thread reading the stream, and a match cut into frames of one event each
+    const config = loadConfig({ DATABASE_URL: database.url, GEQO_LOG_LEVEL: 'silent' });
+    const pool = createPool(database.url, { max: 2 });
+    const stream = new PostgresStream(pool);
+    const server = 'srv_handover01';
+    const frames = planFrames(
+      generateSyntheticMatch({ rounds: 2, seed: 5 }),
+      { server, session: 'handover-session' },
+      { ...DEFAULT_BATCHING, maxEvents: 1 },
+    );
+    const changes: boolean[] = [];
+    const thread = startWorkerThread({
+      config,
+      databaseUrl: database.url,
+      logger: silentLogger,
+      metrics: { count: () => {}, observe: () => {} },
+      appended: stream.appended,
+      topics: { current: () => [], watch: () => () => {} },
+      onProcessed: async () => {},
+      onHandOverChange: (taking) => changes.push(taking),
+    });
+    const before = await countEvents(database.url);
+    const put = (part: typeof frames) =>
+      stream.put(
+        config.rawStream,
+        part.map((frame) => ({ partitionKey: server, data: frame.bytes })),
+      );
+    expect(frames.length).toBeGreaterThan(2_100);
+
+    // Act: one frame (the thread is reading), then more than it may hold in one commit, then one more
+    await put(frames.slice(0, 1));
+    await waitForCount(() => countEvents(database.url), before + 1, 30_000);
+    await put(frames.slice(1, 2_100));
+    await waitFor(() => changes.length >= 1, 10_000);
+    await waitForCount(() => countEvents(database.url), before + 2_100, 60_000);
+    await put(frames.slice(2_100, 2_101));
+    await waitFor(() => changes.length >= 2, 10_000);
+    await waitForCount(() => countEvents(database.url), before + 2_101, 30_000);
+    await thread.stop();
+
+    // Assess: past the limit (records read from the table), then taking them again
+    expect(changes).toEqual([false, true]);
+    await pool.end();
+  });
 });
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > until) throw new Error(`not done within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

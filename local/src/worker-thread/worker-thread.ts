@@ -30,6 +30,11 @@ export interface WorkerThreadOptions {
     watch(listener: (change: { added: string[]; removed: string[] }) => void): () => void;
   };
   onProcessed: (records: StreamRecord[]) => Promise<void>;
+  /**
+   * Whether the thread keeps the records handed over with `append` (see `handover` in
+   * `protocol.ts`); `true` again when a thread (re)starts.
+   */
+  onHandOverChange?: (taking: boolean) => void;
 }
 
 export function startWorkerThread(options: WorkerThreadOptions): Loop {
@@ -86,6 +91,9 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
         case 'metrics':
           replayMetricCalls(options.metrics, message.calls);
           break;
+        case 'handover':
+          options.onHandOverChange?.(message.taking);
+          break;
         case 'stopped':
           stopped?.();
           break;
@@ -100,6 +108,8 @@ export function startWorkerThread(options: WorkerThreadOptions): Loop {
     worker.on('exit', (code) => {
       running = false;
       if (stopping) return;
+      // The thread that comes next keeps what it is handed from its first poll.
+      options.onHandOverChange?.(true);
       logger.error('worker thread exited; restarting it', { code, restartInMs: RESTART_DELAY_MS });
       setTimeout(() => {
         if (!stopping) spawn();

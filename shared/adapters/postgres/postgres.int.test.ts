@@ -543,6 +543,31 @@ describe('PostgreSQL adapter', () => {
     await stream.close();
   });
 
+  it('tells its owner when it stops keeping what is handed over past its hold limit, and when it keeps it again', async () => {
+    // Arrange: a consumer that may hold three records, reading
+    const stream = new PostgresStream(pool);
+    const consumer = stream.consumer('t-hold-signal', 'c1', 3);
+    const changes: boolean[] = [];
+    consumer.onHandOverChange = (taking) => changes.push(taking);
+    expect(await consumer.poll(10, 0)).toEqual([]);
+    const put = (n: number) =>
+      stream.put('t-hold-signal', [{ partitionKey: 'k', data: new Uint8Array([n]) }]);
+
+    // Act: past the limit, then what was held and what was not taken, then one more record
+    for (const n of [0, 1, 2, 3, 4]) await put(n);
+    const pastLimit = [...changes];
+    await consumer.poll(10, 0);
+    await consumer.poll(10, 0);
+    const whileReadingTable = [...changes];
+    await put(5);
+
+    // Assess: one change each way, and none while it read the table
+    expect(pastLimit).toEqual([false]);
+    expect(whileReadingTable).toEqual([false]);
+    expect(changes).toEqual([false, true]);
+    await stream.close();
+  });
+
   it('commits and resolves puts even when an append listener throws', async () => {
     const stream = new PostgresStream(pool);
     stream.appended.on('append', () => {

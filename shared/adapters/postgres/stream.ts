@@ -208,6 +208,13 @@ export class PostgresStreamConsumer implements StreamConsumer {
   private handedCount = 0;
   /** A group was left to the table for the limit: nothing more is held until the held are taken. */
   private full = false;
+  /**
+   * Told when the consumer stops keeping what the writer hands over (`false`: it fell past its
+   * hold limit and reads the table) and when it keeps it again (`true`), so the writer's side can
+   * leave out what only a held record uses: in `geqo up`, ingest's frame digests, which are made
+   * on the main thread and would be dropped unread.
+   */
+  onHandOverChange: ((taking: boolean) => void) | undefined;
   /** Ids of each group the writer committed on this stream, while a poll has not passed them. */
   private unread: number[][] = [];
   private readonly onAppend: AppendListener = (stream, committed) => {
@@ -268,7 +275,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
     // instead would make a consumer that fell behind read and decode all of it again, and fall
     // further behind.
     if (this.full && this.handedCount > 0) return;
-    this.full = false;
+    this.setFull(false);
     const last = this.handed.at(-1);
     if (last !== undefined && last.records.at(-1)?.id !== committed.after) {
       // Not a continuation (another writer's row came in between): the table has them.
@@ -276,7 +283,7 @@ export class PostgresStreamConsumer implements StreamConsumer {
       return;
     }
     if (this.handedCount + committed.records.length > this.holdLimit) {
-      this.full = true;
+      this.setFull(true);
       return;
     }
     this.handed.push(committed);
@@ -286,7 +293,17 @@ export class PostgresStreamConsumer implements StreamConsumer {
   private drop(): void {
     this.handed = [];
     this.handedCount = 0;
-    this.full = false;
+    this.setFull(false);
+  }
+
+  private setFull(full: boolean): void {
+    if (full === this.full) return;
+    this.full = full;
+    try {
+      this.onHandOverChange?.(!full);
+    } catch {
+      // The listener's failure is its own: holding goes on as before.
+    }
   }
 
   async committedOffset(): Promise<number> {

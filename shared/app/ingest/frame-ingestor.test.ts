@@ -25,7 +25,7 @@ const frame = (seq: number) =>
     events: [{ type: 'round_start', ts: Date.now() }],
   });
 
-const ingestorWith = (producer: StreamProducer, digest?: (frame: Frame) => Uint8Array) =>
+const ingestorWith = (producer: StreamProducer, digest?: (frame: Frame) => Uint8Array | undefined) =>
   new FrameIngestor({
     producer,
     stream: 'raw-game-events',
@@ -60,6 +60,17 @@ describe('FrameIngestor', () => {
     const reply = await ingestor.ingest(SERVER, frame(1));
 
     expect(reply).toEqual({ type: 'ack', seq: 1 });
+    expect(producer.records).toHaveLength(1);
+    expect(producer.records[0]).not.toHaveProperty('digest');
+  });
+
+  it('puts a record without a digest when none is wanted for it (the worker reads the table just now)', async () => {
+    const producer = new CapturingProducer();
+    const ingestor = ingestorWith(producer, () => undefined);
+
+    const reply = await ingestor.ingest(SERVER, frame(2));
+
+    expect(reply).toEqual({ type: 'ack', seq: 2 });
     expect(producer.records).toHaveLength(1);
     expect(producer.records[0]).not.toHaveProperty('digest');
   });

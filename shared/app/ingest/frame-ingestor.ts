@@ -35,9 +35,9 @@ export interface FrameIngestorDeps {
   /**
    * Speed machinery of `geqo up`: the digest of each frame that passed, put on the stream with its
    * record for a worker in the same process (`StreamRecord.digest`). A failure here only leaves
-   * the record without one.
+   * the record without one, as does `undefined` (the worker is not taking digests just now).
    */
-  digest?: (frame: Frame) => Uint8Array;
+  digest?: (frame: Frame) => Uint8Array | undefined;
 }
 
 /**
@@ -118,7 +118,8 @@ export class FrameIngestor {
 
   private digestOf(frame: Frame): { digest?: Uint8Array } {
     try {
-      return this.deps.digest ? { digest: this.deps.digest(frame) } : {};
+      const digest = this.deps.digest?.(frame);
+      return digest ? { digest } : {};
     } catch (error) {
       this.deps.logger.warn('could not make a frame digest; the worker decodes the frame', {
         error: String(error),
