@@ -8,23 +8,34 @@
  * passed its schema is proven so by a check compiled from the same schema (`storable-check.ts`);
  * an unknown type, and any event that fails, is walked value by value (`findUnstorable`), which
  * also names the field and the reason.
+ *
+ * A known event that passes has its non-integer numbers read as the shortest decimal of the same
+ * 32-bit float (`float32-decimals.ts`): a C# plugin's `float` 1234.57 arrives as
+ * 1234.5699462890625 and is stored as 1234.57.
  */
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
-import { type AnyEvent, EVENT_SCHEMAS } from '../events/catalog.ts';
+import { type AnyEvent, EVENT_SCHEMAS, OBJECT_PROTOTYPE_NAMES } from '../events/catalog.ts';
 import { FIELD_BOUNDS } from '../events/field-bounds.ts';
+import { compileFloat32Reader, type Float32Reader } from './float32-decimals.ts';
 import { compileStorableCheck, type StorableCheck } from './storable-check.ts';
 import { findUnstorable } from './storable-value.ts';
 
 interface TypeValidators {
   schema: TypeCheck<TObject>;
   storable: StorableCheck;
+  /** Null for a type without non-integer numbers. */
+  float32: Float32Reader | null;
 }
 
 const VALIDATORS: ReadonlyMap<string, TypeValidators> = new Map(
   Object.entries(EVENT_SCHEMAS).map(([type, schema]): [string, TypeValidators] => [
     type,
-    { schema: TypeCompiler.Compile(schema), storable: compileStorableCheck(schema) },
+    {
+      schema: TypeCompiler.Compile(schema),
+      storable: compileStorableCheck(schema),
+      float32: compileFloat32Reader(schema),
+    },
   ]),
 );
 
@@ -49,6 +60,7 @@ export interface TsWindow {
  * kept and flagged `unknown: true` when it has at least a string `type` and an integer `ts`
  * within the catalog's bounds. A known event never carries `unknown`, so the flag alone tells
  * the two apart downstream. Every event must be storable as it is, and within `window` if given.
+ * A known event's numbers that are exactly 32-bit floats are rewritten to their shortest decimals.
  */
 export function checkEvents(events: unknown[], window?: TsWindow): EventsCheck {
   let unknownTypes = 0;
@@ -70,6 +82,7 @@ export function checkEvents(events: unknown[], window?: TsWindow): EventsCheck {
         return { ok: false, message: describeFirstError(index, validators.schema, event) };
       }
       if (fields.unknown !== undefined) delete fields.unknown;
+      validators.float32?.(fields);
     } else {
       const fault = findUnstorable(event, 1);
       if (fault !== undefined)
@@ -133,7 +146,10 @@ export function iso(ms: number): string {
 function describeFirstError(index: number, validator: TypeCheck<TObject>, event: object): string {
   const error = validator.Errors(event).First();
   if (error === undefined) return `events[${index}]: invalid`;
-  const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+  const message =
+    typeof error.value === 'string' && OBJECT_PROTOTYPE_NAMES.has(error.value)
+      ? `'${error.value}' is a name every JavaScript object has, not a player id`
+      : error.message.charAt(0).toLowerCase() + error.message.slice(1);
   return `events[${index}]${jsonPointerToPath(error.path)}: ${message}`;
 }
 

@@ -169,6 +169,35 @@ describe('decodeFrame refuses what PostgreSQL cannot store, naming the field and
   });
 });
 
+describe("decodeFrame refuses player ids that are names of every JavaScript object's prototype", () => {
+  it.each(['__proto__', 'constructor', 'toString', 'valueOf'])(
+    'SCHEMA: a steamId %s (a key of the match state that would reach Object.prototype)',
+    async (steamId) => {
+      const result = decodeFrame(
+        packed(frameOf([{ type: 'player_connect', ts: TS, steamId, name: 'evil' }])),
+        undefined,
+        NOW,
+      );
+
+      expect(rejection(result)).toEqual({
+        code: 'SCHEMA',
+        message: `events[0].steamId: '${steamId}' is a name every JavaScript object has, not a player id`,
+      });
+    },
+  );
+
+  it('accepts such names where they are text, not keys: a chat message, a player name, a bot', async () => {
+    const events = [
+      { type: 'chat', ts: TS, steamId: STEAM, text: '__proto__' },
+      { type: 'player_connect', ts: TS, steamId: 'BOT:constructor', name: 'constructor' },
+    ];
+
+    const result = decodeFrame(packed(frameOf(events, { session: 'constructor' })), undefined, NOW);
+
+    expect(result.ok).toBe(true);
+  });
+});
+
 describe('decodeFrame refuses numbers outside what the store, Date and the statistics take', () => {
   it.each<[string, unknown, string]>([
     [
@@ -404,4 +433,63 @@ describe('decodeFrame keeps valid fixture matches unchanged', () => {
       expect(decoded).toEqual(events);
     },
   );
+});
+
+describe("decodeFrame reads a C# plugin's 32-bit floats as the decimals the plugin had", () => {
+  // MessagePack-CSharp writes a C# `float` as msgpack float32, as this packr does every non-integer.
+  const csharpPackr = new Packr({ useRecords: false, variableMapSize: true, useFloat32: 1 });
+  const f = Math.fround;
+
+  it('stores positions, hit positions and a blind duration as 1234.57, not 1234.5699462890625, and the same floats', async () => {
+    // Arrange: a frame as a C# plugin writes it
+    const sent = [
+      {
+        type: 'positions',
+        ts: TS,
+        players: [{ steamId: STEAM, pos: [1234.57, -512.03, 87.6], yaw: 179.9, health: 100, alive: true }],
+      },
+      {
+        type: 'player_hurt',
+        ts: TS,
+        victim: STEAM,
+        weapon: 'ak47',
+        dmgHealth: 27,
+        health: 73,
+        attackerPos: [-2667.3337, 0.1, 12.5],
+      },
+      { type: 'player_blind', ts: TS, victim: STEAM, duration: 2.35 },
+    ];
+    const bytes = Uint8Array.from(csharpPackr.pack(frameOf(sent)));
+
+    // Act
+    const result = decodeFrame(bytes, undefined, NOW);
+
+    // Assess: the decimals sent, each the very float32 the plugin wrote
+    if (!result.ok) throw new Error(`${result.code} ${result.message}`);
+    const [positions, hurt, blind] = result.frame.events as unknown as Record<string, unknown>[];
+    const player = (positions?.players as Record<string, unknown>[] | undefined)?.[0];
+    expect(player?.pos).toEqual([1234.57, -512.03, 87.6]);
+    expect(player?.yaw).toBe(179.9);
+    expect(hurt?.attackerPos).toEqual([-2667.3337, 0.1, 12.5]);
+    expect(blind?.duration).toBe(2.35);
+    expect(((player?.pos ?? []) as number[]).map(f)).toEqual([f(1234.57), f(-512.03), f(87.6)]);
+    expect(JSON.stringify(player?.pos)).toBe('[1234.57,-512.03,87.6]');
+  });
+
+  it("leaves numbers no 32-bit float holds (a 64-bit sender's), integers and an unknown type's numbers as sent", async () => {
+    // Arrange: 64-bit floats throughout, as the replay client and a JSON file send them
+    const sent = [
+      { type: 'player_footstep', ts: TS, steamId: STEAM, pos: [1234.56789, 100, -0.25] },
+      { type: 'custom_probe', ts: TS, value: 1234.5699462890625 },
+    ];
+
+    // Act
+    const result = decodeFrame(packed(frameOf(sent)), undefined, NOW);
+
+    // Assess
+    if (!result.ok) throw new Error(`${result.code} ${result.message}`);
+    const [footstep, probe] = result.frame.events as unknown as Record<string, unknown>[];
+    expect(footstep?.pos).toEqual([1234.56789, 100, -0.25]);
+    expect(probe?.value).toBe(1234.5699462890625);
+  });
 });

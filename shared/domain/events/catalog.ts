@@ -10,8 +10,21 @@
 import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
 import { FIELD_BOUNDS } from './field-bounds.ts';
 
-/** SteamID64 as a decimal string; bots are `BOT:<name>`. */
-export const SteamId = Type.String({ minLength: 1, maxLength: 64 });
+/**
+ * The names every JavaScript object has (`constructor`, `__proto__`, `toString`…). A player id is
+ * a key of the match state's maps, where one of these would reach `Object.prototype`: a plugin
+ * sending `steamId: "__proto__"` gave every object of the worker thread a `name` and a `side`.
+ */
+export const OBJECT_PROTOTYPE_NAMES: ReadonlySet<string> = new Set(
+  Object.getOwnPropertyNames(Object.prototype),
+);
+
+/** SteamID64 as a decimal string; bots are `BOT:<name>`. Never one of {@link OBJECT_PROTOTYPE_NAMES}. */
+export const SteamId = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: `^(?!(?:${[...OBJECT_PROTOTYPE_NAMES].join('|')})$)`,
+});
 export const Side = Type.Union([Type.Literal('CT'), Type.Literal('T'), Type.Literal('SPEC')]);
 export type Side = Static<typeof Side>;
 /** The two sides that play rounds. */

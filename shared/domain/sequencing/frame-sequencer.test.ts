@@ -72,6 +72,26 @@ describe('frame sequencer', () => {
     );
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'sequences a session named %s like any other, in a fresh state and one read back from JSON, leaving Object.prototype alone',
+    (session) => {
+      const prototypeNames = Object.getOwnPropertyNames(Object.prototype);
+      const state = createSequencerState<number>();
+      const first = [2, 1].flatMap(
+        (seq) => offerFrame(state, { session, seq, arrivedAt: 0, item: seq }, options).ready,
+      );
+      const restored = JSON.parse(JSON.stringify(state));
+      const resent = offerFrame(restored, { session, seq: 2, arrivedAt: 1, item: 2 }, options);
+      const next = offerFrame(restored, { session, seq: 3, arrivedAt: 1, item: 3 }, options);
+
+      expect(first).toEqual([1, 2]);
+      expect(resent.duplicate).toBe(true);
+      expect(next.ready).toEqual([3]);
+      expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(prototypeNames);
+      expect(Object.getPrototypeOf(state.sessions)).toBeNull();
+    },
+  );
+
   it('forgets idle sessions after their time to live', () => {
     const state = createSequencerState<number>();
     offerFrame(state, { session: 'a', seq: 1, arrivedAt: 0, item: 1 }, options);

@@ -57,7 +57,14 @@ export interface OfferResult<T> {
 }
 
 export function createSequencerState<T>(): SequencerState<T> {
-  return { sessions: {} };
+  // No prototype: a session is the plugin's own text, and `constructor` or `__proto__` is a session
+  // like any other (on a plain object the first read Object's constructor, the second its prototype).
+  return { sessions: Object.create(null) };
+}
+
+/** The session's progress, if it has one (own keys only: a state read back from JSON has a prototype). */
+function progressOf<T>(state: SequencerState<T>, session: string): SessionProgress<T> | undefined {
+  return Object.hasOwn(state.sessions, session) ? state.sessions[session] : undefined;
 }
 
 /** Offers one frame; mutates `state`. */
@@ -66,10 +73,16 @@ export function offerFrame<T>(
   frame: { session: string; seq: number; arrivedAt: number; item: T },
   options: SequencerOptions = DEFAULT_SEQUENCER_OPTIONS,
 ): OfferResult<T> {
-  let progress = state.sessions[frame.session];
+  let progress = progressOf(state, frame.session);
   if (!progress) {
     progress = { next: 1, lastArrivedAt: frame.arrivedAt, waiting: [] };
-    state.sessions[frame.session] = progress;
+    // Defined, not assigned: assigning `__proto__` would change the object's prototype instead.
+    Object.defineProperty(state.sessions, frame.session, {
+      value: progress,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   progress.lastArrivedAt = Math.max(progress.lastArrivedAt, frame.arrivedAt);
   const result: OfferResult<T> = { ready: [], duplicate: false, gaps: [] };

@@ -27,6 +27,8 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '\u0024{constructor}', // a template placeholder, as text
   '__proto__',
   'constructor',
+  'toString',
+  'hasOwnProperty',
   'a'.repeat(4_097),
   '\u0000'.repeat(300),
   'é'.repeat(2_000),
