@@ -35,6 +35,7 @@ import type { Router } from './http/router.ts';
 import { startIdleMatchSweep } from './idle-match-sweep.ts';
 import { IngestServer } from './ingest-server.ts';
 import { checkPortsFree } from './port-check.ts';
+import { autovacuumWorkersOf, lowerMaintenancePriority } from './postgres/maintenance-priority.ts';
 import { openRawStream } from './raw-stream.ts';
 import { type Loop, startLoop } from './retrying-loop.ts';
 import { withDeadLettersOnTopic } from './roles/dead-letters-on-topic.ts';
@@ -92,6 +93,11 @@ async function startOnDatabase(
   const { pool } = database;
   // What `stop()` closes, in this order, after the loops have stopped.
   const closers: (() => Promise<void>)[] = [];
+  // The embedded server shares this machine: its autovacuum yields to ingest and the worker.
+  if (database.embedded) {
+    const maintenance = lowerMaintenancePriority({ autovacuumWorkers: autovacuumWorkersOf(pool), logger });
+    closers.push(async () => maintenance.stop());
+  }
 
   // The raw stream: durable in PostgreSQL unless asked otherwise. Ingest and the API (dead-letter
   // replay) put on it, the worker reads it.

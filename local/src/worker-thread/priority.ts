@@ -52,7 +52,7 @@ export function lowerBackendPriority(pool: pg.Pool, logger: Logger, nice = WORKE
   });
 }
 
-function isPostgresProcess(pid: number): boolean {
+export function isPostgresProcess(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres');
   } catch {
