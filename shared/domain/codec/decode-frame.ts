@@ -141,6 +141,20 @@ function reject(code: FrameErrorCode, message: string, seq?: number): FrameRejec
   return seq === undefined ? { ok: false, code, message } : { ok: false, code, message, seq };
 }
 
+/**
+ * A decoded value as a message quotes it: a number, string or boolean as itself (32 characters at
+ * most), anything else by its kind. `String()` of a map is no help, and throws for one whose
+ * `toString` key holds text instead of a function.
+ */
+function quoted(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value.slice(0, 32);
+  if (value === null) return 'nil';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'binary';
+  return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+}
+
 function describeUnpackError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // msgpackr quotes the start of the value it read; the client has its own bytes already.
@@ -162,11 +176,7 @@ function readFrame(map: Record<string, unknown>, maxEvents: number, receivedAt?:
   if (v !== FRAME_VERSION) {
     return v === undefined
       ? reject('SCHEMA', 'v: expected required property', readableSeq)
-      : reject(
-          'UNSUPPORTED_VERSION',
-          `v: version ${String(v).slice(0, 32)} is not supported (expected 1)`,
-          readableSeq,
-        );
+      : reject('UNSUPPORTED_VERSION', `v: version ${quoted(v)} is not supported (expected 1)`, readableSeq);
   }
   if (!isId(server))
     return reject('SCHEMA', `server: expected string of 1 to ${MAX_ID_LENGTH} chars`, readableSeq);

@@ -169,6 +169,26 @@ describe('decodeFrame refuses what PostgreSQL cannot store, naming the field and
   });
 });
 
+describe('decodeFrame names what it refuses without converting it to text', () => {
+  it.each([
+    [{ toString: 'not a function' }, 'a map'],
+    [{ valueOf: 1 }, 'a map'],
+    [[1, 2], 'an array'],
+    [null, 'nil'],
+    ['2.0', '2.0'],
+  ])(
+    'UNSUPPORTED_VERSION for v %j, named as %s (a map with a toString key threw before)',
+    async (v, named) => {
+      const result = decodeFrame(packed(frameOf([], { v })), undefined, NOW);
+
+      expect(rejection(result)).toEqual({
+        code: 'UNSUPPORTED_VERSION',
+        message: `v: version ${named} is not supported (expected 1)`,
+      });
+    },
+  );
+});
+
 describe("decodeFrame refuses player ids that are names of every JavaScript object's prototype", () => {
   it.each(['__proto__', 'constructor', 'toString', 'valueOf'])(
     'SCHEMA: a steamId %s (a key of the match state that would reach Object.prototype)',
