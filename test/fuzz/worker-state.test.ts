@@ -59,6 +59,34 @@ const prototypeNamedFrame = fc
     return { bytes: encodeFrame(named), steps: [`${where} named ${name}, seq ${seq}`] };
   });
 
+/**
+ * One record through the worker: it must take it (stored or dead-lettered) without a throw, and
+ * leave Object.prototype as it was. `steps` say how the input was made.
+ */
+async function takeOne(
+  worker: GameEventWorker,
+  data: Uint8Array,
+  position: number,
+  steps: readonly string[],
+) {
+  try {
+    await worker.processBatch([
+      {
+        stream: 'raw',
+        shard: 'local',
+        position: String(position),
+        partitionKey: SERVER,
+        data,
+        arrivedAt: Date.now(),
+      },
+    ]);
+  } catch (error) {
+    throw new Error(`the worker threw: ${String(error)}\n  made by: ${steps.join('; ')}`);
+  }
+  expect(Object.getOwnPropertyNames(Object.prototype), steps.join('; ')).toEqual(PROTOTYPE_NAMES);
+  expect(({} as Record<string, unknown>).side, steps.join('; ')).toBeUndefined();
+}
+
 describe('fuzz: the worker takes whatever ingest acks', () => {
   it(
     'stores or dead-letters every frame that decodes, never throws, and leaves Object.prototype alone',
@@ -70,23 +98,7 @@ describe('fuzz: the worker takes whatever ingest acks', () => {
           if (!decodeFrame(message, undefined, Date.now()).ok) return;
           position += 1;
           const data = typeof message === 'string' ? new TextEncoder().encode(message) : message;
-          try {
-            await worker.processBatch([
-              {
-                stream: 'raw',
-                shard: 'local',
-                position: String(position),
-                partitionKey: SERVER,
-                data,
-                arrivedAt: Date.now(),
-              },
-            ]);
-          } catch (error) {
-            throw new Error(
-              `the worker threw on a frame ingest acks: ${String(error)}\n  made by: ${steps.join('; ')}`,
-            );
-          }
-          expect(Object.getOwnPropertyNames(Object.prototype), steps.join('; ')).toEqual(PROTOTYPE_NAMES);
+          await takeOne(worker, data, position, steps);
         }),
         fuzzParameters('worker-state', fastRuns(0.05)),
       );
@@ -102,23 +114,8 @@ describe('fuzz: the worker takes whatever ingest acks', () => {
       await fc.assert(
         fc.asyncProperty(prototypeNamedFrame, async ({ bytes, steps }) => {
           position += 1;
-          try {
-            // Every one, decodable or not: the worker reads what an older version acked, too.
-            await worker.processBatch([
-              {
-                stream: 'raw',
-                shard: 'local',
-                position: String(position),
-                partitionKey: SERVER,
-                data: bytes,
-                arrivedAt: Date.now(),
-              },
-            ]);
-          } catch (error) {
-            throw new Error(`the worker threw: ${String(error)}\n  made by: ${steps.join('; ')}`);
-          }
-          expect(Object.getOwnPropertyNames(Object.prototype), steps.join('; ')).toEqual(PROTOTYPE_NAMES);
-          expect(({} as Record<string, unknown>).side, steps.join('; ')).toBeUndefined();
+          // Every one, decodable or not: the worker reads what an older version acked, too.
+          await takeOne(worker, bytes, position, steps);
         }),
         fuzzParameters('worker-prototype-names', fastRuns(0.02)),
       );
