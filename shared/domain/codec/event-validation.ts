@@ -15,6 +15,7 @@
  */
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { type AnyEvent, EVENT_SCHEMAS, OBJECT_PROTOTYPE_NAMES } from '../events/catalog.ts';
 import { FIELD_BOUNDS } from '../events/field-bounds.ts';
 import { compileFloat32Reader, type Float32Reader } from './float32-decimals.ts';
@@ -146,8 +147,11 @@ export function iso(ms: number): string {
 function describeFirstError(index: number, validator: TypeCheck<TObject>, event: object): string {
   const error = validator.Errors(event).First();
   if (error === undefined) return `events[${index}]: invalid`;
+  // A player id's pattern refuses only these names (catalog.ts); any other error keeps TypeBox's words.
   const message =
-    typeof error.value === 'string' && OBJECT_PROTOTYPE_NAMES.has(error.value)
+    error.type === ValueErrorType.StringPattern &&
+    typeof error.value === 'string' &&
+    OBJECT_PROTOTYPE_NAMES.has(error.value)
       ? `'${error.value}' is a name every JavaScript object has, not a player id`
       : error.message.charAt(0).toLowerCase() + error.message.slice(1);
   return `events[${index}]${jsonPointerToPath(error.path)}: ${message}`;

@@ -206,6 +206,22 @@ describe("decodeFrame refuses player ids that are names of every JavaScript obje
     },
   );
 
+  it.each([
+    ['ts', { type: 'round_start', ts: '__proto__' }, 'events[0].ts: expected integer'],
+    [
+      'side',
+      { type: 'player_team', ts: TS, steamId: STEAM, side: 'toString' },
+      'events[0].side: expected union value',
+    ],
+  ])(
+    'names another field holding such a name (%s) by its own error, not as a player id',
+    async (_field, event, message) => {
+      const result = decodeFrame(packed(frameOf([event])), undefined, NOW);
+
+      expect(rejection(result)).toEqual({ code: 'SCHEMA', message });
+    },
+  );
+
   it('accepts such names where they are text, not keys: a chat message, a player name, a bot', async () => {
     const events = [
       { type: 'chat', ts: TS, steamId: STEAM, text: '__proto__' },
