@@ -139,7 +139,9 @@ async function startOnDatabase(
   const onHandOverChange = (taking: boolean) => {
     handOver.taking = taking;
   };
-  if (rawConsumer instanceof PostgresStreamConsumer) rawConsumer.onHandOverChange = onHandOverChange;
+  // A worker thread reads with a consumer of its own and reports through `startWorkerThread`.
+  if (!threaded && rawConsumer instanceof PostgresStreamConsumer)
+    rawConsumer.onHandOverChange = onHandOverChange;
   const ingestor = new FrameIngestor({
     producer: rawProducer,
     stream: config.rawStream,
