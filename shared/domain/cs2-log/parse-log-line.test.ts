@@ -545,6 +545,14 @@ describe('parseLogLine: rounds and match flow', () => {
     expect(parse(file('Team "CT" triggered "SFUI_Notice_CTs_Win"'))).toMatchObject({ kind: 'malformed' });
   });
 
+  it('keeps a result reason named after an Object.prototype property as unknown, not as that property', async () => {
+    for (const notice of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(parse(file(`Team "CT" triggered "SFUI_Notice_${notice}" (CT "1") (T "0")`))).toEqual({
+        kind: 'unknown',
+        reason: `round end reason ${notice} is not in the catalog`,
+      });
+  });
+
   it('ignores the score lines the result line already carries', async () => {
     // Act / Assess
     expect(parse(file('Team "CT" scored "1" with "5" players'))).toMatchObject({ kind: 'ignored' });
@@ -834,6 +842,42 @@ describe('parseLogLine: round_stats blocks', () => {
         reason: expect.stringContaining('2 values for 3 fields'),
       }),
       expect.objectContaining({ kind: 'malformed', reason: expect.stringContaining('without JSON_BEGIN') }),
+    ]);
+  });
+
+  it('reads a team number named after an Object.prototype property as no side, and refuses such a field name', async () => {
+    // Prepare
+    const block = (fields: string, row: string) => [
+      file('JSON_BEGIN{'),
+      file('"name": "round_stats",'),
+      file('"round_number" : "2",'),
+      file('"score_t" : "1",'),
+      file('"score_ct" : "0",'),
+      file(`"fields" : "${fields}"`),
+      file('"players" : {'),
+      file(`"player_1" : "${row}"`),
+      file('}}JSON_END'),
+    ];
+
+    // Act
+    const team = parseAll(block(' accountid, team, money', ' 91379634, constructor, 800')).at(-1);
+    const proto = parseAll(block(' accountid, team, __proto__', ' 91379634, 3, 5')).at(-1);
+    const shadowing = parseAll(block(' accountid, team, toString', ' 91379634, 3, 5')).at(-1);
+
+    // Assess: the row keeps its stats and has no side, as with any team number CS2 does not use
+    expect(team).toEqual(
+      events({
+        type: 'server_round_stats',
+        ts: TS,
+        round: 2,
+        scoreCT: 0,
+        scoreT: 1,
+        players: [{ steamId: CZAR_ID, stats: { money: 800 } }],
+      }),
+    );
+    expect([proto, shadowing]).toEqual([
+      { kind: 'malformed', reason: 'round_stats: field "__proto__" is a name every JavaScript object has' },
+      { kind: 'malformed', reason: 'round_stats: field "toString" is a name every JavaScript object has' },
     ]);
   });
 

@@ -91,17 +91,19 @@ const IGNORE = {
 const BLOCK_END_ALONE = malformed('}}JSON_END without JSON_BEGIN{');
 const BLOCK_TOO_LONG = malformed(`round_stats block longer than ${MAX_ROUND_STATS_BLOCK_LINES} lines`);
 
-const ROUND_END_REASONS: Record<string, RoundEndReason> = {
-  Target_Bombed: 'target_bombed',
-  Bomb_Defused: 'bomb_defused',
-  CTs_Win: 'ct_win',
-  Terrorists_Win: 't_win',
-  Target_Saved: 'target_saved',
-  Round_Draw: 'draw',
-  Game_Commencing: 'game_commencing',
-  CTs_Surrender: 'ct_surrender',
-  Terrorists_Surrender: 't_surrender',
-};
+// A Map, not an object literal: the notice is the log's text, and `SFUI_Notice_constructor` must
+// find nothing rather than Object's constructor.
+const ROUND_END_REASONS: ReadonlyMap<string, RoundEndReason> = new Map([
+  ['Target_Bombed', 'target_bombed'],
+  ['Bomb_Defused', 'bomb_defused'],
+  ['CTs_Win', 'ct_win'],
+  ['Terrorists_Win', 't_win'],
+  ['Target_Saved', 'target_saved'],
+  ['Round_Draw', 'draw'],
+  ['Game_Commencing', 'game_commencing'],
+  ['CTs_Surrender', 'ct_surrender'],
+  ['Terrorists_Surrender', 't_surrender'],
+]);
 
 const QUOTE = 34;
 const SPACE = 32;
@@ -602,7 +604,7 @@ function parseTeamLine(line: string, at: number, ts: number, state: LogParseStat
   // CS2 writes `SFUI_Notice_CTs_Win`; CS:GO and older wrote `CTs_Win`.
   const noticeAt = line.startsWith('SFUI_Notice_', triggerStart) ? triggerStart + 12 : triggerStart;
   const notice = line.slice(noticeAt, triggerEnd);
-  const reason = ROUND_END_REASONS[notice];
+  const reason = ROUND_END_REASONS.get(notice);
   if (reason === undefined)
     return { kind: 'unknown', reason: `round end reason ${notice} is not in the catalog` };
   if (reason === 'draw' && (withinEcho(state.restoreEchoTs, ts) || withinEcho(state.reloadedTs, ts))) {

@@ -17,7 +17,7 @@
  * ```
  * Team numbers are the engine's: 2 = T, 3 = CT, 1 = spectator, 0 = unassigned.
  */
-import type { EventOf, Side } from '../events/index.ts';
+import { type EventOf, OBJECT_PROTOTYPE_NAMES, type Side } from '../events/index.ts';
 import { accountIdToSteamId64 } from './steam-id.ts';
 
 /** A block turned into an event, or why it could not be. */
@@ -30,7 +30,14 @@ export type RoundStatsBlockResult =
 export const MAX_ROUND_STATS_BLOCK_LINES = 96;
 
 const ENTRY = /^"([^"]+)"\s*:\s*(?:"(.*)"|(\{))\s*,?\s*$/;
-const SIDE_OF_TEAM_NUMBER: Record<string, Side> = { '0': 'SPEC', '1': 'SPEC', '2': 'T', '3': 'CT' };
+// A Map, not an object literal: the team column is the log's text, and `team` "constructor" must
+// find nothing rather than Object's constructor.
+const SIDE_OF_TEAM_NUMBER: ReadonlyMap<string, Side> = new Map([
+  ['0', 'SPEC'],
+  ['1', 'SPEC'],
+  ['2', 'T'],
+  ['3', 'CT'],
+]);
 
 /**
  * Reads the body lines of one block (between `JSON_BEGIN{` and `}}JSON_END`, prefixes removed).
@@ -66,6 +73,15 @@ export function parseRoundStatsBlock(bodyLines: readonly string[], ts: number): 
     return { kind: 'malformed', reason: 'round_stats: round_number, score_ct or score_t missing' };
   }
   const fields = (header.get('fields') ?? '').split(',').map((field) => field.trim());
+  // The stats of a player are an object keyed by these names: `__proto__` would vanish from it
+  // and `toString` would shadow a method. CS2 has no such field; a block that has one is not its.
+  const foreign = fields.find((field) => OBJECT_PROTOTYPE_NAMES.has(field));
+  if (foreign !== undefined) {
+    return {
+      kind: 'malformed',
+      reason: `round_stats: field "${foreign}" is a name every JavaScript object has`,
+    };
+  }
   const accountColumn = fields.indexOf('accountid');
   const teamColumn = fields.indexOf('team');
   if (rows.length > 0 && accountColumn < 0) {
@@ -95,7 +111,7 @@ export function parseRoundStatsBlock(bodyLines: readonly string[], ts: number): 
       }
       stats[fields[column] ?? ''] = number;
     }
-    const side = teamColumn < 0 ? undefined : SIDE_OF_TEAM_NUMBER[(values[teamColumn] ?? '').trim()];
+    const side = teamColumn < 0 ? undefined : SIDE_OF_TEAM_NUMBER.get((values[teamColumn] ?? '').trim());
     const steamId = accountIdToSteamId64(accountId);
     players.push(side === undefined ? { steamId, stats } : { steamId, side, stats });
   }
