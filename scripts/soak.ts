@@ -15,8 +15,9 @@
  *   (reconnect storms); slow HTTP requests that dribble their body (slowloris); broken REST,
  *   log and webhook requests. The storm and the slow requests come from another address than the
  *   viewer ({@link HOSTILE_ADDRESS}), as another client's would.
- * Prints throughput, frame-to-ack and event-to-dashboard latency percentiles (timed as the
- * benchmark times them: a viewer follows the first server's matches), the runtime's RSS once a
+ * Prints throughput, frame-to-ack and event-to-dashboard latency percentiles (a viewer follows
+ * the first server's matches, as the benchmark's does, in a thread of its own so that the
+ * harness's busy event loop does not delay its clock: `soak-viewer/viewer.ts`), the runtime's RSS once a
  * minute, the honest events lost or stored twice (sent vs stored, key for key), and the slowest
  * seconds of a per-second timeline (with `--verbose`, the whole timeline as it goes): acks and
  * their latency, dashboard latency, the worker's lag, geqo up's own check and ack times, the
@@ -27,13 +28,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import fc from 'fast-check';
 import type pg from 'pg';
 import WebSocket from 'ws';
 import { addServers, playSeconds, procStatus, startBenchRuntime } from '../bench/e2e-bench.ts';
 import { percentile } from '../bench/stats.ts';
-import { DashboardClient } from '../cli/src/dashboard-client.ts';
 import type { PlannedFrame } from '../cli/src/replay/frame-batcher.ts';
 import { PackedMatch } from '../cli/src/replay/packed-match.ts';
 import { PluginClient } from '../cli/src/replay/plugin-client.ts';
@@ -42,6 +43,7 @@ import type { AnyEvent } from '../shared/domain/events/index.ts';
 import { frameCase, garbageText } from '../test/fuzz/support/frame-inputs.ts';
 import { HostilePluginSocket, rawHttpRequest } from '../test/fuzz/support/hostile-client.ts';
 import { hostileRequest } from '../test/fuzz/support/http-inputs.ts';
+import type { FromViewer, ViewerData } from './soak-viewer/viewer.ts';
 
 /**
  * Where the dashboard storm and the slow requests come from: another client than the honest
@@ -356,6 +358,8 @@ class HonestLedger {
   subscriptionsRefused = 0;
   readonly ackLatencies: number[] = [];
   readonly dashboardLatencies: number[] = [];
+  /** The same frames timed when the harness's main thread read the viewer's word of them. */
+  readonly dashboardLatenciesHere: number[] = [];
   constructor(readonly timeline: Timeline) {}
 
   acked(events: number, latencyMs: number): void {
@@ -365,8 +369,9 @@ class HonestLedger {
     this.timeline.now().ackedEvents += events;
   }
 
-  dashboard(latencyMs: number): void {
+  dashboard(latencyMs: number, hereMs: number): void {
     this.dashboardLatencies.push(latencyMs);
+    this.dashboardLatenciesHere.push(hereMs);
     this.timeline.now().dashboard.push(latencyMs);
   }
 
@@ -619,43 +624,31 @@ async function main(): Promise<number> {
     const timeline = new Timeline();
     const ledger = new HonestLedger(timeline);
 
-    // Event-to-dashboard: a viewer follows the first server's matches, as the benchmark's does.
+    // Event-to-dashboard: a viewer follows the first server's matches, as the benchmark's does,
+    // in a thread of its own (`soak-viewer/viewer.ts` says why); each frame is timed from when
+    // its replay client sent it to when the viewer first saw it, and, for comparison, to when
+    // this thread read the viewer's word of it.
     const followed = honest[0]!.serverId;
     const sentAt = new Map<string, number>();
-    const dashboard = await DashboardClient.connect(runtime.httpPort, { keep: false });
-    const followedMatches = new Set<string>();
-    dashboard.onMessage((message) => {
-      if (
-        message.type === 'match' &&
-        String((message.match as { serverId?: string }).serverId) === followed
-      ) {
-        const matchId = String(message.matchId);
-        if (!followedMatches.has(matchId)) {
-          followedMatches.add(matchId);
-          dashboard.send({ action: 'subscribe', matchId });
-        }
-      } else if (message.type === 'error' && message.code === 'RATE_LIMITED') {
-        // Refused for now (the address's lookup budget): asked again a second later, as the reply says.
-        const matchId = String(message.topic);
-        ledger.subscriptionsRefused += 1;
-        if (followedMatches.has(matchId))
-          setTimeout(() => dashboard.send({ action: 'subscribe', matchId }), 1_000).unref();
-      } else if (message.type === 'events') {
-        const now = Date.now();
-        let last = '';
-        for (const event of message.events as { key: [string, string, number, number] }[]) {
-          const frame = `${event.key[1]}/${event.key[2]}`;
-          if (frame === last) continue;
-          last = frame;
-          const sent = sentAt.get(frame);
-          if (sent !== undefined) {
-            ledger.dashboard(now - sent);
-            sentAt.delete(frame);
-          }
-        }
-      }
+    const viewer = new Worker(new URL('./soak-viewer/entry.mjs', import.meta.url), {
+      workerData: { httpPort: runtime.httpPort, serverId: followed } satisfies ViewerData,
+      name: 'soak-viewer',
     });
-    await dashboard.subscribe({ topic: 'matches' });
+    viewer.on('error', (error) => log(`dashboard viewer failed: ${String(error)}`));
+    const viewerReady = new Promise<void>((resolve, reject) => {
+      viewer.once('error', reject);
+      viewer.on('message', (message: FromViewer) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'refused') ledger.subscriptionsRefused += 1;
+        else if (message.type === 'frame') {
+          const sent = sentAt.get(message.frame);
+          if (sent === undefined) return;
+          sentAt.delete(message.frame);
+          ledger.dashboard(message.at - sent, Date.now() - sent);
+        }
+      });
+    });
+    await viewerReady;
 
     const walBefore = await walFigures(db);
     const startedAt = Date.now();
@@ -759,7 +752,8 @@ async function main(): Promise<number> {
       await sleep(200);
     }
     const drainedAt = Date.now();
-    dashboard.close();
+    viewer.postMessage({ type: 'stop' });
+    await viewer.terminate();
 
     // Key for key: every planned honest frame's events stored once, nothing else in their sessions.
     const { rows } = await db.query(
@@ -803,7 +797,10 @@ async function main(): Promise<number> {
       `  frame-to-ack:             p50 ${format(percentile(ledger.ackLatencies, 50))} ms, p95 ${format(percentile(ledger.ackLatencies, 95))} ms, p99 ${format(percentile(ledger.ackLatencies, 99))} ms, max ${format(ledger.ackLatencies.reduce((most, latency) => Math.max(most, latency), 0))} ms (${format(ledger.ackLatencies.length)} frames)`,
     );
     print(
-      `  event-to-dashboard:       p50 ${format(percentile(ledger.dashboardLatencies, 50))} ms, p99 ${format(percentile(ledger.dashboardLatencies, 99))} ms (${format(ledger.dashboardLatencies.length)} frames of the followed server)`,
+      `  event-to-dashboard:       p50 ${format(percentile(ledger.dashboardLatencies, 50))} ms, p99 ${format(percentile(ledger.dashboardLatencies, 99))} ms (${format(ledger.dashboardLatencies.length)} frames of the followed server, timed where the viewer thread got them)`,
+    );
+    print(
+      `    read by the harness:    p50 ${format(percentile(ledger.dashboardLatenciesHere, 50))} ms, p99 ${format(percentile(ledger.dashboardLatenciesHere, 99))} ms (the same frames, timed when the harness's busy main thread read the viewer's word)`,
     );
     print(
       `  geqo up RSS by minute:    ${rss.map(({ minute, mib }) => `${minute}: ${mib.toFixed(0)} MiB`).join(', ')}`,
