@@ -35,6 +35,35 @@ const ingestorWith = (producer: StreamProducer, digest?: (frame: Frame) => Uint8
   });
 
 describe('FrameIngestor', () => {
+  it('answers INTERNAL (retriable) when taking a frame fails unforeseen, and takes the next one', async () => {
+    const producer = new CapturingProducer();
+    let failing = true;
+    const ingestor = new FrameIngestor({
+      producer,
+      stream: 'raw-game-events',
+      logger: silentLogger,
+      metrics: {
+        ...noMetrics,
+        observe: () => {
+          if (failing) throw new Error('a metrics sink that throws');
+        },
+      },
+    });
+
+    const first = await ingestor.ingest(SERVER, frame(1));
+    failing = false;
+    const second = await ingestor.ingest(SERVER, frame(2));
+
+    expect(first).toEqual({
+      type: 'error',
+      code: 'INTERNAL',
+      message: 'the frame could not be taken just now; resend it later',
+      retriable: true,
+    });
+    expect(second).toEqual({ type: 'ack', seq: 2 });
+    expect(producer.records).toHaveLength(1);
+  });
+
   it('puts a frame that passes on the stream with its digest, made from the decoded frame', async () => {
     const producer = new CapturingProducer();
     const digested: Frame[] = [];

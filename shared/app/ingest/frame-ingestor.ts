@@ -52,7 +52,27 @@ export class FrameIngestor {
     this.limits = { ...DEFAULT_CODEC_LIMITS, ...deps.limits };
   }
 
+  /**
+   * The reply to one frame. Never rejects: a failure nobody foresaw (a bug, a metrics sink that
+   * throws) is logged and answered `INTERNAL`, retriable, so the plugin resends the frame rather
+   * than wait for an ack that never comes (a frame answered so may be on the stream already: the
+   * worker stores a frame sent twice once).
+   */
   async ingest(serverId: string, message: Uint8Array | string): Promise<IngestReply> {
+    try {
+      return await this.take(serverId, message);
+    } catch (error) {
+      this.deps.logger.error('frame ingest failed', { serverId, error: describeError(error) });
+      return {
+        type: 'error',
+        code: 'INTERNAL',
+        message: 'the frame could not be taken just now; resend it later',
+        retriable: true,
+      };
+    }
+  }
+
+  private async take(serverId: string, message: Uint8Array | string): Promise<IngestReply> {
     const { logger, metrics } = this.deps;
     const started = performance.now();
     const checked = checkFrame(message, this.limits);
