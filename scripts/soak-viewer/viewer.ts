@@ -8,7 +8,8 @@
  * arrived during such a moment was timed when the loop came round to it, and the harness's own
  * delay counted as geqo's. A dashboard in a browser on another machine has its own idle loop;
  * this thread is as close as one machine gets. The harness still times the same messages the old
- * way (when its main thread reads them) and prints both.
+ * way (when its main thread reads them) and prints both. In the first runs with it (2026-12-07)
+ * the two agreed within 2 ms at p50 and p99: the harness's loop was not in the figure.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DashboardClient } from '../../cli/src/dashboard-client.ts';
