@@ -97,7 +97,8 @@ describe('fuzz: the worker takes whatever ingest acks', () => {
         fc.asyncProperty(frameCase({ server: SERVER }), async ({ message, steps }: FrameCase) => {
           if (!decodeFrame(message, undefined, Date.now()).ok) return;
           position += 1;
-          const data = typeof message === 'string' ? new TextEncoder().encode(message) : message;
+          // Stored as ingest stores it: a text frame's base64 decoded to its bytes.
+          const data = typeof message === 'string' ? new Uint8Array(Buffer.from(message, 'base64')) : message;
           await takeOne(worker, data, position, steps);
         }),
         fuzzParameters('worker-state', fastRuns(0.05)),
