@@ -752,7 +752,6 @@ async function main(): Promise<number> {
       await sleep(200);
     }
     const drainedAt = Date.now();
-    viewer.postMessage({ type: 'stop' });
     await viewer.terminate();
 
     // Key for key: every planned honest frame's events stored once, nothing else in their sessions.

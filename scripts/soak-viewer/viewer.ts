@@ -59,10 +59,5 @@ dashboard.onMessage((message) => {
   }
 });
 await dashboard.subscribe({ topic: 'matches' });
-port.on('message', (message: { type: 'stop' }) => {
-  if (message.type === 'stop') {
-    dashboard.close();
-    port.close();
-  }
-});
+// The harness ends this thread with `terminate()`, which closes its socket.
 post({ type: 'ready' });
