@@ -8,7 +8,7 @@ import type {
   ServerSnapshot,
   WorkerWrite,
 } from '../../ports/index.ts';
-import { CopyEncodedEvents, EVENT_COLUMNS, encodeEventsAsCopy } from './copy-text.ts';
+import { CopyEncodedEvents, EVENT_COLUMNS, encodeEventsAsCopy } from './copy-binary.ts';
 import { sendInOneTrip, type TripStep } from './one-trip.ts';
 import { commitPositionsStatement } from './partition-ownership.ts';
 import { EventPartitions } from './partitions.ts';
@@ -72,8 +72,8 @@ export class PostgresEventStore implements EventStore {
     const begin: QueryStatement[] = [{ text: 'BEGIN' }];
     if (write.checkpoint) begin.push({ text: 'SET LOCAL synchronous_commit = off' });
     const copyInto = (table: string) => ({
-      copy: `COPY ${table} (${EVENT_COLUMNS}) FROM STDIN`,
-      body: events.body,
+      copy: `COPY ${table} (${EVENT_COLUMNS}) FROM STDIN WITH (FORMAT binary)`,
+      body: events.chunks(),
     });
     const inOneTransaction = (insertEvents: TripStep[]) =>
       withClient(this.pool, async (client) => {

@@ -14,10 +14,10 @@
 import pg from 'pg';
 import type { QueryStatement } from './pool.ts';
 
-/** A COPY … FROM STDIN and the data it reads (COPY text). */
+/** A COPY … FROM STDIN and the data it reads, in one piece or several sent one after another. */
 export interface CopyStep {
   copy: string;
-  body: Uint8Array;
+  body: Uint8Array | readonly Uint8Array[];
 }
 
 export type TripStep = QueryStatement | CopyStep;
@@ -36,12 +36,14 @@ interface WireWriter {
 /** How pg turns a JavaScript value into a parameter (dates, buffers, arrays, objects). */
 const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
 
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 const onWire = (step: TripStep) =>
   'copy' in step
     ? {
         text: step.copy,
         values: [],
-        data: Buffer.from(step.body.buffer, step.body.byteOffset, step.body.byteLength),
+        data: step.body instanceof Uint8Array ? [asBuffer(step.body)] : step.body.map(asBuffer),
       }
     : { text: step.text, values: (step.values ?? []).map(prepareValue), data: undefined };
 
@@ -74,7 +76,7 @@ class OneTrip implements pg.Submittable {
         wire.bind({ portal: '', statement: '', values });
         wire.execute({ portal: '', rows: 0 });
         if (data === undefined) continue;
-        wire.sendCopyFromChunk(data);
+        for (const chunk of data) wire.sendCopyFromChunk(chunk);
         wire.endCopyFrom();
       }
       wire.sync();
