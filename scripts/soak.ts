@@ -169,6 +169,39 @@ function dirtyMiB(): number {
 }
 
 /** CPU ticks (user + system) of a process or thread from its `stat` file; 0 if gone. */
+/**
+ * How fast this machine's processor is just now: the best of five runs of a fixed piece of
+ * single-threaded work of the kind `geqo up` does (JSON out and back in), in ms. Taken before
+ * `geqo up` starts and after the drain, with nothing else running, so two soaks can be told apart
+ * by their machine as well as by their code (on a shared host the same work varies by a third).
+ */
+function processorProbeMs(): number {
+  const sample = Array.from({ length: 20_000 }, (_, i) => ({
+    type: 'positions',
+    ts: 1_767_000_000_000 + i,
+    n: [i * 1.25, -i / 3, 64.5, 90, 100, 0, 1],
+    id: `7656119811704${i}`,
+  }));
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 6; run++) {
+    const started = performance.now();
+    JSON.parse(JSON.stringify(sample));
+    // The first run warms the code up.
+    if (run > 0) best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/** Processor time the host took from this machine (`steal` in /proc/stat), ms; NaN where unknown. */
+function stolenMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
+    return Number(fields[8]) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function statTicks(path: string): number {
   try {
     const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -594,6 +627,7 @@ async function main(): Promise<number> {
   log(
     `soak: ${options.minutes} min, ${options.servers} servers at ${options.rate.toLocaleString('en-US')} events/s in all, hostile: ${[...options.hostile].join(', ') || 'none'}`,
   );
+  const probeBefore = processorProbeMs();
   const bench = await startBenchRuntime(log);
   const { runtime, db, postmasterPid } = bench;
   // A server that goes away shows in the queries' errors; without a listener it would crash the soak.
@@ -651,6 +685,7 @@ async function main(): Promise<number> {
     await viewerReady;
 
     const walBefore = await walFigures(db);
+    const stolenBefore = stolenMs();
     const startedAt = Date.now();
     if (options.verbose) log(Timeline.header);
     timeline.start(
@@ -735,6 +770,7 @@ async function main(): Promise<number> {
     await Promise.all(work);
     timeline.stop();
     const sentDoneAt = Date.now();
+    const stolen = stolenMs() - stolenBefore;
     const walAfter = await walFigures(db);
     clearInterval(sampler);
     clearInterval(health);
@@ -820,6 +856,9 @@ async function main(): Promise<number> {
       print(
         `  PostgreSQL while sending:  ${format((walAfter.wal - walBefore.wal) / 2 ** 20)} MiB of WAL (${format((walAfter.wal - walBefore.wal) / Math.max(1, ledger.ackedEvents))} bytes per acked event), ${format(walAfter.fullPages - walBefore.fullPages)} full-page images, WAL buffers full ${format(walAfter.buffersFull - walBefore.buffersFull)} times, checkpoints: ${walAfter.timed - walBefore.timed} timed, ${walAfter.requested - walBefore.requested} requested`,
       );
+    print(
+      `  machine:                  a fixed JSON round trip took ${format(probeBefore)} ms before geqo up started and ${format(processorProbeMs())} ms after the drain (best of 5); the host took ${format(stolen / 1000)} s of processor time from this machine while sending`,
+    );
     if (hostileCounts.requests5xx.length > 0)
       print(`  requests answered 5xx or not at all:\n    ${hostileCounts.requests5xx.join('\n    ')}`);
     if (hostileCounts.healthFailures.length > 0)
