@@ -8,11 +8,12 @@
  *
  * Why binary: the one PostgreSQL session that COPYs the events is the worker's busiest resource
  * (about 2.5 ms of a batch's commit per record at 30,000 events/s, nearly all of it the round
- * trip to that session). Measured against the embedded server (2026-12-07, 20,000 rows of a synthetic match
- * into `game_events` with its indexes, six rounds each): the server spent 150-180 ms of CPU on
- * the binary COPY against 180-220 ms on the same rows as text, its wall time 160-186 against
- * 193-204 ms; in the 10-minute soak a commit took 2.52 ms per record against 2.61 ms with text
- * (docs/write-path.md). The text format it replaced is `copy-text.ts` in the history before it.
+ * trip to that session). Measured against the embedded server (2026-12-07, 20,000 rows of a
+ * synthetic match into `game_events` with its indexes, six rounds each): the server spent
+ * 150-180 ms of CPU on the binary COPY against 180-220 ms on the same rows as text, its wall time
+ * 160-186 against 193-204 ms; in the 10-minute soak a commit took 2.52 ms per record against
+ * 2.61 ms with text (docs/write-path.md). The text format it replaced is `copy-text.ts` in the
+ * history before it.
  */
 import { storedFormJson } from '../../domain/events/index.ts';
 import type { EnrichedEvent } from '../../domain/match/index.ts';
