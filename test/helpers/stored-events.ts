@@ -55,11 +55,14 @@ export async function waitForCount(
   }
 }
 
-export async function countEvents(databaseUrl: string): Promise<number> {
+export async function countEvents(databaseUrl: string, serverId?: string): Promise<number> {
   const client = new pg.Client(databaseUrl);
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT count(*)::int AS n FROM game_events');
+    const { rows } =
+      serverId === undefined
+        ? await client.query('SELECT count(*)::int AS n FROM game_events')
+        : await client.query('SELECT count(*)::int AS n FROM game_events WHERE server_id = $1', [serverId]);
     return rows[0].n as number;
   } finally {
     await client.end();
