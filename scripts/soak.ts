@@ -168,11 +168,10 @@ function dirtyMiB(): number {
   }
 }
 
-/** CPU ticks (user + system) of a process or thread from its `stat` file; 0 if gone. */
 /**
  * How fast this machine's processor is just now: the best of five runs of a fixed piece of
  * single-threaded work of the kind `geqo up` does (JSON out and back in), in ms. Taken before
- * `geqo up` starts and after the drain, with nothing else running, so two soaks can be told apart
+ * `geqo up` starts and after the drain (with `geqo up` idle), so two soaks can be told apart
  * by their machine as well as by their code (on a shared host the same work varies by a third).
  */
 function processorProbeMs(): number {
@@ -202,6 +201,7 @@ function stolenMs(): number {
   }
 }
 
+/** CPU ticks (user + system) of a process or thread from its `stat` file; 0 if gone. */
 function statTicks(path: string): number {
   try {
     const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
