@@ -66,14 +66,19 @@ export interface WorkerRunnerDeps {
  * prepared batch, and rewinds; the consumer then takes what it is assigned and reads on from the
  * stored offsets, and the states are loaded again from the snapshots stored with them.
  */
-export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
+export function startWorkerRunner(deps: WorkerRunnerDeps): Loop & {
+  /** Records read and prepared (their dashboard messages sent) but not yet committed. */
+  recordsAhead(): number;
+} {
   const logger = deps.logger.child({ component: 'worker' });
   const worker = new GameEventWorker({
     store: deps.store ?? new PostgresEventStore(deps.pool),
     engine: deps.engine ?? matchEngineDriver,
     logger,
     metrics: deps.metrics,
-    processed: deps.processed,
+    // Dashboards hear of a record once it is applied, not once the database has caught up with
+    // it (a dashboard applies an event once, by its key, should a failed batch be prepared again).
+    processed: { ...deps.processed, publish: 'prepared' },
     cacheStates: true,
     // Snapshots are put off only where the checkpoint commits with them (the PostgreSQL stream).
     ...(deps.checkpointInTransaction ? { snapshotEveryMs: SNAPSHOT_EVERY_MS } : {}),
@@ -97,6 +102,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
       prepareMs: Math.round(timing.prepareMs),
       waitForCommitMs: Math.round(timing.waitMs),
       commitMs: Math.round(timing.commitMs),
+      recordsAhead: pipeline.recordsAhead,
     });
     Object.assign(timing, { pollMs: 0, prepareMs: 0, waitMs: 0, commitMs: 0, batches: 0, records: 0 });
   }, deps.progressMs ?? 10_000);
@@ -127,7 +133,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     } catch (error) {
       // Whatever failed, the batch being committed settles first: one failing after the reset
       // would drop states loaded anew (and prepared on) since.
-      await pipeline.flush().catch(() => {});
+      await pipeline.settle();
       // Refused because another worker took a partition: the loop resets and tries again after a
       // pause, by when this worker's group membership has caught up.
       if (isPartitionFenced(error)) deps.metrics.count('worker_fenced_batches');
@@ -156,6 +162,7 @@ export function startWorkerRunner(deps: WorkerRunnerDeps): Loop {
     { initialDelayMs: 100, maxDelayMs: 10_000 },
   );
   return {
+    recordsAhead: () => pipeline.recordsAhead,
     stop: async () => {
       clearInterval(progress);
       await loop.stop();

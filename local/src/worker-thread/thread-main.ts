@@ -53,16 +53,17 @@ consumer.onHandOverChange = (taking) => {
   );
   post({ type: 'handover', taking });
 };
-// Records committed on the stream and not yet read: four batches' worth (half a second at 30,000
-// events/s) means the worker is behind, and the statistics job holds off.
+// Records committed on the stream and not yet stored (not read, or read and waiting for their
+// batch's commit): four batches' worth (half a second at 30,000 events/s) means the worker is
+// behind, and the statistics job holds off.
 const BEHIND_BATCHES = 4;
 const stats = createStatsAggregation({
   pool,
   logger,
   metrics,
-  workerBehind: () => consumer.recordsBehind() >= BEHIND_BATCHES * config.workerBatchSize,
+  workerBehind: () =>
+    consumer.recordsBehind() + runner.recordsAhead() >= BEHIND_BATCHES * config.workerBatchSize,
 });
-const statsJob = stats.start();
 const runner = startWorkerRunner({
   pool,
   consumer,
@@ -75,6 +76,8 @@ const runner = startWorkerRunner({
   onMatchesEnded: stats.onMatchesEnded,
   readDigest,
 });
+// Started after the runner, which its hold-off asks how far the worker is behind.
+const statsJob = stats.start();
 
 let stopping = false;
 port.on('message', (message: ToWorkerThread) => {

@@ -144,21 +144,27 @@ export class CopyBinaryWriter {
 export class CopyEncodedEvents implements EncodedEvents {
   constructor(
     readonly count: number,
-    readonly body: Uint8Array,
+    /** The rows, in pieces: each batch extension adds its own, none is copied again. */
+    readonly bodies: readonly Uint8Array[],
     readonly days: readonly number[],
   ) {}
 
-  /** These events, then `more` (rows are self-delimiting: the two bodies one after the other). */
+  /**
+   * These events, then `more` (rows are self-delimiting: the bodies one after the other). The
+   * bytes are not copied: a batch extended record by record would otherwise copy its rows once
+   * per extension.
+   */
   concat(more: CopyEncodedEvents): CopyEncodedEvents {
-    const body = new Uint8Array(this.body.byteLength + more.body.byteLength);
-    body.set(this.body);
-    body.set(more.body, this.body.byteLength);
-    return new CopyEncodedEvents(this.count + more.count, body, [...new Set([...this.days, ...more.days])]);
+    return new CopyEncodedEvents(
+      this.count + more.count,
+      [...this.bodies, ...more.bodies],
+      [...new Set([...this.days, ...more.days])],
+    );
   }
 
   /** What a COPY … (FORMAT binary) reads: the header, the rows, the trailer. */
   chunks(): Uint8Array[] {
-    return [COPY_BINARY_HEADER, this.body, COPY_BINARY_TRAILER];
+    return [COPY_BINARY_HEADER, ...this.bodies, COPY_BINARY_TRAILER];
   }
 }
 
@@ -200,5 +206,5 @@ export function encodeEventsAsCopy(
     days.add(dayStart(e.event.ts));
   });
   // A copy of exactly the bytes written, so the growing buffer can be dropped.
-  return new CopyEncodedEvents(events.length, Uint8Array.prototype.slice.call(copy.bytes()), [...days]);
+  return new CopyEncodedEvents(events.length, [Uint8Array.prototype.slice.call(copy.bytes())], [...days]);
 }

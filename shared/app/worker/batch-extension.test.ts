@@ -138,6 +138,54 @@ describe('a prepared batch extended with the records that follow', () => {
     expect(extendedStore.writes.every((write) => write.snapshots.length <= SERVERS.length)).toBe(true);
   });
 
+  it('tells dashboards of a match or round row with the part that changed it, not again with every later part', async () => {
+    // Arrange: the same records in batches of 2, or in batches of 12 built from parts of 2
+    const records = interleavedRecords();
+    const plainProcessed = new MemoryStream();
+    const plain = newWorker(new CapturingStore(), plainProcessed);
+    const extendedProcessed = new MemoryStream();
+    const extended = newWorker(new CapturingStore(), extendedProcessed);
+
+    // Act
+    for (let i = 0; i < records.length; i += 2) {
+      const part = records.slice(i, i + 2);
+      await plain.processBatch(part, checkpointAt(part.at(-1)!));
+    }
+    for (let i = 0; i < records.length; i += 12) {
+      const batch = records.slice(i, i + 12);
+      let prepared = await extended.prepare(
+        batch.slice(0, 2),
+        checkpointAt(batch[Math.min(1, batch.length - 1)]!),
+      );
+      for (let j = 2; j < batch.length; j += 2) {
+        const more = batch.slice(j, j + 2);
+        prepared = await extended.prepare(more, checkpointAt(more.at(-1)!), prepared);
+      }
+      await extended.commit(prepared);
+    }
+
+    // Assert: as many match and round messages as the parts made alone, and the same last state
+    const rows = async (processed: MemoryStream) => {
+      const messages = (await processed.consumer('processed', 'test').poll(100_000, 0)).map(
+        (record) => JSON.parse(new TextDecoder().decode(record.data)) as ProcessedMessage,
+      );
+      const matches = messages.flatMap((m) => (m.type === 'match' ? [m.match] : []));
+      const rounds = messages.flatMap((m) => (m.type === 'round' ? [m.round] : []));
+      const merged = new Map<string, Record<string, unknown>>();
+      for (const match of matches) merged.set(match.id, { ...merged.get(match.id), ...match });
+      return {
+        matchMessages: matches.length,
+        roundMessages: rounds.length,
+        merged: [...merged.entries()].sort(),
+      };
+    };
+    const expected = await rows(plainProcessed);
+    const actual = await rows(extendedProcessed);
+    expect(actual.matchMessages).toBe(expected.matchMessages);
+    expect(actual.roundMessages).toBe(expected.roundMessages);
+    expect(actual.merged).toEqual(expected.merged);
+  });
+
   it('leaves the batch it extends as it was (extending returns a new batch)', async () => {
     // Arrange: a batch of the first two records, and a copy of what it held
     const records = interleavedRecords();

@@ -44,6 +44,8 @@ export class BatchWrite {
   private readonly roundVoids: { matchId: string; fromRound: number; at: number }[] = [];
   private readonly players = new Map<string, PlayerRow>();
   private readonly matchPlayers = new Map<string, MatchPlayerRow>();
+  /** Keys of the matches and rounds changed since this copy was made (one part of an extended batch). */
+  private readonly changed = { matches: new Set<string>(), rounds: new Set<string>() };
 
   /** A copy to add more to, leaving this one as it is (a prepared batch being extended). */
   clone(): BatchWrite {
@@ -67,10 +69,14 @@ export class BatchWrite {
       case 'match':
         // Later changes of the same match in the batch land on top of earlier ones.
         this.matches.set(effect.patch.id, { ...this.matches.get(effect.patch.id), ...effect.patch });
+        this.changed.matches.add(effect.patch.id);
         return;
-      case 'round':
-        this.rounds.set(`${effect.row.matchId}\u0000${effect.row.number}`, effect.row);
+      case 'round': {
+        const key = `${effect.row.matchId}\u0000${effect.row.number}`;
+        this.rounds.set(key, effect.row);
+        this.changed.rounds.add(key);
         return;
+      }
       case 'round_void':
         for (const [key, row] of this.rounds) {
           if (row.matchId === effect.matchId && row.number >= effect.fromRound) this.rounds.delete(key);
@@ -96,6 +102,20 @@ export class BatchWrite {
 
   get roundRows(): RoundRow[] {
     return [...this.rounds.values()];
+  }
+
+  /**
+   * The match rows (each with every change the batch holds) that the records added since this
+   * copy was made changed: what dashboards are told of one part of an extended batch, rather than
+   * every row of the batch again with each part.
+   */
+  get changedMatchRows(): MatchPatch[] {
+    return [...this.matches].filter(([id]) => this.changed.matches.has(id)).map(([, row]) => row);
+  }
+
+  /** The round rows the records added since this copy was made changed (see {@link changedMatchRows}). */
+  get changedRoundRows(): RoundRow[] {
+    return [...this.rounds].filter(([key]) => this.changed.rounds.has(key)).map(([, row]) => row);
   }
 
   /**

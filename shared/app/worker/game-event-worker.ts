@@ -98,6 +98,16 @@ export interface WorkerDeps {
     stream: string;
     /** In-process only: whether a topic has subscribers; `events` messages of others are skipped. */
     wanted?: (topic: string) => boolean;
+    /**
+     * When a pipelined batch's messages go out (`processBatch` publishes after its commit either
+     * way). `committed` (the default): after the batch's transaction. `prepared`: as soon as
+     * `prepare` has applied its records, so a dashboard does not wait for the database's
+     * backlog (`geqo up`). A batch whose commit then fails is prepared again, and its messages
+     * sent again: a dashboard applies an event once by its key, and rounds, matches and
+     * statistics are whole states; only the events of a record put aside at its commit (which
+     * the edge's checks make rare) were shown and not stored.
+     */
+    publish?: 'committed' | 'prepared';
   };
   /** Poison records go here; without one they are written to `dead_letters` in the batch's transaction. */
   deadLetters?: DeadLetterSink;
@@ -136,7 +146,10 @@ export interface PreparedBatch {
   report: BatchReport;
   started: number;
   serverIds: string[];
-  /** Messages for dashboards (events, rounds, matches, live statistics), published once committed. */
+  /**
+   * Messages for dashboards (events, rounds, matches, live statistics), published once committed;
+   * empty when the worker publishes on prepare (`processed.publish`: sent already).
+   */
   processed: StreamRecord[];
   /** When the stream accepted the batch's oldest record (epoch ms). */
   oldestArrival: number;
@@ -220,8 +233,38 @@ export class GameEventWorker {
    * back (see `SnapshotSchedule`); with no records, the batch writes every snapshot put off (the
    * pipeline does that when the stream is idle).
    */
-  prepare(records: readonly ConsumedRecord[], checkpoint?: StreamCheckpoint, extend?: PreparedBatch) {
-    return this.prepareRecords(records, checkpoint, extend, undefined, records.length === 0 ? 'all' : 'due');
+  async prepare(
+    records: readonly ConsumedRecord[],
+    checkpoint?: StreamCheckpoint,
+    extend?: PreparedBatch,
+  ): Promise<PreparedBatch> {
+    const batch = await this.prepareRecords(
+      records,
+      checkpoint,
+      extend,
+      undefined,
+      records.length === 0 ? 'all' : 'due',
+    );
+    const { processed } = this.deps;
+    if (processed?.publish !== 'prepared' || batch.processed.length === 0) return batch;
+    await this.publish(batch.processed);
+    return { ...batch, processed: [] };
+  }
+
+  /**
+   * Sends processed messages to the dashboards' stream. A failure is logged and counted, never
+   * the batch's: its events are stored either way (a dashboard that missed them has them on its
+   * next load), and failing the batch would only send the same messages again.
+   */
+  private async publish(records: readonly StreamRecord[]): Promise<void> {
+    const { processed } = this.deps;
+    if (processed === undefined || records.length === 0) return;
+    try {
+      await processed.producer.put(processed.stream, records);
+    } catch (error) {
+      this.deps.metrics.count('worker_publish_failures');
+      this.deps.logger.error('could not publish processed messages', { error: String(error) });
+    }
   }
 
   /** How many servers changed since their last snapshot (with `snapshotEveryMs`). */
@@ -380,8 +423,9 @@ export class GameEventWorker {
 
   /**
    * What the applied frames write besides their events (the kills of the rounds that ended, the
-   * servers' snapshots, see {@link snapshotsOf}) and publish once committed (made now, while the
-   * events are at hand); then the events are encoded for the store.
+   * servers' snapshots, see {@link snapshotsOf}) and publish (made now, while the events are at
+   * hand: of an extended batch, only what this part changed); then the events are encoded for
+   * the store.
    */
   private buildWrites(
     batch: PreparedBatch,
@@ -401,8 +445,8 @@ export class GameEventWorker {
     const processed = this.deps.processed
       ? processedRecords(
           write.events.slice(part.eventsBefore),
-          write.roundRows,
-          write.matchRows,
+          write.changedRoundRows,
+          write.changedMatchRows,
           write.eventJson.slice(part.eventsBefore),
           wanted,
         ).concat(statsRecords(statsUpdates, wanted))

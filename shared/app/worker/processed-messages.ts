@@ -66,9 +66,9 @@ export function dashboardEventJson({ key, event, enrichment }: EnrichedEvent, ev
 }
 
 /**
- * What a committed batch tells dashboards: per match its `events` (in order, in as many messages
- * as {@link MAX_MESSAGE_BYTES} needs), then the rounds and match rows that changed. Match rows
- * also go to the `matches` topic (the match list).
+ * What a batch (or one part of an extended batch) tells dashboards: per match its `events` (in
+ * order, in as many messages as {@link MAX_MESSAGE_BYTES} needs), then the rounds and match rows
+ * that changed. Match rows also go to the `matches` topic (the match list).
  */
 export function processedRecords(
   events: readonly EnrichedEvent[],
