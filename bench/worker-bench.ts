@@ -37,6 +37,8 @@ export async function runWorkerBench(options: {
   frameEvents?: number;
   /** Records per batch (100 by default; `geqo up` reads 40). */
   batchSize?: number;
+  /** Records one `prepare` takes at most (the pipeline's default when unset). */
+  maxPartRecords?: number;
   /** Put before each figure's name (default `worker`). */
   label?: string;
 }): Promise<Figure[]> {
@@ -94,6 +96,7 @@ export async function runWorkerBench(options: {
       stream: 'raw-game-events',
       consumerName: 'worker',
       batchSize: options.batchSize ?? 100,
+      ...(options.maxPartRecords === undefined ? {} : { maxPartRecords: options.maxPartRecords }),
       checkpointInTransaction: true,
     });
     const head = await consumer.headOffset();
@@ -126,7 +129,7 @@ export async function runWorkerBench(options: {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { formatFigure } = await import('./stats.ts');
-  // `tsx bench/worker-bench.ts [--matches=N] [--interleaved] [--frame-events=N] [--batch-size=N]`
+  // `tsx bench/worker-bench.ts [--matches=N] [--interleaved] [--frame-events=N] [--batch-size=N] [--max-part=N]`
   const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
   const figures = await runWorkerBench({
     matches: Number(flag('matches') ?? 10),
@@ -135,6 +138,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     interleaved: process.argv.includes('--interleaved'),
     frameEvents: Number(flag('frame-events') ?? 100),
     batchSize: Number(flag('batch-size') ?? 100),
+    ...(flag('max-part') === undefined ? {} : { maxPartRecords: Number(flag('max-part')) }),
   });
   for (const figure of figures) console.log(formatFigure(figure));
 }

@@ -106,6 +106,7 @@ async function putMatch(stream: MemoryStream): Promise<number> {
 function setUp(options: {
   batchSize: number;
   maxAheadRecords?: number;
+  maxPartRecords?: number;
   consumer?: (c: StreamConsumer) => StreamConsumer;
 }) {
   const stream = new MemoryStream();
@@ -134,6 +135,7 @@ function setUp(options: {
     batchSize: options.batchSize,
     checkpointInTransaction: false,
     ...(options.maxAheadRecords === undefined ? {} : { maxAheadRecords: options.maxAheadRecords }),
+    ...(options.maxPartRecords === undefined ? {} : { maxPartRecords: options.maxPartRecords }),
   });
   const eventsPublished = () =>
     published.flatMap((message) => (message.type === 'events' ? message.events : [])).length;
@@ -169,6 +171,28 @@ describe('the pipelined worker loop', () => {
     await pipeline.flush();
     expect(new Set(store.storedKeys()).size).toBe(total);
     expect(store.storedKeys()).toHaveLength(total);
+  });
+
+  it('applies a backlog in parts of maxPartRecords, so the first part is told before the rest is applied', async () => {
+    const { stream, store, pipeline, eventsPublished } = setUp({ batchSize: 40, maxPartRecords: 4 });
+    const total = await putMatch(stream);
+    store.hold = true;
+
+    await pipeline.step();
+
+    // Four records were applied and published, and their commit started; the rest waits unread.
+    expect(store.waiting).toBe(1);
+    expect(pipeline.recordsAhead).toBe(0);
+    const firstPart = eventsPublished();
+    expect(firstPart).toBeGreaterThan(0);
+    await pipeline.step();
+    expect(pipeline.recordsAhead).toBe(4);
+    expect(eventsPublished()).toBeGreaterThan(firstPart);
+    store.release();
+    while (store.storedKeys().length < total) await pipeline.step();
+    await pipeline.flush();
+    expect(store.storedKeys()).toHaveLength(total);
+    expect(store.committed[0]!.events).toHaveLength(4 * 20);
   });
 
   it('prepares at most maxAheadRecords past a commit the database holds, then waits for it', async () => {

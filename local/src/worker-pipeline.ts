@@ -17,16 +17,18 @@ interface Queued {
  * Drives the worker over the local stream with preparing and committing apart: while one batch is
  * written to PostgreSQL, the batches after it are decoded and applied in memory (their dashboard
  * messages published at once when the worker publishes on prepare), up to `maxAheadRecords`
- * records ahead of the commits. Records that arrive while a batch waits join it, up to the batch
- * size, so a record waits for the commits before it, not for a batch to fill. Commits run one at a
- * time, in order; when one fails, no other starts, and every speculative state is dropped at
- * `reset`, after which reading restarts at the committed offset.
+ * records ahead of the commits, `maxPartRecords` at a time. Records that arrive while a batch waits
+ * join it, up to the batch size, so a record waits for the commits before it, not for a batch to
+ * fill. Commits run one at a time, in order; when one fails, no other starts, and every
+ * speculative state is dropped at `reset`, after which reading restarts at the committed offset.
  *
  * It is speed machinery for `geqo up` (a Lambda processes one batch at a time): it keeps the
  * worker busy while PostgreSQL writes, and a record's wait for the dashboards independent of the
- * database's: end to end at 30,000 events/s, 29.1k events/s stored and a dashboard p50 of 66 ms,
- * against 20.2k and 1,311 ms sequential (docs/write-path.md). To turn it off, make `step` poll
- * and `worker.processBatch` (what `worker-runner.ts` does to isolate a failed batch).
+ * database's backlog: end to end at 30,000 events/s, 29.1k events/s stored and a dashboard p50 of
+ * 66 ms, against 20.2k and 1,311 ms sequential; publishing at prepare, a 10-minute soak's
+ * dashboard p99 266 ms against 5,073 ms for the commit-bound pipeline in the same hour
+ * (docs/write-path.md). To turn it off, make `step` poll and `worker.processBatch` (what
+ * `worker-runner.ts` does to isolate a failed batch).
  *
  * A failed commit is thrown by the next `step` or `flush`; the caller decides what follows
  * (`worker-runner.ts`: retry, or isolate the record that fails), `settle`s, and calls `reset`.
@@ -46,6 +48,7 @@ export class WorkerPipeline {
    */
   private recovering = false;
   private readonly maxAheadRecords: number;
+  private readonly maxPartRecords: number;
 
   constructor(
     private readonly worker: GameEventWorker,
@@ -62,9 +65,16 @@ export class WorkerPipeline {
        * for a commit, and dashboards wait with it.
        */
       maxAheadRecords?: number;
+      /**
+       * How many records one `prepare` takes at most (default 10): their dashboard messages go
+       * out when the part is applied, so when the worker is behind, the first record of a full
+       * batch does not wait for the 39 after it.
+       */
+      maxPartRecords?: number;
     },
   ) {
     this.maxAheadRecords = Math.max(options.batchSize, options.maxAheadRecords ?? 25 * options.batchSize);
+    this.maxPartRecords = Math.max(1, options.maxPartRecords ?? 10);
   }
 
   /** Where the time goes, for the periodic progress log. */
@@ -93,7 +103,8 @@ export class WorkerPipeline {
     const joins = tail !== undefined && (tail !== this.queue[0] || this.committing !== null);
     const room = joins && tail.records < this.options.batchSize ? this.options.batchSize - tail.records : 0;
     const t0 = performance.now();
-    const records = await this.consumer.poll(room > 0 ? room : this.options.batchSize, inFlight ? 0 : 250);
+    const take = Math.min(room > 0 ? room : this.options.batchSize, this.maxPartRecords);
+    const records = await this.consumer.poll(take, inFlight ? 0 : 250);
     this.timing.pollMs += performance.now() - t0;
     const last = records.at(-1);
     if (last === undefined) {
