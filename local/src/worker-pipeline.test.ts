@@ -11,9 +11,7 @@ import { noMetrics } from '@geqo/shared/adapters/metrics';
 import { GameEventWorker, matchEngineDriver } from '@geqo/shared/app/worker';
 import { encodeFrame } from '@geqo/shared/domain/codec';
 import type {
-  EventStore,
   ProcessedMessage,
-  ServerSnapshot,
   StreamConsumer,
   StreamProducer,
   StreamRecord,
@@ -21,41 +19,33 @@ import type {
 } from '@geqo/shared/ports';
 import { generateSyntheticMatch } from '@geqo/test-support/synthetic-match';
 import { describe, expect, it } from 'vitest';
+import { CapturingStore } from '../../shared/app/worker/test-helpers.ts';
 import { WorkerPipeline } from './worker-pipeline.ts';
 
 const RAW = 'raw-game-events';
 const SERVER = 'srv_pipeline0001';
 
 /** A store that keeps what is committed, and whose commits wait while `hold` is on. */
-class HeldStore implements EventStore {
-  readonly committed: WorkerWrite[] = [];
+class HeldStore extends CapturingStore {
   private held: (() => void)[] = [];
   hold = false;
   /** Commits to refuse, from the next one on. */
   refuse = 0;
   commits = 0;
-  private readonly snapshots = new Map<string, ServerSnapshot>();
 
-  async loadSnapshots(serverIds: readonly string[]): Promise<Map<string, ServerSnapshot>> {
-    return new Map(
-      serverIds.flatMap((id) => (this.snapshots.has(id) ? [[id, this.snapshots.get(id)!]] : [])),
-    );
-  }
-
-  async commit(write: WorkerWrite): Promise<void> {
+  override async commit(write: WorkerWrite): Promise<void> {
     this.commits += 1;
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.refuse > 0) {
       this.refuse -= 1;
       throw new Error('the database refused the batch');
     }
-    this.committed.push(write);
-    for (const snapshot of write.snapshots)
-      this.snapshots.set(snapshot.serverId, {
-        serverId: snapshot.serverId,
-        state: JSON.parse(snapshot.stateJson),
-        position: snapshot.position,
-      });
+    await super.commit(write);
+  }
+
+  /** What is committed. */
+  get committed(): readonly WorkerWrite[] {
+    return this.writes;
   }
 
   /** Lets the commits that wait go on, and the next ones too. */
@@ -69,7 +59,7 @@ class HeldStore implements EventStore {
   }
 
   storedKeys(): string[] {
-    return this.committed.flatMap((write) =>
+    return this.writes.flatMap((write) =>
       write.events.map(({ key }) => `${key.session}/${key.seq}/${key.index}`),
     );
   }

@@ -57,6 +57,19 @@ function newWorker(store: CapturingStore, processed: MemoryStream) {
   });
 }
 
+/** `batch` prepared as one batch built from parts of `partSize` records, each extending the last. */
+async function preparedInParts(worker: GameEventWorker, batch: ConsumedRecord[], partSize: number) {
+  let prepared = await worker.prepare(
+    batch.slice(0, partSize),
+    checkpointAt(batch[Math.min(partSize, batch.length) - 1]!),
+  );
+  for (let j = partSize; j < batch.length; j += partSize) {
+    const more = batch.slice(j, j + partSize);
+    prepared = await worker.prepare(more, checkpointAt(more.at(-1)!), prepared);
+  }
+  return prepared;
+}
+
 /** What the whole run wrote and told dashboards, whatever the batches were. */
 async function outcome(store: CapturingStore, processed: MemoryStream) {
   const messages = (await processed.consumer('processed', 'test').poll(100_000, 0)).map(
@@ -116,15 +129,7 @@ describe('a prepared batch extended with the records that follow', () => {
     for (let i = 0; i < records.length; i += 6) {
       const batch = records.slice(i, i + 6);
       await plain.processBatch(batch, checkpointAt(batch.at(-1)!));
-      let prepared = await extended.prepare(
-        batch.slice(0, 2),
-        checkpointAt(batch[Math.min(1, batch.length - 1)]!),
-      );
-      for (let j = 2; j < batch.length; j += 2) {
-        const more = batch.slice(j, j + 2);
-        prepared = await extended.prepare(more, checkpointAt(more.at(-1)!), prepared);
-      }
-      await extended.commit(prepared);
+      await extended.commit(await preparedInParts(extended, batch, 2));
     }
 
     // Assert: the same writes, the same messages, and every event once
@@ -153,15 +158,7 @@ describe('a prepared batch extended with the records that follow', () => {
     }
     for (let i = 0; i < records.length; i += 12) {
       const batch = records.slice(i, i + 12);
-      let prepared = await extended.prepare(
-        batch.slice(0, 2),
-        checkpointAt(batch[Math.min(1, batch.length - 1)]!),
-      );
-      for (let j = 2; j < batch.length; j += 2) {
-        const more = batch.slice(j, j + 2);
-        prepared = await extended.prepare(more, checkpointAt(more.at(-1)!), prepared);
-      }
-      await extended.commit(prepared);
+      await extended.commit(await preparedInParts(extended, batch, 2));
     }
 
     // Assert: as many match and round messages as the parts made alone, and the same last state
