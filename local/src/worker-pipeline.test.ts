@@ -129,7 +129,7 @@ function setUp(options: {
   });
   const eventsPublished = () =>
     published.flatMap((message) => (message.type === 'events' ? message.events : [])).length;
-  return { stream, store, pipeline, consumer, published, eventsPublished };
+  return { stream, store, pipeline, eventsPublished };
 }
 
 /** Whether `promise` is still pending after the event loop has had a few turns. */
